@@ -1,0 +1,130 @@
+package org.octopipes.codec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A valid packet as it lies in a decoder's receive buffer, already verified. A decoder hands out
+ * one reusable frame, so a frame is valid only inside the {@link FrameHandler#onFrame} call that
+ * received it: keep {@link #toPacket()} or {@link #copyTo(ByteBuffer)}, never the frame.
+ *
+ * <p>Reading a field costs no allocation, and {@link #bytes()} gives the packet's original bytes,
+ * so a router can forward a packet without encoding it again.
+ */
+public final class Frame {
+
+    private byte[] buffer;
+    private int offset;
+    private int size;
+    private int originLength;
+    private int remoteAt;
+    private int remoteLength;
+    private int payloadAt;
+
+    Frame() {
+    }
+
+    /** Points this frame at a packet that {@link FrameParser#examine} found valid. */
+    Frame set(byte[] buffer, int offset, int size) {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.size = size;
+        this.originLength = buffer[offset + Protocol.OFFSET_ORIGIN_LENGTH] & 0xFF;
+        this.remoteAt = Protocol.OFFSET_ORIGIN + originLength + 1;
+        this.remoteLength = buffer[offset + remoteAt - 1] & 0xFF;
+        this.payloadAt = remoteAt + remoteLength + Protocol.TRAILER_AFTER_NAMES;
+        return this;
+    }
+
+    /** Size of the whole packet in bytes. */
+    public int size() {
+        return size;
+    }
+
+    public int version() {
+        return buffer[offset + Protocol.OFFSET_VERSION] & 0xFF;
+    }
+
+    public int ttl() {
+        return buffer[offset + payloadAt - 12] & 0xFF;
+    }
+
+    /** The option bits, reserved ones included. */
+    public int options() {
+        return buffer[offset + payloadAt - 3] & 0xFF;
+    }
+
+    /** Whether every bit of {@code option} is set. */
+    public boolean hasOption(int option) {
+        return (options() & option) == option;
+    }
+
+    /** The CHK byte as received. */
+    public int checksum() {
+        return buffer[offset + payloadAt - 2] & 0xFF;
+    }
+
+    public int originLength() {
+        return originLength;
+    }
+
+    public int remoteLength() {
+        return remoteLength;
+    }
+
+    public int payloadLength() {
+        return size - payloadAt - 1;
+    }
+
+    /** The origin as a new name. */
+    public Name origin() {
+        return Name.of(buffer, offset + Protocol.OFFSET_ORIGIN, originLength);
+    }
+
+    /** The remote as a new name. */
+    public Name remote() {
+        return Name.of(buffer, offset + remoteAt, remoteLength);
+    }
+
+    /** Whether the origin is exactly {@code name}, without making a name. */
+    public boolean originIs(Name name) {
+        return name.contentEquals(buffer, offset + Protocol.OFFSET_ORIGIN, originLength);
+    }
+
+    /** Whether the remote is exactly {@code name}, without making a name. */
+    public boolean remoteIs(Name name) {
+        return name.contentEquals(buffer, offset + remoteAt, remoteLength);
+    }
+
+    /** {@link Name#hashCode()} of the remote, without making a name. */
+    public int remoteHash() {
+        return Name.hash(buffer, offset + remoteAt, remoteLength);
+    }
+
+    /** A read-only view of the payload: valid only as long as the frame is. */
+    public ByteBuffer payload() {
+        return ByteBuffer.wrap(buffer, offset + payloadAt, payloadLength()).slice().asReadOnlyBuffer();
+    }
+
+    /** A read-only view of the whole packet as received: valid only as long as the frame is. */
+    public ByteBuffer bytes() {
+        return ByteBuffer.wrap(buffer, offset, size).slice().asReadOnlyBuffer();
+    }
+
+    /** Copies the whole packet, as received, to {@code out}. */
+    public void copyTo(ByteBuffer out) {
+        out.put(buffer, offset, size);
+    }
+
+    /** A packet of its own, with a copy of the payload, that outlives this frame. */
+    public Packet toPacket() {
+        byte[] payload = new byte[payloadLength()];
+        System.arraycopy(buffer, offset + payloadAt, payload, 0, payload.length);
+        return new Packet(origin(), remote(), ttl(), options(), ByteBuffer.wrap(payload));
+    }
+
+    @Override
+    public String toString() {
+        return "Frame[" + origin() + " -> " + remote() + ", ttl " + ttl() + ", options 0x"
+                + Integer.toHexString(options()) + ", " + payloadLength() + " payload bytes]";
+    }
+}

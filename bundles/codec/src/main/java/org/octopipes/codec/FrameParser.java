@@ -1,0 +1,85 @@
+package org.octopipes.codec;
+
+/**
+ * Checks whether the bytes at an offset hold a whole valid packet. Shared by the stream decoder
+ * and one-shot decoding so that both apply the decoding rules identically.
+ */
+final class FrameParser {
+
+    /** More bytes are needed before anything can be said. */
+    static final long NEED_MORE = -1;
+
+    private FrameParser() {
+    }
+
+    /**
+     * Examines the packet starting at {@code offset} with {@code available} bytes in the array.
+     *
+     * @return the packet's size when it is whole and valid; {@link #NEED_MORE}; or
+     *         {@link #errorCode(PacketError)} of the first rule it breaks
+     */
+    static long examine(byte[] bytes, int offset, int available, int maxPayload) {
+        if (available < 1) {
+            return NEED_MORE;
+        }
+        if (bytes[offset] != Protocol.SOH) {
+            return errorCode(PacketError.BAD_SOH);
+        }
+        if (available < 2) {
+            return NEED_MORE;
+        }
+        if (bytes[offset + Protocol.OFFSET_VERSION] != Protocol.VERSION) {
+            return errorCode(PacketError.UNSUPPORTED_VERSION);
+        }
+        if (available <= Protocol.OFFSET_ORIGIN_LENGTH) {
+            return NEED_MORE;
+        }
+        int originLength = bytes[offset + Protocol.OFFSET_ORIGIN_LENGTH] & 0xFF;
+        int remoteLengthAt = Protocol.OFFSET_ORIGIN + originLength;
+        if (available <= remoteLengthAt) {
+            return NEED_MORE;
+        }
+        int remoteLength = bytes[offset + remoteLengthAt] & 0xFF;
+        int payloadAt = remoteLengthAt + 1 + remoteLength + Protocol.TRAILER_AFTER_NAMES;
+        if (available < payloadAt) {
+            return NEED_MORE;
+        }
+        if (bytes[offset + payloadAt - 1] != Protocol.STX) {
+            return errorCode(PacketError.BAD_STX);
+        }
+        long payloadLength = readDsz(bytes, offset + payloadAt - 1 - 2 - Protocol.DSZ_LENGTH);
+        // DSZ is unsigned: a value of 2^63 or more reads as negative here and is too large too.
+        if (payloadLength < 0 || payloadLength > maxPayload) {
+            return errorCode(PacketError.TOO_LARGE);
+        }
+        long size = payloadAt + payloadLength + 1;
+        if (available < size) {
+            return NEED_MORE;
+        }
+        int end = offset + (int) size;
+        if (bytes[end - 1] != Protocol.ETX) {
+            return errorCode(PacketError.BAD_ETX);
+        }
+        int options = bytes[offset + payloadAt - 3] & 0xFF;
+        if ((options & Protocol.OPTION_ICK) == 0 && Checksum.xor(bytes, offset, (int) size) != 0) {
+            return errorCode(PacketError.BAD_CHECKSUM);
+        }
+        return size;
+    }
+
+    static long readDsz(byte[] bytes, int at) {
+        long value = 0;
+        for (int i = 0; i < Protocol.DSZ_LENGTH; i++) {
+            value = (value << 8) | (bytes[at + i] & 0xFF);
+        }
+        return value;
+    }
+
+    static long errorCode(PacketError error) {
+        return -2L - error.ordinal();
+    }
+
+    static PacketError errorOf(long code) {
+        return PacketError.values()[(int) (-2L - code)];
+    }
+}

@@ -1,0 +1,11 @@
+package org.octopipes.codec;
+
+/** A CAP packet whose DATA is not a CAP message. */
+public class MalformedCapMessageException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    public MalformedCapMessageException(String message) {
+        super(message);
+    }
+}

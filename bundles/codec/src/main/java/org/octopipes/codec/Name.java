@@ -1,0 +1,119 @@
+package org.octopipes.codec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * An origin or remote name: 0 to 255 opaque bytes, compared byte for byte. Usually printable
+ * ASCII, but a name is never decoded into a string on its way through the server, so a name
+ * with a NUL or invalid UTF-8 routes exactly as it came. The empty name is the server.
+ */
+public final class Name implements Comparable<Name> {
+
+    /** The empty name, which means "the server" as an origin or a remote. */
+    public static final Name SERVER = new Name(new byte[0]);
+
+    private final byte[] bytes;
+    private final int hash;
+
+    private Name(byte[] bytes) {
+        this.bytes = bytes;
+        this.hash = hash(bytes, 0, bytes.length);
+    }
+
+    /** The UTF-8 bytes of {@code text} as a name. */
+    public static Name of(String text) {
+        return ofOwned(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A name of a copy of {@code bytes}. */
+    public static Name of(byte[] bytes) {
+        return ofOwned(bytes.clone());
+    }
+
+    /** A name of a copy of {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static Name of(byte[] bytes, int offset, int length) {
+        return ofOwned(Arrays.copyOfRange(bytes, offset, Math.addExact(offset, length)));
+    }
+
+    /** Takes ownership of {@code bytes} without a copy: for arrays nobody else holds. */
+    static Name ofOwned(byte[] bytes) {
+        Protocol.checkNameLength(bytes.length);
+        return bytes.length == 0 ? SERVER : new Name(bytes);
+    }
+
+    /** Hash of a name's bytes, the same as {@link #hashCode()} of that name, without making one. */
+    public static int hash(byte[] bytes, int offset, int length) {
+        int h = 1;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h;
+    }
+
+    /** Number of bytes, 0 to 255. */
+    public int length() {
+        return bytes.length;
+    }
+
+    /** Whether this is the empty name, the server's. */
+    public boolean isServer() {
+        return bytes.length == 0;
+    }
+
+    /** The byte at {@code index}. */
+    public byte byteAt(int index) {
+        return bytes[index];
+    }
+
+    /** A copy of the bytes. */
+    public byte[] toBytes() {
+        return bytes.clone();
+    }
+
+    /** Writes the bytes, without a length, at the buffer's position. */
+    public void writeTo(ByteBuffer out) {
+        out.put(bytes);
+    }
+
+    /** Whether {@code length} bytes of {@code other} from {@code offset} are exactly this name. */
+    public boolean contentEquals(byte[] other, int offset, int length) {
+        return Arrays.equals(bytes, 0, bytes.length, other, offset, offset + length);
+    }
+
+    /** The bytes decoded as UTF-8, with replacement characters where they are not; for people, not for routing. */
+    public String toUtf8() {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Name && hash == ((Name) other).hash && Arrays.equals(bytes, ((Name) other).bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public int compareTo(Name other) {
+        return Arrays.compareUnsigned(bytes, other.bytes);
+    }
+
+    /** Printable ASCII as is; every other byte, and the backslash, as {@code \xNN}. Never ambiguous. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            int c = b & 0xFF;
+            if (c >= 0x20 && c < 0x7F && c != '\\') {
+                text.append((char) c);
+            } else {
+                text.append(String.format("\\x%02x", c));
+            }
+        }
+        return text.toString();
+    }
+}

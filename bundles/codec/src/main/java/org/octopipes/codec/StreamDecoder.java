@@ -1,0 +1,212 @@
+package org.octopipes.codec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Frames packets out of a byte stream such as a FIFO, where one read can return half a packet or
+ * many. Fed chunks of any size, it hands every whole valid packet to a {@link FrameHandler} in
+ * order and keeps the rest for the next chunk. After bad bytes it reports the error once, skips to
+ * the next SOH that starts a valid packet and goes on: one bad packet never ends the stream.
+ *
+ * <p>Packets are verified in place in the decoder's buffer, so a handler can forward their
+ * original bytes. A DSZ above the maximum payload is rejected before anything is allocated for it.
+ * Not thread-safe: one decoder per stream, used by one thread at a time.
+ */
+public final class StreamDecoder {
+
+    /** Start size of the receive buffer: what one FIFO read returns at most by default. */
+    public static final int INITIAL_CAPACITY = 64 * 1024;
+
+    private final int maxPayload;
+    private final Frame frame = new Frame();
+    private final Map<PacketError, Long> errors = new EnumMap<>(PacketError.class);
+
+    private byte[] buffer;
+    private ByteBuffer readView;
+    private int start;
+    private int end;
+    /** Stream offset of {@code buffer[start]}. */
+    private long streamOffset;
+    /** False from an error until the next valid packet: errors in between are not reported again. */
+    private boolean inSync = true;
+    private long discardedBytes;
+    private long frames;
+
+    /** A decoder that accepts payloads up to {@link Protocol#DEFAULT_MAX_PAYLOAD}. */
+    public StreamDecoder() {
+        this(Protocol.DEFAULT_MAX_PAYLOAD);
+    }
+
+    /** A decoder that rejects a DSZ above {@code maxPayload} as {@link PacketError#TOO_LARGE}. */
+    public StreamDecoder(int maxPayload) {
+        if (maxPayload < 0 || maxPayload > Protocol.MAX_CONFIGURABLE_PAYLOAD) {
+            throw new IllegalArgumentException("maximum payload must be 0 to " + Protocol.MAX_CONFIGURABLE_PAYLOAD + ", not " + maxPayload);
+        }
+        this.maxPayload = maxPayload;
+        this.buffer = new byte[INITIAL_CAPACITY];
+    }
+
+    /** Decodes {@code chunk}'s remaining bytes, consuming all of them. */
+    public void feed(ByteBuffer chunk, FrameHandler handler) {
+        while (chunk.hasRemaining()) {
+            int count = Math.min(chunk.remaining(), makeRoom());
+            chunk.get(buffer, end, count);
+            end += count;
+            drain(handler);
+        }
+    }
+
+    /** Decodes {@code length} bytes of {@code bytes} from {@code offset}. */
+    public void feed(byte[] bytes, int offset, int length, FrameHandler handler) {
+        feed(ByteBuffer.wrap(bytes, offset, length), handler);
+    }
+
+    /**
+     * Reads once from {@code channel} straight into the decoder's buffer, without an intermediate
+     * copy, and decodes what arrived.
+     *
+     * @return the bytes read, 0 if none were ready, -1 at the end of the stream
+     */
+    public int readFrom(ReadableByteChannel channel, FrameHandler handler) throws IOException {
+        int room = makeRoom();
+        ByteBuffer view = readView;
+        view.limit(end + room).position(end);
+        int count = channel.read(view);
+        if (count > 0) {
+            end += count;
+            drain(handler);
+        }
+        return count;
+    }
+
+    /** Bytes received that do not yet make a whole packet: at the end of a stream, a truncated packet. */
+    public int pendingBytes() {
+        return end - start;
+    }
+
+    /** Forgets pending bytes, for a stream that starts over; the counters stay. */
+    public void reset() {
+        streamOffset += end - start;
+        start = 0;
+        end = 0;
+        inSync = true;
+    }
+
+    /** Valid packets handed out so far. */
+    public long frames() {
+        return frames;
+    }
+
+    /** Bytes skipped while looking for the next valid packet after errors. */
+    public long discardedBytes() {
+        return discardedBytes;
+    }
+
+    /** Losses of sync so far whose first error was {@code error}. */
+    public long errorCount(PacketError error) {
+        return errors.getOrDefault(error, 0L);
+    }
+
+    public int maxPayload() {
+        return maxPayload;
+    }
+
+    /** Frames and hands out every whole packet from {@code start}; stops at an incomplete one. */
+    private void drain(FrameHandler handler) {
+        while (start < end) {
+            long result = FrameParser.examine(buffer, start, end - start, maxPayload);
+            if (result == FrameParser.NEED_MORE) {
+                return;
+            }
+            if (result > 0) {
+                int size = (int) result;
+                inSync = true;
+                frames++;
+                int at = start;
+                advance(size);
+                handler.onFrame(frame.set(buffer, at, size));
+            } else {
+                if (inSync) {
+                    inSync = false;
+                    PacketError error = FrameParser.errorOf(result);
+                    errors.merge(error, 1L, Long::sum);
+                    handler.onError(error, streamOffset);
+                }
+                skipToNextSoh();
+            }
+        }
+    }
+
+    /** Drops the byte at {@code start} and everything up to the next SOH. */
+    private void skipToNextSoh() {
+        int next = start + 1;
+        while (next < end && buffer[next] != Protocol.SOH) {
+            next++;
+        }
+        discardedBytes += next - start;
+        advance(next - start);
+    }
+
+    private void advance(int count) {
+        start += count;
+        streamOffset += count;
+        if (start == end) {
+            start = 0;
+            end = 0;
+        }
+    }
+
+    /**
+     * Makes free space after {@code end} and returns how much. Moves pending bytes to the front,
+     * and grows the buffer only when a packet that passed the size check does not fit.
+     */
+    private int makeRoom() {
+        // Compacting costs a copy of the pending bytes, which are less than one packet; reading
+        // into a sliver of free space would cost a system call per few bytes instead.
+        if (start > 0 && buffer.length - end < buffer.length / 2 || end == buffer.length) {
+            int pending = end - start;
+            int needed = Math.max(pending + 1, requiredForPending());
+            if (needed > buffer.length) {
+                byte[] larger = new byte[(int) Math.min(Math.max(needed, 2L * buffer.length), maxFrameSize())];
+                System.arraycopy(buffer, start, larger, 0, pending);
+                buffer = larger;
+                readView = null;
+            } else {
+                System.arraycopy(buffer, start, buffer, 0, pending);
+            }
+            start = 0;
+            end = pending;
+        }
+        if (readView == null) {
+            readView = ByteBuffer.wrap(buffer);
+        }
+        return buffer.length - end;
+    }
+
+    /** Size of the packet pending at {@code start}, as far as its header tells; the pending bytes otherwise. */
+    private int requiredForPending() {
+        int pending = end - start;
+        if (pending < 3) {
+            return pending;
+        }
+        int originLength = buffer[start + Protocol.OFFSET_ORIGIN_LENGTH] & 0xFF;
+        int remoteLengthAt = Protocol.OFFSET_ORIGIN + originLength;
+        if (pending <= remoteLengthAt) {
+            return pending;
+        }
+        int payloadAt = remoteLengthAt + 1 + (buffer[start + remoteLengthAt] & 0xFF) + Protocol.TRAILER_AFTER_NAMES;
+        if (pending < payloadAt) {
+            return pending;
+        }
+        // examine() already refused a DSZ above maxPayload, so this fits in an int.
+        return payloadAt + (int) FrameParser.readDsz(buffer, start + payloadAt - 11) + 1;
+    }
+
+    private long maxFrameSize() {
+        return (long) Protocol.FRAME_OVERHEAD + 2L * Protocol.MAX_NAME_LENGTH + maxPayload;
+    }
+}
