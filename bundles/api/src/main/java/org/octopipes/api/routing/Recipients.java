@@ -1,0 +1,17 @@
+package org.octopipes.api.routing;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Collects a routing policy's choice for one packet. */
+@ProviderType
+public interface Recipients {
+
+    /** {@code recipient} receives the packet; adding one twice delivers once. */
+    void add(Subscriber recipient);
+
+    /**
+     * The packet is refused on purpose: it is counted and logged as denied, with {@code why},
+     * and goes to nobody, whatever was added.
+     */
+    void deny(String why);
+}

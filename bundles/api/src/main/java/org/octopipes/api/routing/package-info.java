@@ -1,0 +1,25 @@
+/**
+ * The routing-policy SPI: given a packet and the subscription table, who receives it.
+ *
+ * <p>A policy is a {@link org.octopipes.api.routing.RoutingPolicy} service. The router uses the
+ * highest-ranked one and switches at once when a better-ranked one appears or the active one
+ * goes away. The smallest policy, one that sends every packet to every subscriber of its remote
+ * including the sender:
+ *
+ * <pre>
+ * &#64;Component(property = RoutingPolicy.POLICY_NAME + "=echo")
+ * public class EchoPolicy implements RoutingPolicy {
+ *     public void route(Frame packet, Subscriber origin, SubscriptionTable table, Recipients recipients) {
+ *         for (Subscriber subscriber : table.subscribersOf(packet)) {
+ *             recipients.add(subscriber);
+ *         }
+ *     }
+ * }
+ * </pre>
+ */
+@Export
+@Version("1.0.0")
+package org.octopipes.api.routing;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

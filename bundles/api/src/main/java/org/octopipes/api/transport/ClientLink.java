@@ -1,0 +1,34 @@
+package org.octopipes.api.transport;
+
+import org.octopipes.api.DropReason;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.PacketError;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The router's end of one attached client, held by its transport. The transport calls
+ * {@link #route} for every packet the client writes, from one thread at a time per client, and
+ * reports what became of the packets queued to the client's {@link Outlet}.
+ */
+@ProviderType
+public interface ClientLink {
+
+    /** The client's name. */
+    Name name();
+
+    /** Routes a packet the client wrote to its recipients. The frame is valid only during the call. */
+    void route(Frame packet);
+
+    /** The client wrote bytes that are not a valid packet; counted once per loss of sync. */
+    void malformed(PacketError error);
+
+    /** {@code packets} queued to this client reached it (were written to its RX FIFO, say). */
+    void delivered(int packets);
+
+    /** {@code packets} queued to this client were dropped, for {@code reason}. */
+    void dropped(DropReason reason, int packets);
+
+    /** The client unsubscribed or went away: the router forgets it. Calling it again does nothing. */
+    void detach();
+}

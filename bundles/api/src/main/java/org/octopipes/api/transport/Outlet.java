@@ -1,0 +1,41 @@
+package org.octopipes.api.transport;
+
+import org.octopipes.codec.Frame;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A transport's end of one client: where the router puts packets for it. Implemented by
+ * transports. A transport writes what is queued as soon, and in as few writes, as it can; a client
+ * that does not read must never hold up anybody else.
+ */
+@ConsumerType
+public interface Outlet {
+
+    /** The transport's name, e.g. {@code fifo}. */
+    String transport();
+
+    /** Where the client is reached, for people: its RX FIFO's path, say. */
+    String address();
+
+    /**
+     * Queues a copy of {@code packet} for the client, with its TTL as the delivery deadline. May
+     * be called from any thread; the frame is valid only during the call.
+     *
+     * @return false if the packet was not queued because the client's queue is full; the router
+     *         counts that drop, the transport counts none for it
+     */
+    boolean offer(Frame packet);
+
+    /** Packets queued and not yet written. */
+    int queuedPackets();
+
+    /** Bytes queued and not yet written. */
+    long queuedBytes();
+
+    /**
+     * The router dropped the client (kicked, or the router is stopping): the transport drops what
+     * is queued (reporting it as {@code CLIENT_GONE}), closes and deletes what it made for the
+     * client, and calls {@link ClientLink#detach()}. May be called from any thread.
+     */
+    void close();
+}
