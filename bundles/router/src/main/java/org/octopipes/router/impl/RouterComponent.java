@@ -1,0 +1,106 @@
+package org.octopipes.router.impl;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.octopipes.api.Broker;
+import org.octopipes.api.ClientInfo;
+import org.octopipes.api.TrafficCounters;
+import org.octopipes.api.routing.RoutingPolicy;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Router;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The router as an OSGi component: registers the {@link Router} that transports attach clients to
+ * and the {@link Broker} that management uses, and routes through the highest-ranked
+ * {@link RoutingPolicy}, switching at once when a better one is deployed or the active one leaves.
+ * Setting {@code policy.target} in the configuration pins a policy by filter.
+ */
+@Component(service = {Router.class, Broker.class}, configurationPid = "org.octopipes.server")
+public final class RouterComponent implements Router, Broker {
+
+    private final RouterCore core;
+    private final Logger logger;
+
+    /** Greedy: a newly deployed policy with a higher ranking takes over without a restart. */
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RoutingPolicy policy;
+
+    @Activate
+    public RouterComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, RouterConfiguration configuration) {
+        this.logger = logger;
+        this.core = new RouterCore(logger, () -> policy, configuration.max_clients());
+        logger.info("Router started; at most {} clients", configuration.max_clients());
+    }
+
+    @Modified
+    void modified(RouterConfiguration configuration) {
+        core.maxClients(configuration.max_clients());
+        logger.info("Router reconfigured; at most {} clients", configuration.max_clients());
+    }
+
+    @Deactivate
+    void deactivate() {
+        core.closeAll();
+        logger.info("Router stopped");
+    }
+
+    @Override
+    public ClientLink attach(Name name, Collection<Name> groups, Outlet outlet) {
+        return core.attach(name, groups, outlet);
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        return core.clients();
+    }
+
+    @Override
+    public Optional<ClientInfo> client(Name name) {
+        return core.client(name);
+    }
+
+    @Override
+    public Map<Name, Set<Name>> groups() {
+        return core.groups();
+    }
+
+    @Override
+    public void subscribe(Name client, Collection<Name> groups) {
+        core.subscribe(client, groups);
+    }
+
+    @Override
+    public void unsubscribe(Name client, Collection<Name> groups) {
+        core.unsubscribe(client, groups);
+    }
+
+    @Override
+    public boolean kick(Name client) {
+        return core.kick(client);
+    }
+
+    @Override
+    public int send(Packet packet) {
+        return core.send(packet);
+    }
+
+    @Override
+    public TrafficCounters counters() {
+        return core.counters();
+    }
+}

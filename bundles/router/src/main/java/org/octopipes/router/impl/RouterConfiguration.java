@@ -1,0 +1,11 @@
+package org.octopipes.router.impl;
+
+/**
+ * The router's share of the server configuration, PID {@code org.octopipes.server}. The FIFO
+ * transport's metatype describes the whole PID for operators; this names only what the router reads.
+ */
+@interface RouterConfiguration {
+
+    /** Subscriptions beyond this many, over all transports, are refused. */
+    int max_clients() default 1024;
+}

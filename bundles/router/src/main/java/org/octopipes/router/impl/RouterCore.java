@@ -1,0 +1,243 @@
+package org.octopipes.router.impl;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.octopipes.api.Broker;
+import org.octopipes.api.ClientInfo;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.TrafficCounters;
+import org.octopipes.api.UnknownClientException;
+import org.octopipes.api.routing.RoutingPolicy;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.StreamDecoder;
+import org.osgi.service.log.Logger;
+
+/**
+ * The router proper, free of OSGi so that it can be tested alone: admits clients, keeps the
+ * subscription table, routes each packet through the active policy to its recipients' outlets,
+ * and counts everything. Thread-safe: packets are routed concurrently without locks; changes to
+ * the subscriptions are serialised and publish a new snapshot.
+ */
+final class RouterCore implements Router, Broker {
+
+    private final Logger logger;
+    private final DropLog dropLog;
+    private final Supplier<RoutingPolicy> policy;
+    private final TrafficCounter totals = new TrafficCounter();
+    private final Object changes = new Object();
+    private volatile SubscriptionSnapshot table = SubscriptionSnapshot.EMPTY;
+    private volatile int maxClients;
+
+    RouterCore(Logger logger, Supplier<RoutingPolicy> policy, int maxClients) {
+        this.logger = logger;
+        this.dropLog = new DropLog(logger);
+        this.policy = policy;
+        this.maxClients = maxClients;
+    }
+
+    void maxClients(int maxClients) {
+        this.maxClients = maxClients;
+    }
+
+    // ---- Router: what transports call
+
+    @Override
+    public ClientLink attach(Name name, Collection<Name> groups, Outlet outlet) {
+        if (name.isServer()) {
+            throw new SubscriptionRefusedException(Reason.INVALID_NAME, "the empty name is the server's");
+        }
+        Set<Name> listed = new LinkedHashSet<>(groups);
+        listed.remove(name);
+        if (listed.contains(Name.SERVER)) {
+            throw new SubscriptionRefusedException(Reason.INVALID_NAME, "the empty group is the server's");
+        }
+        synchronized (changes) {
+            ClientRecord holder = table.client(name);
+            if (holder != null) {
+                throw new SubscriptionRefusedException(Reason.NAME_TAKEN, "'" + name + "' is subscribed already, through " + holder.outlet().transport());
+            }
+            if (table.size() >= maxClients) {
+                throw new SubscriptionRefusedException(Reason.TOO_MANY_CLIENTS, "the server has its maximum of " + maxClients + " clients");
+            }
+            ClientRecord client = new ClientRecord(this, name, listed, outlet);
+            table = table.with(client);
+            logger.info("Client '{}' subscribed through {} at {}, groups {}", name, outlet.transport(), outlet.address(), listed);
+            return client;
+        }
+    }
+
+    void remove(ClientRecord client) {
+        synchronized (changes) {
+            if (table.client(client.name()) == client) {
+                table = table.without(client);
+                logger.info("Client '{}' unsubscribed", client.name());
+            }
+        }
+        dropLog.forget(client.name());
+    }
+
+    // ---- Routing: the per-packet path
+
+    /** @return the number of recipients the packet was queued for */
+    int route(ClientRecord origin, Frame packet, RecipientCollector recipients) {
+        totals.received();
+        if (packet.remoteLength() == 0) {
+            // Nothing in protocol v1 is addressed to the server on a TX FIFO; count it, do not guess.
+            dropped(origin, DropReason.UNHANDLED, 1, "a packet for the server itself");
+            return 0;
+        }
+        SubscriptionSnapshot snapshot = table;
+        recipients.clear();
+        policy.get().route(packet, origin, snapshot, recipients);
+        if (recipients.denial() != null) {
+            dropped(origin, DropReason.POLICY_DENIED, 1, recipients.denial());
+            return 0;
+        }
+        int count = recipients.size();
+        if (count == 0) {
+            dropped(origin, DropReason.NO_RECIPIENT, 1, "nobody else is subscribed to '" + packet.remote() + "'");
+            return 0;
+        }
+        totals.routed();
+        if (origin != null) {
+            origin.counter().routed();
+        }
+        int queued = 0;
+        for (int i = 0; i < count; i++) {
+            ClientRecord recipient = recipients.get(i);
+            if (recipient.outlet().offer(packet)) {
+                queued++;
+            } else {
+                dropped(recipient, DropReason.QUEUE_FULL, 1, recipient.queuedBytes() + " bytes queued");
+            }
+        }
+        return queued;
+    }
+
+    void delivered(int packets) {
+        totals.delivered(packets);
+    }
+
+    /** Counts and logs a drop; {@code client} is the recipient when known, else the sender, or null for the server. */
+    void dropped(ClientRecord client, DropReason reason, int packets, String detail) {
+        totals.dropped(reason, packets);
+        if (client != null) {
+            client.counter().dropped(reason, packets);
+        }
+        dropLog.dropped(client == null ? Name.SERVER : client.name(), reason, packets, detail);
+    }
+
+    // ---- Broker: management
+
+    @Override
+    public List<ClientInfo> clients() {
+        List<ClientInfo> infos = new ArrayList<>();
+        for (ClientRecord client : table.clients()) {
+            infos.add(client.info());
+        }
+        infos.sort(Comparator.comparing(ClientInfo::name));
+        return infos;
+    }
+
+    @Override
+    public Optional<ClientInfo> client(Name name) {
+        return Optional.ofNullable(table.client(name)).map(ClientRecord::info);
+    }
+
+    @Override
+    public Map<Name, Set<Name>> groups() {
+        Map<Name, Set<Name>> groups = new TreeMap<>();
+        for (ClientRecord client : table.clients()) {
+            for (Name group : client.groups()) {
+                groups.computeIfAbsent(group, g -> new TreeSet<>()).add(client.name());
+            }
+        }
+        return groups;
+    }
+
+    @Override
+    public void subscribe(Name name, Collection<Name> groups) {
+        changeGroups(name, groups, true);
+    }
+
+    @Override
+    public void unsubscribe(Name name, Collection<Name> groups) {
+        changeGroups(name, groups, false);
+    }
+
+    private void changeGroups(Name name, Collection<Name> groups, boolean add) {
+        if (groups.contains(Name.SERVER)) {
+            throw new IllegalArgumentException("the empty group is the server's");
+        }
+        synchronized (changes) {
+            ClientRecord client = table.client(name);
+            if (client == null) {
+                throw new UnknownClientException(name);
+            }
+            Set<Name> next = new HashSet<>(client.groups());
+            if (add) {
+                next.addAll(groups);
+            } else {
+                next.removeAll(groups);
+            }
+            next.remove(name);
+            client.groups(next);
+            table = table.rebuilt();
+            logger.info("Client '{}' now subscribed to groups {}", name, next);
+        }
+    }
+
+    @Override
+    public boolean kick(Name name) {
+        ClientRecord client = table.client(name);
+        if (client == null) {
+            return false;
+        }
+        logger.info("Kicking client '{}'", name);
+        client.detach();
+        client.outlet().close();
+        return true;
+    }
+
+    @Override
+    public int send(Packet packet) {
+        ClientRecord origin = packet.origin().isServer() ? null : table.client(packet.origin());
+        RecipientCollector recipients = new RecipientCollector();
+        int[] queued = new int[1];
+        // Transports hand packets over as frames; a packet from management takes the same path.
+        new StreamDecoder(packet.payloadLength()).feed(ByteBuffer.wrap(packet.toBytes()),
+                frame -> queued[0] = route(origin, frame, recipients));
+        return queued[0];
+    }
+
+    @Override
+    public TrafficCounters counters() {
+        return totals.snapshot();
+    }
+
+    /** The router is going away: every client's transport is told to let it go. */
+    void closeAll() {
+        for (ClientRecord client : table.clients()) {
+            client.detach();
+            client.outlet().close();
+        }
+    }
+}

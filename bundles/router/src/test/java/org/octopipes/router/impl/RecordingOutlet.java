@@ -1,0 +1,49 @@
+package org.octopipes.router.impl;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Packet;
+
+/** An outlet that keeps what it is offered, and can play a full queue. */
+final class RecordingOutlet implements Outlet {
+
+    final List<Packet> offered = new CopyOnWriteArrayList<>();
+    volatile boolean full;
+    volatile boolean closed;
+
+    @Override
+    public String transport() {
+        return "test";
+    }
+
+    @Override
+    public String address() {
+        return "memory";
+    }
+
+    @Override
+    public boolean offer(Frame packet) {
+        if (full) {
+            return false;
+        }
+        offered.add(packet.toPacket());
+        return true;
+    }
+
+    @Override
+    public int queuedPackets() {
+        return offered.size();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return offered.stream().mapToLong(Packet::size).sum();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,258 @@
+package org.octopipes.router.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.UnknownClientException;
+import org.octopipes.api.routing.RoutingPolicy;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.PacketError;
+import org.octopipes.codec.Protocol;
+import org.octopipes.codec.StreamDecoder;
+import org.junit.jupiter.api.Test;
+
+class RouterCoreTest {
+
+    private final TestLogger log = new TestLogger();
+    private final AtomicReference<RoutingPolicy> policy = new AtomicReference<>(new SpecRoutingPolicy());
+    private final RouterCore router = new RouterCore(log.logger(), policy::get, 10);
+
+    @Test
+    void aPacketToANameReachesThatClientOnly() {
+        RecordingOutlet alice = new RecordingOutlet();
+        RecordingOutlet bob = new RecordingOutlet();
+        RecordingOutlet carol = new RecordingOutlet();
+        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(), alice);
+        router.attach(Name.of("bob"), List.of(), bob);
+        router.attach(Name.of("carol"), List.of(), carol);
+
+        Packet packet = packet("alice", "bob", "hi");
+        route(aliceLink, packet);
+
+        assertThat(bob.offered).containsExactly(packet);
+        assertThat(alice.offered).isEmpty();
+        assertThat(carol.offered).isEmpty();
+        assertThat(router.counters().received()).isEqualTo(1);
+        assertThat(router.counters().routed()).isEqualTo(1);
+    }
+
+    @Test
+    void aPacketToAGroupReachesEveryMemberButItsSender() {
+        RecordingOutlet alice = new RecordingOutlet();
+        RecordingOutlet bob = new RecordingOutlet();
+        RecordingOutlet carol = new RecordingOutlet();
+        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
+        router.attach(Name.of("carol"), List.of(Name.of("other")), carol);
+
+        route(aliceLink, packet("alice", "team", "all"));
+
+        assertThat(bob.offered).hasSize(1);
+        assertThat(alice.offered).as("the origin is excluded, as the written spec says").isEmpty();
+        assertThat(carol.offered).isEmpty();
+    }
+
+    @Test
+    void theOriginIsTheClientWhoseFifoItCameFromNotTheBytesItClaims() {
+        RecordingOutlet bobby = new RecordingOutlet();
+        RecordingOutlet member = new RecordingOutlet();
+        ClientLink bobbyLink = router.attach(Name.of("bobby"), List.of(Name.of("GRP")), bobby);
+        router.attach(Name.of("other"), List.of(Name.of("GRP")), member);
+
+        // The reference C client writes a NUL into its own origin: 'bob\0y'. It is still bobby.
+        Packet buggy = Packet.builder().origin(Name.of(new byte[] {'b', 'o', 'b', 0, 'y'})).remote(Name.of("GRP")).build();
+        route(bobbyLink, buggy);
+
+        assertThat(member.offered).containsExactly(buggy);
+        assertThat(bobby.offered).isEmpty();
+    }
+
+    @Test
+    void aSecondClientWithATakenNameIsRefused() {
+        router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+
+        assertThatThrownBy(() -> router.attach(Name.of("alice"), List.of(), new RecordingOutlet()))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NAME_TAKEN));
+    }
+
+    @Test
+    void aNameBecomesFreeWhenItsClientDetaches() {
+        ClientLink first = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        first.detach();
+        first.detach();
+
+        assertThat(router.attach(Name.of("alice"), List.of(), new RecordingOutlet()).name()).isEqualTo(Name.of("alice"));
+        assertThat(router.clients()).hasSize(1);
+    }
+
+    @Test
+    void theMaximumNumberOfClientsIsEnforced() {
+        for (int i = 0; i < 10; i++) {
+            router.attach(Name.of("c" + i), List.of(), new RecordingOutlet());
+        }
+        assertThatThrownBy(() -> router.attach(Name.of("c10"), List.of(), new RecordingOutlet()))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_CLIENTS));
+    }
+
+    @Test
+    void theServersNameCannotBeTaken() {
+        assertThatThrownBy(() -> router.attach(Name.SERVER, List.of(), new RecordingOutlet()))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_NAME));
+    }
+
+    @Test
+    void acksAreRoutedLikeAnyPacket() {
+        RecordingOutlet alice = new RecordingOutlet();
+        RecordingOutlet bob = new RecordingOutlet();
+        router.attach(Name.of("alice"), List.of(), alice);
+        ClientLink bobLink = router.attach(Name.of("bob"), List.of(), bob);
+
+        Packet ack = packet("alice", "bob", "x").ack(Name.of("bob"));
+        route(bobLink, ack);
+
+        assertThat(alice.offered).containsExactly(ack);
+        assertThat(alice.offered.get(0).hasOption(Protocol.OPTION_ACK)).isTrue();
+    }
+
+    @Test
+    void everyDropIsCountedByReasonForTheClientAndInTotal() {
+        RecordingOutlet alice = new RecordingOutlet();
+        RecordingOutlet slow = new RecordingOutlet();
+        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(), alice);
+        router.attach(Name.of("slow"), List.of(), slow);
+        slow.full = true;
+
+        route(aliceLink, packet("alice", "nobody", "lost"));
+        route(aliceLink, packet("alice", "slow", "too much"));
+        route(aliceLink, packet("alice", "", "for the server"));
+        aliceLink.malformed(PacketError.BAD_CHECKSUM);
+
+        assertThat(router.counters().dropped(DropReason.NO_RECIPIENT)).isEqualTo(1);
+        assertThat(router.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+        assertThat(router.counters().dropped(DropReason.UNHANDLED)).isEqualTo(1);
+        assertThat(router.counters().dropped(DropReason.MALFORMED)).isEqualTo(1);
+        assertThat(router.client(Name.of("slow")).orElseThrow().counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+        assertThat(router.client(Name.of("alice")).orElseThrow().counters().dropped(DropReason.NO_RECIPIENT)).isEqualTo(1);
+        assertThat(log.lines).anyMatch(line -> line.startsWith("WARN") && line.contains("QUEUE_FULL") && line.contains("slow"));
+    }
+
+    @Test
+    void deliveriesReportedByTheTransportAreCounted() {
+        ClientLink bob = router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
+
+        bob.delivered(3);
+        bob.dropped(DropReason.TTL_EXPIRED, 2);
+
+        assertThat(router.counters().delivered()).isEqualTo(3);
+        assertThat(router.client(Name.of("bob")).orElseThrow().counters().delivered()).isEqualTo(3);
+        assertThat(router.counters().dropped(DropReason.TTL_EXPIRED)).isEqualTo(2);
+    }
+
+    @Test
+    void anotherPolicyTakesEffectWithTheNextPacket() {
+        RecordingOutlet alice = new RecordingOutlet();
+        RecordingOutlet bob = new RecordingOutlet();
+        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
+
+        policy.set((packet, origin, table, recipients) -> table.subscribersOf(packet).forEach(recipients::add));
+        route(aliceLink, packet("alice", "team", "echo"));
+        policy.set((packet, origin, table, recipients) -> recipients.deny("closed for the test"));
+        route(aliceLink, packet("alice", "team", "denied"));
+
+        assertThat(alice.offered).hasSize(1);
+        assertThat(bob.offered).hasSize(1);
+        assertThat(router.counters().dropped(DropReason.POLICY_DENIED)).isEqualTo(1);
+    }
+
+    @Test
+    void aRecipientAddedTwiceReceivesOnce() {
+        RecordingOutlet bob = new RecordingOutlet();
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(Name.of("bob"), Name.of("team")), bob);
+        policy.set((packet, origin, table, recipients) -> {
+            table.subscribersOf(Name.of("bob")).forEach(recipients::add);
+            table.subscribersOf(Name.of("team")).forEach(recipients::add);
+        });
+
+        route(alice, packet("alice", "bob", "once"));
+
+        assertThat(bob.offered).hasSize(1);
+    }
+
+    @Test
+    void groupsOfALiveClientCanBeChanged() {
+        RecordingOutlet bob = new RecordingOutlet();
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(Name.of("a")), bob);
+
+        router.subscribe(Name.of("bob"), List.of(Name.of("b")));
+        route(alice, packet("alice", "b", "1"));
+        router.unsubscribe(Name.of("bob"), List.of(Name.of("a"), Name.of("bob")));
+        route(alice, packet("alice", "a", "2"));
+        route(alice, packet("alice", "bob", "3"));
+
+        assertThat(bob.offered).extracting(p -> new String(p.payloadBytes())).containsExactly("1", "3");
+        assertThat(router.groups()).containsOnlyKeys(Name.of("b"));
+        assertThat(router.groups().get(Name.of("b"))).containsExactly(Name.of("bob"));
+        assertThatThrownBy(() -> router.subscribe(Name.of("nobody"), List.of(Name.of("x")))).isInstanceOf(UnknownClientException.class);
+    }
+
+    @Test
+    void kickingAClientClosesItsOutletAndFreesItsName() {
+        RecordingOutlet bob = new RecordingOutlet();
+        router.attach(Name.of("bob"), List.of(), bob);
+
+        assertThat(router.kick(Name.of("bob"))).isTrue();
+        assertThat(router.kick(Name.of("bob"))).isFalse();
+
+        assertThat(bob.closed).isTrue();
+        assertThat(router.clients()).isEmpty();
+    }
+
+    @Test
+    void theServerCanSendToAGroupAndIsExcludedFromNothing() {
+        RecordingOutlet alice = new RecordingOutlet();
+        RecordingOutlet bob = new RecordingOutlet();
+        router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
+
+        int queued = router.send(packet("", "team", "from the server"));
+
+        assertThat(queued).isEqualTo(2);
+        assertThat(alice.offered).hasSize(1);
+        assertThat(bob.offered).hasSize(1);
+    }
+
+    @Test
+    void clientInfoShowsGroupsTransportAndCounters() {
+        ClientLink alice = router.attach(Name.of("alice"), List.of(Name.of("g")), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
+        route(alice, packet("alice", "bob", "x"));
+
+        var info = router.client(Name.of("alice")).orElseThrow();
+
+        assertThat(info.groups()).isEqualTo(Set.of(Name.of("g")));
+        assertThat(info.transport()).isEqualTo("test");
+        assertThat(info.counters().received()).isEqualTo(1);
+        assertThat(router.clients()).extracting(c -> c.name().toString()).containsExactly("alice", "bob");
+    }
+
+    private static Packet packet(String origin, String remote, String payload) {
+        return Packet.builder().origin(Name.of(origin)).remote(Name.of(remote)).payload(payload.getBytes()).build();
+    }
+
+    /** Hands a packet to the router the way a transport does: as a frame decoded from bytes. */
+    private static void route(ClientLink link, Packet packet) {
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), link::route);
+    }
+}
