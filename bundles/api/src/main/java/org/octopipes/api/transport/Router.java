@@ -1,6 +1,7 @@
 package org.octopipes.api.transport;
 
 import java.util.Collection;
+import org.octopipes.api.DropReason;
 import org.octopipes.codec.Name;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -19,4 +20,10 @@ public interface Router {
      * @throws SubscriptionRefusedException if the name is taken or a limit is reached
      */
     ClientLink attach(Name name, Collection<Name> groups, Outlet outlet);
+
+    /**
+     * Counts and logs packets a transport dropped that belong to no attached client: garbage on
+     * the CAP, say, or a CAP reply nobody collected.
+     */
+    void dropped(DropReason reason, int packets, String detail);
 }

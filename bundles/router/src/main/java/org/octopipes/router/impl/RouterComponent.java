@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.octopipes.api.Broker;
 import org.octopipes.api.ClientInfo;
+import org.octopipes.api.DropReason;
 import org.octopipes.api.TrafficCounters;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
@@ -62,6 +63,11 @@ public final class RouterComponent implements Router, Broker {
     @Override
     public ClientLink attach(Name name, Collection<Name> groups, Outlet outlet) {
         return core.attach(name, groups, outlet);
+    }
+
+    @Override
+    public void dropped(DropReason reason, int packets, String detail) {
+        core.dropped(reason, packets, detail);
     }
 
     @Override

@@ -84,6 +84,11 @@ final class RouterCore implements Router, Broker {
         }
     }
 
+    @Override
+    public void dropped(DropReason reason, int packets, String detail) {
+        dropped(null, reason, packets, detail);
+    }
+
     void remove(ClientRecord client) {
         synchronized (changes) {
             if (table.client(client.name()) == client) {

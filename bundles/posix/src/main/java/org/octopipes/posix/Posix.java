@@ -1,0 +1,329 @@
+package org.octopipes.posix;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import org.octopipes.posix.internal.ErrnoExceptions;
+import org.octopipes.posix.internal.LinuxAbi;
+import org.octopipes.posix.internal.NativeCalls;
+
+/**
+ * POSIX calls for FIFOs: create and inspect them, and read and write them through raw file
+ * descriptors, which java.nio cannot open without blocking. Obtain with {@link #get()};
+ * thread-safe.
+ *
+ * <p>A failure on a path throws a {@link java.nio.file.FileSystemException} whose file is that path
+ * ({@link java.nio.file.NoSuchFileException}, {@link FileAlreadyExistsException} and
+ * {@link java.nio.file.AccessDeniedException} for the usual errnos); a failure on a descriptor
+ * throws an {@link IOException}. Messages carry the call, strerror(3) and the errno name.
+ */
+public final class Posix {
+
+    // open(2) flags for Linux. O_NOFOLLOW differs between x86_64 and aarch64, so it is not a
+    // compile-time constant; the others are the same on both.
+    public static final int O_RDONLY = LinuxAbi.O_RDONLY;
+    public static final int O_WRONLY = LinuxAbi.O_WRONLY;
+    public static final int O_RDWR = LinuxAbi.O_RDWR;
+    public static final int O_NONBLOCK = LinuxAbi.O_NONBLOCK;
+    public static final int O_NOFOLLOW = LinuxAbi.O_NOFOLLOW;
+    public static final int O_CLOEXEC = LinuxAbi.O_CLOEXEC;
+
+    /** The most a read into a heap buffer reads at once: what a FIFO holds by default. */
+    static final int HEAP_READ_CHUNK = 64 * 1024;
+
+    private final NativeCalls calls;
+    /**
+     * Direct buffers that heap-buffer reads go through, one per thread. A plain ThreadLocal, not a
+     * subclass or withInitial: threads outlive this bundle, and must not keep its class loader.
+     */
+    private final ThreadLocal<ByteBuffer> stagingBuffers = new ThreadLocal<>();
+
+    private Posix(NativeCalls calls) {
+        this.calls = calls;
+    }
+
+    /** Loaded on first use, once; a failure is kept so that every caller gets the same answer. */
+    private static final class Loaded {
+        static final Posix INSTANCE;
+        static final Throwable FAILURE;
+
+        static {
+            Posix instance = null;
+            Throwable failure = null;
+            try {
+                instance = new Posix(NativeCalls.load());
+            } catch (RuntimeException | LinkageError e) {
+                // LinkageError: the native library did not load, or jnr is missing because this
+                // runs from target/classes instead of the bundle jar that embeds it.
+                failure = e;
+            }
+            INSTANCE = instance;
+            FAILURE = failure;
+        }
+    }
+
+    /**
+     * The POSIX calls, loading native support on the first call.
+     *
+     * @throws UnsupportedOperationException when native POSIX support is not available here
+     */
+    public static Posix get() {
+        Posix instance = Loaded.INSTANCE;
+        if (instance == null) {
+            throw new UnsupportedOperationException("native POSIX support is not available on "
+                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + ": " + Loaded.FAILURE,
+                    Loaded.FAILURE);
+        }
+        return instance;
+    }
+
+    /** For {@link Poller}, which shares the loaded native support. */
+    NativeCalls calls() {
+        return calls;
+    }
+
+    /**
+     * Creates a FIFO whose permissions are exactly {@code mode}, whatever the umask: mkfifo(3) then
+     * chmod(2). The umask can only take bits away, so the FIFO is never more open than asked for,
+     * not even between the two calls. If chmod fails, the FIFO is removed again.
+     *
+     * @param mode permission bits, at most 07777
+     * @throws FileAlreadyExistsException if anything exists at {@code path}, even a dangling link
+     */
+    public void mkfifo(Path path, int mode) throws IOException {
+        checkMode(mode);
+        String file = path.toString();
+        int result = calls.mkfifo(file, mode);
+        if (result < 0) {
+            throw ErrnoExceptions.forPath(calls, "mkfifo", path, -result);
+        }
+        result = calls.chmod(file, mode);
+        if (result < 0) {
+            calls.unlink(file);
+            throw ErrnoExceptions.forPath(calls, "chmod", path, -result);
+        }
+    }
+
+    /**
+     * Removes a file (not a directory) by name; a symbolic link is removed itself, not its target.
+     *
+     * @return false if nothing existed at {@code path}
+     */
+    public boolean unlink(Path path) throws IOException {
+        int result = calls.unlink(path.toString());
+        if (result == -LinuxAbi.ENOENT) {
+            return false;
+        }
+        if (result < 0) {
+            throw ErrnoExceptions.forPath(calls, "unlink", path, -result);
+        }
+        return true;
+    }
+
+    /**
+     * What {@code path} is, without following a symbolic link at its end.
+     *
+     * @return null if nothing exists at {@code path}, also when a parent is not a directory
+     */
+    public FileStatus lstat(Path path) throws IOException {
+        int[] status = new int[3];
+        int result = calls.lstat(path.toString(), status);
+        if (result == -LinuxAbi.ENOENT || result == -LinuxAbi.ENOTDIR) {
+            return null;
+        }
+        if (result < 0) {
+            throw ErrnoExceptions.forPath(calls, "lstat", path, -result);
+        }
+        int mode = status[0];
+        return new FileStatus(typeOf(mode), mode & LinuxAbi.PERMISSION_BITS, status[1], status[2]);
+    }
+
+    /** Sets the permission bits of {@code path} (following a symbolic link, as chmod(2) does). */
+    public void chmod(Path path, int mode) throws IOException {
+        checkMode(mode);
+        int result = calls.chmod(path.toString(), mode);
+        if (result < 0) {
+            throw ErrnoExceptions.forPath(calls, "chmod", path, -result);
+        }
+    }
+
+    /** The effective user id of this process. */
+    public int geteuid() {
+        return calls.geteuid();
+    }
+
+    /**
+     * open(2), retried when a signal interrupts it.
+     *
+     * @param flags {@code O_*} flags of this class, or'ed
+     * @param mode permissions if {@code flags} creates a file, else ignored
+     * @return the new file descriptor, which the caller must {@link #close(int)}
+     */
+    public int open(Path path, int flags, int mode) throws IOException {
+        checkMode(mode);
+        String file = path.toString();
+        int result;
+        do {
+            result = calls.open(file, flags, mode);
+        } while (result == -LinuxAbi.EINTR);
+        if (result < 0) {
+            throw ErrnoExceptions.forPath(calls, "open", path, -result);
+        }
+        return result;
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes into {@code dst} at its position, and advances the
+     * position by the bytes read. A direct buffer is read into without a copy. A heap buffer is read
+     * through a direct buffer of this thread, at most 64 KiB at a time, so that only the bytes read
+     * are copied and the rest of {@code dst} stays untouched.
+     *
+     * @return the bytes read; 0 if none are ready on a non-blocking descriptor or {@code dst} is
+     *     full; -1 at the end of the stream (no writer left on a FIFO)
+     * @throws ReadOnlyBufferException if {@code dst} is read-only
+     */
+    public int read(int fd, ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        int room = dst.remaining();
+        if (room == 0) {
+            return 0;
+        }
+        ByteBuffer target = dst.isDirect() ? dst : stagingBuffer();
+        int count = Math.min(room, target.remaining());
+        long result;
+        do {
+            result = calls.read(fd, target, count);
+        } while (result == -LinuxAbi.EINTR);
+        if (result > 0) {
+            int read = (int) result;
+            if (target == dst) {
+                dst.position(dst.position() + read);
+            } else {
+                dst.put(target.limit(read));
+            }
+            return read;
+        }
+        if (result == 0) {
+            return -1;
+        }
+        if (result == -LinuxAbi.EAGAIN) {
+            return 0;
+        }
+        throw ErrnoExceptions.forFd(calls, "read", fd, (int) -result);
+    }
+
+    /**
+     * Writes up to {@code src.remaining()} bytes from {@code src} at its position, and advances the
+     * position by the bytes written. A direct buffer is written without a copy, a heap buffer
+     * through a temporary native copy of its remaining bytes (all of them, so that a write of up to
+     * PIPE_BUF bytes to a FIFO stays atomic).
+     *
+     * @return the bytes written; 0 if the descriptor is non-blocking and full, or {@code src} is empty
+     * @throws IOException on any failure, such as EPIPE when a FIFO has no reader left
+     */
+    public int write(int fd, ByteBuffer src) throws IOException {
+        int count = src.remaining();
+        if (count == 0) {
+            return 0;
+        }
+        ByteBuffer from = src;
+        if (!src.isDirect() && !src.hasArray()) {
+            // A read-only heap buffer hides its array, and jnr can only pass an address or an array.
+            from = ByteBuffer.allocate(count).put(src.duplicate()).flip();
+        }
+        long result;
+        do {
+            result = calls.write(fd, from, count);
+        } while (result == -LinuxAbi.EINTR);
+        if (result >= 0) {
+            src.position(src.position() + (int) result);
+            return (int) result;
+        }
+        if (result == -LinuxAbi.EAGAIN) {
+            return 0;
+        }
+        throw ErrnoExceptions.forFd(calls, "write", fd, (int) -result);
+    }
+
+    /**
+     * Closes a file descriptor. EINTR counts as closed: Linux releases the descriptor before it
+     * reports the interruption, and closing again could close a descriptor reused meanwhile.
+     */
+    public void close(int fd) throws IOException {
+        int result = calls.close(fd);
+        if (result < 0 && result != -LinuxAbi.EINTR) {
+            throw ErrnoExceptions.forFd(calls, "close", fd, -result);
+        }
+    }
+
+    /** The bytes waiting to be read from a FIFO, pipe or socket: ioctl FIONREAD. */
+    public int bytesAvailable(int fd) throws IOException {
+        int result = calls.bytesAvailable(fd);
+        if (result < 0) {
+            throw ErrnoExceptions.forFd(calls, "ioctl(FIONREAD)", fd, -result);
+        }
+        return result;
+    }
+
+    /** The capacity of the pipe or FIFO behind {@code fd} in bytes: fcntl F_GETPIPE_SZ. */
+    public int pipeSize(int fd) throws IOException {
+        int result = calls.fcntl(fd, LinuxAbi.F_GETPIPE_SZ, 0);
+        if (result < 0) {
+            throw ErrnoExceptions.forFd(calls, "fcntl(F_GETPIPE_SZ)", fd, -result);
+        }
+        return result;
+    }
+
+    /**
+     * Resizes the pipe or FIFO behind {@code fd}: fcntl F_SETPIPE_SZ. The kernel rounds up to a
+     * power of two pages, and refuses more than /proc/sys/fs/pipe-max-size to unprivileged users
+     * (EPERM) or less than the data already in the pipe (EBUSY).
+     *
+     * @return the size the kernel actually set
+     */
+    public int setPipeSize(int fd, int size) throws IOException {
+        if (size <= 0) {
+            throw new IllegalArgumentException("pipe size must be positive, not " + size);
+        }
+        int result = calls.fcntl(fd, LinuxAbi.F_SETPIPE_SZ, size);
+        if (result < 0) {
+            throw ErrnoExceptions.forFd(calls, "fcntl(F_SETPIPE_SZ)", fd, -result);
+        }
+        return result;
+    }
+
+    /** This thread's direct buffer for reads into heap buffers, cleared. */
+    private ByteBuffer stagingBuffer() {
+        ByteBuffer buffer = stagingBuffers.get();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(HEAP_READ_CHUNK);
+            stagingBuffers.set(buffer);
+        }
+        return buffer.clear();
+    }
+
+    private static void checkMode(int mode) {
+        if ((mode & ~LinuxAbi.PERMISSION_BITS) != 0) {
+            throw new IllegalArgumentException("mode must be permission bits 0 to 07777, not 0" + Integer.toOctalString(mode));
+        }
+    }
+
+    private static FileType typeOf(int mode) {
+        switch (mode & LinuxAbi.S_IFMT) {
+            case LinuxAbi.S_IFIFO:
+                return FileType.FIFO;
+            case LinuxAbi.S_IFDIR:
+                return FileType.DIRECTORY;
+            case LinuxAbi.S_IFREG:
+                return FileType.REGULAR;
+            case LinuxAbi.S_IFLNK:
+                return FileType.SYMLINK;
+            default:
+                return FileType.OTHER;
+        }
+    }
+}

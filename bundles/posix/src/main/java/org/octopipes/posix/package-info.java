@@ -1,0 +1,14 @@
+/**
+ * The POSIX calls the server needs for FIFOs: creating and inspecting them, non-blocking reads
+ * and writes on file descriptors, pipe sizes, and an epoll-based {@link org.octopipes.posix.Poller}
+ * that tells which descriptors are ready.
+ *
+ * <p>Linux only (x86_64 and aarch64). Nothing here exposes the native library behind it, so
+ * callers depend on plain Java types alone.
+ */
+@Export
+@Version("1.0.0")
+package org.octopipes.posix;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
