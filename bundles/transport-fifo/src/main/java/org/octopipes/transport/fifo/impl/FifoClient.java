@@ -1,0 +1,113 @@
+package org.octopipes.transport.fifo.impl;
+
+import java.nio.file.Path;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameHandler;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.PacketError;
+import org.octopipes.codec.StreamDecoder;
+
+/**
+ * One client of the FIFO transport: its two FIFOs, the decoder of what it writes, and the queue
+ * of what it is to read. All of its state belongs to the server's I/O thread; {@link #offer} and
+ * {@link #close} from other threads are handed over to that thread.
+ */
+final class FifoClient implements Outlet, FrameHandler {
+
+    final long id;
+    final Name name;
+    final Path txPath;
+    final Path rxPath;
+    final int txFd;
+    final int rxFd;
+    final StreamDecoder decoder;
+    final OutboundQueue queue;
+    private final FifoServer server;
+    ClientLink link;
+    /** Whether the RX FIFO is registered for WRITABLE: only while bytes wait for room. */
+    boolean waitingForRoom;
+    /** Whether it is in the server's list of clients to write to at the end of this round. */
+    boolean dirty;
+    boolean closed;
+    // Read from other threads for management; written only by the I/O thread.
+    private volatile int queuedPackets;
+    private volatile long queuedBytes;
+
+    FifoClient(FifoServer server, long id, Name name, Path txPath, Path rxPath, int txFd, int rxFd, int maxPayload, int queueBytes) {
+        this.server = server;
+        this.id = id;
+        this.name = name;
+        this.txPath = txPath;
+        this.rxPath = rxPath;
+        this.txFd = txFd;
+        this.rxFd = rxFd;
+        this.decoder = new StreamDecoder(maxPayload);
+        this.queue = new OutboundQueue(queueBytes);
+    }
+
+    long txToken() {
+        return id << 1;
+    }
+
+    long rxToken() {
+        return id << 1 | 1;
+    }
+
+    // ---- FrameHandler: what the client wrote on its TX FIFO
+
+    @Override
+    public void onFrame(Frame frame) {
+        link.route(frame);
+    }
+
+    @Override
+    public void onError(PacketError error, long streamOffset) {
+        server.malformedFromClient(this, error, streamOffset);
+        link.malformed(error);
+    }
+
+    // ---- Outlet: what the router gives it
+
+    @Override
+    public String transport() {
+        return FifoServer.TRANSPORT_NAME;
+    }
+
+    @Override
+    public String address() {
+        return rxPath.toString();
+    }
+
+    @Override
+    public boolean offer(Frame packet) {
+        return server.offer(this, packet);
+    }
+
+    @Override
+    public int queuedPackets() {
+        return queuedPackets;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    @Override
+    public void close() {
+        server.closeLater(this);
+    }
+
+    /** Publishes the queue's size to management; called by the I/O thread after it changes the queue. */
+    void publishQueueSize() {
+        queuedPackets = queue.packets();
+        queuedBytes = queue.bytes();
+    }
+
+    @Override
+    public String toString() {
+        return "client '" + name + "'";
+    }
+}

@@ -1,0 +1,743 @@
+package org.octopipes.transport.fifo.impl;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.codec.AssignmentError;
+import org.octopipes.codec.CapMessage;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameHandler;
+import org.octopipes.codec.MalformedCapMessageException;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.PacketError;
+import org.octopipes.codec.Protocol;
+import org.octopipes.codec.StreamDecoder;
+import org.octopipes.posix.FileStatus;
+import org.octopipes.posix.FileType;
+import org.octopipes.posix.Poller;
+import org.octopipes.posix.Posix;
+import org.octopipes.posix.ReadyEvents;
+import org.osgi.service.log.Logger;
+
+/**
+ * The FIFO transport's engine: owns the CAP and every client's FIFOs, and serves them all from
+ * one I/O thread that waits in epoll, so that idle clients cost neither threads nor CPU.
+ *
+ * <p>The server keeps every FIFO open read-write on its side. A client's open therefore never
+ * waits for a peer, a TX FIFO never reports end-of-file when its client closes it (no spinning),
+ * and bytes written to an RX FIFO stay there between the reference client's open-read-close calls.
+ *
+ * <p>The CAP carries requests and replies in turns: while a reply is in it the server does not
+ * read it (it would read its own reply) but watches how many bytes it holds; when the reply is
+ * collected the next one goes out. Bytes another client writes behind a waiting reply are taken
+ * out, handled, and the reply is put back.
+ */
+final class FifoServer {
+
+    static final String TRANSPORT_NAME = "fifo";
+
+    private static final long CAP_TOKEN = 0;
+    /** Reads of one TX FIFO per wake-up before others get their turn. */
+    private static final int READS_PER_TURN = 8;
+    /** How often a waiting CAP reply is checked: well under the 100 ms the reference client sleeps. */
+    private static final long CAP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How long a reply may wait in the CAP: the TTL the reference server gives it. */
+    private static final long CAP_REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(Protocol.DEFAULT_CAP_REPLY_TTL);
+    private static final int OPEN_FLAGS = Posix.O_RDWR | Posix.O_NONBLOCK | Posix.O_CLOEXEC | Posix.O_NOFOLLOW;
+
+    private final FifoSettings settings;
+    private final Router router;
+    private final Logger logger;
+    private final Posix posix = Posix.get();
+    private final ReadyEvents events = new ReadyEvents(256);
+    private final Map<Long, FifoClient> clientsById = new HashMap<>();
+    private final Map<Name, FifoClient> clientsByName = new HashMap<>();
+    private final List<FifoClient> dirty = new ArrayList<>();
+    /** Clients with bytes waiting for room in their RX FIFO; their deadlines need watching. */
+    private final Set<FifoClient> backlogged = new LinkedHashSet<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<CapReply> replies = new ArrayDeque<>();
+    private final StreamDecoder capDecoder;
+    private final FrameHandler capHandler = new CapHandler();
+    private Poller poller;
+    private int capFd = -1;
+    private Thread ioThread;
+    private volatile boolean running;
+    private volatile int clientCount;
+    private long nextClientId = 1;
+    private CapReply replyInCap;
+    private long lastCapCheck;
+
+    FifoServer(FifoSettings settings, Router router, Logger logger) {
+        this.settings = settings;
+        this.router = router;
+        this.logger = logger;
+        this.capDecoder = new StreamDecoder(settings.maxPayload());
+    }
+
+    int clientCount() {
+        return clientCount;
+    }
+
+    FifoSettings settings() {
+        return settings;
+    }
+
+    // ---- Life cycle
+
+    /** Makes the folders and the CAP and starts serving; on failure leaves nothing behind. */
+    void start() throws IOException {
+        Path capFolder = settings.capPath().getParent();
+        prepareFolder(capFolder);
+        prepareFolder(settings.clientsDir());
+        removeStaleFifos();
+        removeStaleFifo(settings.capPath());
+        posix.mkfifo(settings.capPath(), settings.fifoMode());
+        try {
+            capFd = posix.open(settings.capPath(), OPEN_FLAGS, 0);
+            poller = Poller.open();
+            poller.register(capFd, Poller.READABLE, CAP_TOKEN);
+        } catch (IOException | RuntimeException e) {
+            releaseCap();
+            throw e;
+        }
+        running = true;
+        ioThread = new Thread(this::serve, "octopipes-fifo-io");
+        ioThread.setDaemon(true);
+        ioThread.start();
+        logger.info("FIFO transport serving: CAP {}, clients in {}, mode 0{}", settings.capPath(), settings.clientsDir(),
+                Integer.toOctalString(settings.fifoMode()));
+    }
+
+    /** Stops serving, lets every client go and deletes the CAP and the client FIFOs. */
+    void stop() {
+        running = false;
+        if (poller != null) {
+            poller.wakeup();
+        }
+        if (ioThread != null) {
+            try {
+                ioThread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (ioThread.isAlive()) {
+                logger.error("The FIFO I/O thread did not stop within 10 s; FIFOs may be left in {}", settings.clientsDir());
+            }
+        }
+    }
+
+    private void serve() {
+        try {
+            while (running) {
+                poller.poll(nextTimeoutMillis(), events);
+                for (int i = 0; i < events.size(); i++) {
+                    dispatch(events.token(i), events.isReadable(i), events.isWritable(i));
+                }
+                runTasks();
+                long now = System.nanoTime();
+                checkCapReply(now);
+                expireBacklogs(now);
+                flushDirty();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            logger.error("The FIFO transport stopped serving after an unexpected failure; restart it", e);
+        } finally {
+            shutDown();
+        }
+    }
+
+    private void shutDown() {
+        for (FifoClient client : new ArrayList<>(clientsById.values())) {
+            closeClient(client, "the FIFO transport is stopping");
+        }
+        runTasks();
+        releaseCap();
+        if (poller != null) {
+            poller.close();
+        }
+        logger.info("FIFO transport stopped; CAP {} removed", settings.capPath());
+    }
+
+    private void releaseCap() {
+        if (capFd >= 0) {
+            closeQuietly(capFd);
+            capFd = -1;
+        }
+        unlinkQuietly(settings.capPath());
+    }
+
+    private int nextTimeoutMillis() {
+        if (replyInCap != null) {
+            return 2;
+        }
+        long earliest = OutboundQueue.NO_DEADLINE;
+        for (FifoClient client : backlogged) {
+            earliest = Math.min(earliest, client.queue.earliestDeadline());
+        }
+        if (earliest == OutboundQueue.NO_DEADLINE) {
+            return -1;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(earliest - System.nanoTime()) + 1;
+        return (int) Math.max(1, Math.min(millis, 1000));
+    }
+
+    private void dispatch(long token, boolean readable, boolean writable) {
+        if (token == CAP_TOKEN) {
+            readCap();
+            return;
+        }
+        FifoClient client = clientsById.get(token >>> 1);
+        if (client == null || client.closed) {
+            return;
+        }
+        try {
+            if ((token & 1) == 0 && readable) {
+                readTx(client);
+            } else if (writable) {
+                flush(client);
+            }
+        } catch (IOException e) {
+            logger.warn("I/O failed for client '{}'; letting it go", client.name, e);
+            closeClient(client, "I/O failed: " + e.getMessage());
+        }
+    }
+
+    private void runTasks() {
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                logger.error("A task on the FIFO I/O thread failed", e);
+            }
+        }
+    }
+
+    // ---- Client traffic
+
+    private void readTx(FifoClient client) throws IOException {
+        ReadableByteChannel tx = channel(client.txFd);
+        for (int turn = 0; turn < READS_PER_TURN && !client.closed; turn++) {
+            if (client.decoder.readFrom(tx, client) <= 0) {
+                break;
+            }
+        }
+    }
+
+    void malformedFromClient(FifoClient client, PacketError error, long streamOffset) {
+        logger.debug("Client '{}' wrote bytes that are not a packet at offset {} of its TX FIFO: {}", client.name, streamOffset, error);
+    }
+
+    /** Queues a packet for a client; any thread. */
+    boolean offer(FifoClient target, Frame packet) {
+        long deadline = deadlineOf(packet.ttl());
+        if (Thread.currentThread() == ioThread) {
+            if (target.closed) {
+                target.link.dropped(DropReason.CLIENT_GONE, 1);
+                return true;
+            }
+            if (!target.queue.offer(packet, deadline)) {
+                // Packets pile up during one round of reads before the round's writes; write now
+                // what has piled up, so that only a client that really does not read loses packets.
+                flushNow(target);
+                if (target.closed || !target.queue.offer(packet, deadline)) {
+                    return false;
+                }
+            }
+            markDirty(target);
+            return true;
+        }
+        // Another thread (management, another transport): the frame dies with this call, so copy it now.
+        if (target.queuedBytes() > 0 && target.queuedBytes() + packet.size() > settings.queueBytes()) {
+            return false;
+        }
+        byte[] bytes = new byte[packet.size()];
+        packet.copyTo(ByteBuffer.wrap(bytes));
+        tasks.add(() -> {
+            if (target.closed) {
+                target.link.dropped(DropReason.CLIENT_GONE, 1);
+            } else if (target.queue.offer(bytes, 0, bytes.length, deadline)) {
+                markDirty(target);
+            } else {
+                target.link.dropped(DropReason.QUEUE_FULL, 1);
+            }
+        });
+        poller.wakeup();
+        return true;
+    }
+
+    private void markDirty(FifoClient client) {
+        if (!client.dirty) {
+            client.dirty = true;
+            dirty.add(client);
+        }
+    }
+
+    private void flushDirty() {
+        for (int i = 0; i < dirty.size(); i++) {
+            FifoClient client = dirty.get(i);
+            client.dirty = false;
+            if (!client.closed) {
+                flushNow(client);
+            }
+        }
+        dirty.clear();
+    }
+
+    private void flushNow(FifoClient client) {
+        try {
+            flush(client);
+        } catch (IOException e) {
+            logger.warn("Writing to client '{}' failed; letting it go", client.name, e);
+            closeClient(client, "write failed: " + e.getMessage());
+        }
+    }
+
+    /** Writes what the RX FIFO takes, in one write, after dropping what missed its deadline. */
+    private void flush(FifoClient client) throws IOException {
+        int expired = client.queue.expire(System.nanoTime());
+        if (expired > 0) {
+            client.link.dropped(DropReason.TTL_EXPIRED, expired);
+        }
+        int written = client.queue.writeTo(bytes -> posix.write(client.rxFd, bytes));
+        if (written > 0) {
+            client.link.delivered(written);
+        }
+        client.publishQueueSize();
+        if (!client.queue.isEmpty() && !client.waitingForRoom) {
+            poller.register(client.rxFd, Poller.WRITABLE, client.rxToken());
+            client.waitingForRoom = true;
+            backlogged.add(client);
+        } else if (client.queue.isEmpty() && client.waitingForRoom) {
+            poller.unregister(client.rxFd);
+            client.waitingForRoom = false;
+            backlogged.remove(client);
+        }
+    }
+
+    private void expireBacklogs(long now) {
+        for (FifoClient client : backlogged) {
+            if (now >= client.queue.earliestDeadline()) {
+                int expired = client.queue.expire(now);
+                if (expired > 0) {
+                    client.link.dropped(DropReason.TTL_EXPIRED, expired);
+                    client.publishQueueSize();
+                    markDirty(client);
+                }
+            }
+        }
+    }
+
+    private static long deadlineOf(int ttlSeconds) {
+        return ttlSeconds == Protocol.TTL_NO_DEADLINE ? OutboundQueue.NO_DEADLINE
+                : System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
+    }
+
+    // ---- The CAP
+
+    private void readCap() {
+        try {
+            ReadableByteChannel cap = channel(capFd);
+            while (replyInCap == null && capDecoder.readFrom(cap, capHandler) > 0) {
+                // Each read hands its packets to the CAP handler; stop once a reply is in the CAP.
+            }
+        } catch (IOException e) {
+            logger.error("Reading the CAP {} failed", settings.capPath(), e);
+        }
+        sendNextReply();
+    }
+
+    private final class CapHandler implements FrameHandler {
+        @Override
+        public void onFrame(Frame frame) {
+            handleCapPacket(frame);
+        }
+
+        @Override
+        public void onError(PacketError error, long streamOffset) {
+            router.dropped(DropReason.MALFORMED, 1, "bytes on the CAP that are not a packet: " + error);
+        }
+    }
+
+    private void handleCapPacket(Frame frame) {
+        Name client = frame.origin();
+        if (client.isServer()) {
+            takeBackReply(frame);
+            return;
+        }
+        CapMessage message;
+        try {
+            message = CapMessage.parse(frame.payload());
+        } catch (MalformedCapMessageException e) {
+            router.dropped(DropReason.MALFORMED, 1, "a CAP message from '" + client + "': " + e.getMessage());
+            if (frame.payloadLength() > 0 && (frame.payload().get(0) & 0xFF) == CapMessage.OBJECT_SUBSCRIPTION) {
+                // Answer a broken subscription, so that its client fails now instead of after its timeout.
+                queueReply(client, CapMessage.Assignment.failure(AssignmentError.FS));
+            }
+            return;
+        }
+        if (message instanceof CapMessage.Subscription) {
+            subscribe(client, ((CapMessage.Subscription) message).groups());
+        } else if (message instanceof CapMessage.Unsubscription) {
+            unsubscribe(client);
+        } else {
+            router.dropped(DropReason.UNHANDLED, 1, "an ASSIGNMENT sent to the server by '" + client + "'");
+        }
+    }
+
+    /**
+     * A reply of ours came back through the CAP: a client read a reply meant for another and put
+     * it back, as this project's clients do. It goes out again, first, if its client is still here.
+     */
+    private void takeBackReply(Frame frame) {
+        Name client = frame.remote();
+        if (clientsByName.containsKey(client) && frame.payloadLength() > 0
+                && (frame.payload().get(0) & 0xFF) == CapMessage.OBJECT_ASSIGNMENT) {
+            byte[] bytes = new byte[frame.size()];
+            frame.copyTo(ByteBuffer.wrap(bytes));
+            replies.addFirst(new CapReply(client, bytes));
+            logger.debug("The reply to '{}' came back through the CAP; sending it again", client);
+        } else {
+            router.dropped(DropReason.UNHANDLED, 1, "a packet on the CAP with the server's empty name as origin, for '" + client + "'");
+        }
+    }
+
+    private void subscribe(Name name, List<Name> groups) {
+        String refusal = ClientNames.refusal(name, settings.maxNameLength());
+        if (refusal != null) {
+            logger.warn("Refused a subscription: {}", refusal);
+            queueReply(name, CapMessage.Assignment.failure(AssignmentError.FS));
+            return;
+        }
+        if (clientsByName.containsKey(name)) {
+            // The protocol cannot tell a client subscribing again from another process taking its name.
+            logger.warn("Refused a subscription as '{}': the name is taken", name);
+            queueReply(name, CapMessage.Assignment.failure(AssignmentError.NAME_ALREADY_TAKEN));
+            return;
+        }
+        String fileName = ClientNames.fileName(name);
+        Path txPath = settings.txPath(fileName);
+        Path rxPath = settings.rxPath(fileName);
+        byte[] txBytes = txPath.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] rxBytes = rxPath.toString().getBytes(StandardCharsets.UTF_8);
+        if (txBytes.length > 255 || rxBytes.length > 255) {
+            logger.warn("Refused a subscription as '{}': its FIFO paths would be longer than the 255 bytes an ASSIGNMENT carries", name);
+            queueReply(name, CapMessage.Assignment.failure(AssignmentError.FS));
+            return;
+        }
+        int txFd = -1;
+        int rxFd = -1;
+        try {
+            makeFifo(txPath);
+            makeFifo(rxPath);
+            txFd = posix.open(txPath, OPEN_FLAGS, 0);
+            rxFd = posix.open(rxPath, OPEN_FLAGS, 0);
+        } catch (IOException e) {
+            logger.warn("Refused a subscription as '{}': its FIFOs could not be made", name, e);
+            discardFifos(txFd, rxFd, txPath, rxPath);
+            queueReply(name, CapMessage.Assignment.failure(AssignmentError.FS));
+            return;
+        }
+        FifoClient client = new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
+        ClientLink link;
+        try {
+            link = router.attach(name, groups, client);
+        } catch (SubscriptionRefusedException e) {
+            logger.warn("Refused a subscription as '{}': {}", name, e.getMessage());
+            discardFifos(txFd, rxFd, txPath, rxPath);
+            queueReply(name, CapMessage.Assignment.failure(e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
+                    ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS));
+            return;
+        }
+        client.link = link;
+        clientsById.put(client.id, client);
+        clientsByName.put(name, client);
+        clientCount = clientsById.size();
+        try {
+            poller.register(txFd, Poller.READABLE, client.txToken());
+        } catch (IOException e) {
+            logger.warn("Could not watch the TX FIFO of '{}'; letting it go", name, e);
+            closeClient(client, "its TX FIFO cannot be watched");
+            queueReply(name, CapMessage.Assignment.failure(AssignmentError.FS));
+            return;
+        }
+        queueReply(name, CapMessage.Assignment.success(txBytes, rxBytes));
+    }
+
+    private void unsubscribe(Name name) {
+        FifoClient client = clientsByName.get(name);
+        if (client == null) {
+            router.dropped(DropReason.UNHANDLED, 1, "an UNSUBSCRIPTION from '" + name + "', who is not subscribed");
+            return;
+        }
+        try {
+            // What the client wrote before it left is still in its TX FIFO: route it before letting go.
+            readTx(client);
+        } catch (IOException e) {
+            logger.warn("Could not read the last packets of '{}'", name, e);
+        }
+        closeClient(client, "it unsubscribed");
+    }
+
+    /** Lets a client go from any thread: the work happens on the I/O thread. */
+    void closeLater(FifoClient client) {
+        if (Thread.currentThread() == ioThread) {
+            closeClient(client, "the router let it go");
+        } else {
+            tasks.add(() -> closeClient(client, "the router let it go"));
+            Poller current = poller;
+            if (current != null) {
+                current.wakeup();
+            }
+        }
+    }
+
+    private void closeClient(FifoClient client, String why) {
+        if (client.closed) {
+            return;
+        }
+        client.closed = true;
+        try {
+            poller.unregister(client.txFd);
+            if (client.waitingForRoom) {
+                poller.unregister(client.rxFd);
+            }
+        } catch (IOException e) {
+            logger.debug("Could not stop watching the FIFOs of '{}'", client.name, e);
+        }
+        backlogged.remove(client);
+        discardFifos(client.txFd, client.rxFd, client.txPath, client.rxPath);
+        int dropped = client.queue.clear();
+        client.publishQueueSize();
+        if (dropped > 0) {
+            client.link.dropped(DropReason.CLIENT_GONE, dropped);
+        }
+        clientsById.remove(client.id);
+        clientsByName.remove(client.name, client);
+        clientCount = clientsById.size();
+        client.link.detach();
+        logger.info("Client '{}' left the FIFO transport: {}", client.name, why);
+    }
+
+    private void queueReply(Name client, CapMessage.Assignment assignment) {
+        replies.add(new CapReply(client, assignment.toPacket(client).toBytes()));
+    }
+
+    private void sendNextReply() {
+        while (replyInCap == null && !replies.isEmpty()) {
+            CapReply reply = replies.poll();
+            try {
+                // A reply is far below PIPE_BUF, so the write is atomic: all of it or nothing.
+                if (posix.write(capFd, ByteBuffer.wrap(reply.bytes)) != reply.bytes.length) {
+                    router.dropped(DropReason.QUEUE_FULL, 1, "the CAP is full; no room for the reply to '" + reply.client + "'");
+                    continue;
+                }
+                poller.modify(capFd, 0, CAP_TOKEN);
+                replyInCap = reply;
+                reply.writtenAt = System.nanoTime();
+                lastCapCheck = reply.writtenAt;
+            } catch (IOException e) {
+                logger.error("Could not write the reply to '{}' into the CAP", reply.client, e);
+            }
+        }
+    }
+
+    /** Watches the reply in the CAP: is it collected, did someone write behind it, did it wait too long? */
+    private void checkCapReply(long now) {
+        CapReply reply = replyInCap;
+        if (reply == null || now - lastCapCheck < CAP_CHECK_NANOS) {
+            return;
+        }
+        lastCapCheck = now;
+        try {
+            int available = posix.bytesAvailable(capFd);
+            boolean expired = now - reply.writtenAt > CAP_REPLY_TIMEOUT_NANOS;
+            if (available == 0) {
+                replyCollected();
+            } else if (available != reply.bytes.length || expired) {
+                takeBackCap(reply, available, expired);
+            }
+        } catch (IOException e) {
+            logger.error("Could not check the CAP {}", settings.capPath(), e);
+            replyCollected();
+        }
+    }
+
+    /** Reads everything in the CAP, handles what clients wrote, and puts the reply back unless it expired. */
+    private void takeBackCap(CapReply reply, int available, boolean expired) throws IOException {
+        ByteBuffer contents = ByteBuffer.allocate(available);
+        posix.read(capFd, contents);
+        contents.flip();
+        boolean[] found = new boolean[1];
+        ByteBuffer replyBytes = ByteBuffer.wrap(reply.bytes);
+        capDecoder.feed(contents, new FrameHandler() {
+            @Override
+            public void onFrame(Frame frame) {
+                if (!found[0] && frame.bytes().equals(replyBytes)) {
+                    found[0] = true;
+                } else {
+                    handleCapPacket(frame);
+                }
+            }
+
+            @Override
+            public void onError(PacketError error, long streamOffset) {
+                capHandler.onError(error, streamOffset);
+            }
+        });
+        if (found[0] && !expired) {
+            posix.write(capFd, ByteBuffer.wrap(reply.bytes));
+            return;
+        }
+        if (found[0]) {
+            logger.warn("Nobody collected the CAP reply to '{}' within {} s; unsubscribing it", reply.client, Protocol.DEFAULT_CAP_REPLY_TTL);
+            router.dropped(DropReason.TTL_EXPIRED, 1, "the CAP reply to '" + reply.client + "' was not collected");
+            FifoClient client = clientsByName.get(reply.client);
+            if (client != null) {
+                closeClient(client, "it never collected its assignment");
+            }
+        }
+        replyCollected();
+    }
+
+    private void replyCollected() {
+        replyInCap = null;
+        try {
+            poller.modify(capFd, Poller.READABLE, CAP_TOKEN);
+        } catch (IOException e) {
+            logger.error("Could not watch the CAP {} again", settings.capPath(), e);
+        }
+        sendNextReply();
+    }
+
+    /** A reply waiting for its turn in the CAP, or in it. */
+    private static final class CapReply {
+        final Name client;
+        final byte[] bytes;
+        long writtenAt;
+
+        CapReply(Name client, byte[] bytes) {
+            this.client = client;
+            this.bytes = bytes;
+        }
+    }
+
+    // ---- Files
+
+    private void prepareFolder(Path folder) throws IOException {
+        FileStatus status = posix.lstat(folder);
+        if (status == null) {
+            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            status = posix.lstat(folder);
+        }
+        if (status == null || status.type() != FileType.DIRECTORY) {
+            throw new IOException(folder + " is not a folder" + (status != null && status.type() == FileType.SYMLINK ? " but a symbolic link" : ""));
+        }
+        int me = posix.geteuid();
+        if (status.uid() != me) {
+            throw new IOException("refusing to put FIFOs in " + folder + ": it belongs to user " + status.uid() + ", not to this user (" + me + ")");
+        }
+        if ((status.mode() & 0022) != 0) {
+            throw new IOException("refusing to put FIFOs in " + folder + ": other users can write there (mode 0"
+                    + Integer.toOctalString(status.mode()) + "); chmod go-w it or pick another folder");
+        }
+    }
+
+    private void removeStaleFifos() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(settings.clientsDir(), "*_{tx,rx}.fifo")) {
+            for (Path entry : entries) {
+                FileStatus status = posix.lstat(entry);
+                if (status != null && status.type() == FileType.FIFO) {
+                    posix.unlink(entry);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            logger.info("Removed {} stale client FIFOs from {}", removed, settings.clientsDir());
+        }
+    }
+
+    private void removeStaleFifo(Path path) throws IOException {
+        FileStatus status = posix.lstat(path);
+        if (status == null) {
+            return;
+        }
+        if (status.type() != FileType.FIFO) {
+            throw new IOException(path + " exists and is not a FIFO (" + status.type() + "); refusing to replace it");
+        }
+        posix.unlink(path);
+        logger.info("Removed the stale FIFO {}", path);
+    }
+
+    private void makeFifo(Path path) throws IOException {
+        removeStaleFifo(path);
+        posix.mkfifo(path, settings.fifoMode());
+    }
+
+    private void discardFifos(int txFd, int rxFd, Path txPath, Path rxPath) {
+        if (txFd >= 0) {
+            closeQuietly(txFd);
+        }
+        if (rxFd >= 0) {
+            closeQuietly(rxFd);
+        }
+        unlinkQuietly(txPath);
+        unlinkQuietly(rxPath);
+    }
+
+    private void closeQuietly(int fd) {
+        try {
+            posix.close(fd);
+        } catch (IOException e) {
+            logger.debug("Closing fd {} failed", fd, e);
+        }
+    }
+
+    private void unlinkQuietly(Path path) {
+        try {
+            posix.unlink(path);
+        } catch (IOException e) {
+            logger.warn("Could not delete {}", path, e);
+        }
+    }
+
+    /** A channel view of a non-blocking file descriptor, for the decoder's zero-copy reads. */
+    private ReadableByteChannel channel(int fd) {
+        return new ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                return posix.read(fd, dst);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+                // The server closes its descriptors itself.
+            }
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package org.octopipes.transport.fifo.impl;
+
+import org.octopipes.codec.Protocol;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The server's configuration, PID {@code org.octopipes.server}: the FIFO transport's settings and the router's limits. */
+@ObjectClassDefinition(id = FifoServerConfiguration.PID, name = "Octopipes server",
+        description = "The Common Access Pipe, the clients' FIFOs and the server's limits. A change restarts the FIFO transport: its clients must subscribe again.")
+@interface FifoServerConfiguration {
+
+    String PID = "org.octopipes.server";
+
+    @AttributeDefinition(name = "CAP path", description = "The Common Access Pipe clients subscribe through. Empty: $OCTOPIPES_CAP, else $XDG_RUNTIME_DIR/octopipes/cap.fifo, else <tmp>/octopipes-<user>/cap.fifo.", required = false)
+    String cap_path() default "";
+
+    @AttributeDefinition(name = "Clients folder", description = "Where each client's <name>_tx.fifo and <name>_rx.fifo are made. Empty: a 'clients' folder beside the CAP.", required = false)
+    String clients_dir() default "";
+
+    @AttributeDefinition(name = "FIFO mode", description = "Octal permissions of the CAP and the client FIFOs. 0600: only this user's processes; 0660 lets the group in.")
+    String fifo_mode() default "0600";
+
+    @AttributeDefinition(name = "Maximum payload", description = "Largest payload in bytes; a packet announcing more is refused as TOO_LARGE.", min = "0")
+    int max_payload() default Protocol.DEFAULT_MAX_PAYLOAD;
+
+    @AttributeDefinition(name = "Maximum clients", description = "Subscriptions beyond this many are refused.", min = "1")
+    int max_clients() default 1024;
+
+    @AttributeDefinition(name = "Maximum name length", description = "Longest client name in bytes; a name becomes a file name, so at most 247.", min = "1", max = "247")
+    int max_name_length() default 128;
+
+    @AttributeDefinition(name = "Queue bytes per client", description = "Bytes queued for a client that reads too slowly before packets to it are dropped (QUEUE_FULL).", min = "1")
+    int queue_bytes() default 1024 * 1024;
+}

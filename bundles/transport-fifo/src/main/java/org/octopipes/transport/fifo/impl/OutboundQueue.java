@@ -1,0 +1,225 @@
+package org.octopipes.transport.fifo.impl;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.octopipes.codec.Frame;
+
+/**
+ * The packets waiting for one client, as one run of bytes so that whatever is queued goes out in
+ * a single write. Bounded in bytes; each packet keeps its delivery deadline, and a packet whose
+ * deadline passes before its first byte is written is dropped instead of delivered late. Used by
+ * one thread only.
+ */
+final class OutboundQueue {
+
+    /** Where the queue writes to; returns the bytes taken, 0 if none could be. */
+    @FunctionalInterface
+    interface Sink {
+        int write(ByteBuffer bytes) throws IOException;
+    }
+
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final int byteBound;
+    private byte[] bytes = new byte[0];
+    private int start;
+    private int end;
+    /** Packet lengths and deadlines, a ring from {@code head} of {@code count} entries. */
+    private int[] lengths = new int[16];
+    private long[] deadlines = new long[16];
+    private int head;
+    private int count;
+    /** Bytes of the head packet already written: it can no longer be dropped. */
+    private int headWritten;
+    private long earliestDeadline = NO_DEADLINE;
+
+    OutboundQueue(int byteBound) {
+        this.byteBound = byteBound;
+    }
+
+    /**
+     * Queues a copy of a packet's bytes. A packet larger than the whole bound is taken only into
+     * an empty queue, so that a big packet can still reach a client that keeps up.
+     *
+     * @return false if it does not fit the bound
+     */
+    boolean offer(Frame packet, long deadlineNanos) {
+        int length = packet.size();
+        if (!fits(length)) {
+            return false;
+        }
+        makeRoom(length);
+        packet.copyTo(ByteBuffer.wrap(bytes, end, length));
+        append(length, deadlineNanos);
+        return true;
+    }
+
+    /** Queues {@code length} bytes of {@code source} from {@code offset} as one packet; see {@link #offer(Frame, long)}. */
+    boolean offer(byte[] source, int offset, int length, long deadlineNanos) {
+        if (!fits(length)) {
+            return false;
+        }
+        makeRoom(length);
+        System.arraycopy(source, offset, bytes, end, length);
+        append(length, deadlineNanos);
+        return true;
+    }
+
+    private boolean fits(int length) {
+        int queued = end - start;
+        return queued == 0 || queued + (long) length <= byteBound;
+    }
+
+    private void append(int length, long deadlineNanos) {
+        end += length;
+        if (count == lengths.length) {
+            growRing();
+        }
+        int slot = (head + count) % lengths.length;
+        lengths[slot] = length;
+        deadlines[slot] = deadlineNanos;
+        count++;
+        earliestDeadline = Math.min(earliestDeadline, deadlineNanos);
+    }
+
+    /** Writes what the sink takes. @return the packets written whole */
+    int writeTo(Sink sink) throws IOException {
+        if (start == end) {
+            return 0;
+        }
+        int written = sink.write(ByteBuffer.wrap(bytes, start, end - start));
+        start += written;
+        int completed = 0;
+        while (written > 0) {
+            int left = lengths[head] - headWritten;
+            if (written >= left) {
+                written -= left;
+                popHead();
+                completed++;
+            } else {
+                headWritten += written;
+                written = 0;
+            }
+        }
+        if (start == end) {
+            start = 0;
+            end = 0;
+        }
+        return completed;
+    }
+
+    /** Drops every packet whose deadline is before {@code now} and none of whose bytes went out. @return the packets dropped */
+    int expire(long now) {
+        if (now < earliestDeadline) {
+            return 0;
+        }
+        int dropped = 0;
+        int keptCount = 0;
+        int readAt = start;
+        int writeAt = start;
+        long earliest = NO_DEADLINE;
+        int size = lengths.length;
+        for (int i = 0; i < count; i++) {
+            int slot = (head + i) % size;
+            int length = lengths[slot];
+            boolean started = i == 0 && headWritten > 0;
+            int remaining = started ? length - headWritten : length;
+            if (!started && deadlines[slot] < now) {
+                dropped++;
+            } else {
+                if (writeAt != readAt) {
+                    System.arraycopy(bytes, readAt, bytes, writeAt, remaining);
+                }
+                int keptSlot = (head + keptCount) % size;
+                lengths[keptSlot] = length;
+                deadlines[keptSlot] = deadlines[slot];
+                keptCount++;
+                writeAt += remaining;
+                earliest = Math.min(earliest, deadlines[slot]);
+            }
+            readAt += remaining;
+        }
+        count = keptCount;
+        end = writeAt;
+        earliestDeadline = earliest;
+        if (count == 0) {
+            start = 0;
+            end = 0;
+            headWritten = 0;
+        }
+        return dropped;
+    }
+
+    /** Empties the queue. @return the packets dropped, a partly written one included */
+    int clear() {
+        int dropped = count;
+        start = 0;
+        end = 0;
+        head = 0;
+        count = 0;
+        headWritten = 0;
+        earliestDeadline = NO_DEADLINE;
+        return dropped;
+    }
+
+    boolean isEmpty() {
+        return count == 0;
+    }
+
+    int packets() {
+        return count;
+    }
+
+    int bytes() {
+        return end - start;
+    }
+
+    /** The earliest deadline of a queued packet, or {@link #NO_DEADLINE}. */
+    long earliestDeadline() {
+        return earliestDeadline;
+    }
+
+    private void popHead() {
+        head = (head + 1) % lengths.length;
+        count--;
+        headWritten = 0;
+        if (count == 0) {
+            head = 0;
+            earliestDeadline = NO_DEADLINE;
+        }
+    }
+
+    private void makeRoom(int length) {
+        if (end + length <= bytes.length) {
+            return;
+        }
+        int queued = end - start;
+        if (queued + length <= bytes.length && start > 0) {
+            System.arraycopy(bytes, start, bytes, 0, queued);
+        } else {
+            byte[] larger = new byte[Math.max(queued + length, Math.max(4096, bytes.length * 2))];
+            System.arraycopy(bytes, start, larger, 0, queued);
+            bytes = larger;
+        }
+        start = 0;
+        end = queued;
+    }
+
+    private void growRing() {
+        int[] newLengths = new int[lengths.length * 2];
+        long[] newDeadlines = new long[deadlines.length * 2];
+        for (int i = 0; i < count; i++) {
+            int slot = (head + i) % lengths.length;
+            newLengths[i] = lengths[slot];
+            newDeadlines[i] = deadlines[slot];
+        }
+        lengths = newLengths;
+        deadlines = newDeadlines;
+        head = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "OutboundQueue[" + count + " packets, " + bytes() + " bytes]";
+    }
+}

@@ -1,0 +1,147 @@
+package org.octopipes.transport.fifo.impl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.octopipes.codec.CapMessage;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.StreamDecoder;
+
+/**
+ * A client for tests that speaks to the server through plain FIFO files, the way the reference C
+ * client does: the CAP is written, then read for the reply; TX is written, RX is read.
+ */
+final class FifoPeer implements AutoCloseable {
+
+    final Name name;
+    final Path tx;
+    final Path rx;
+    private final FileChannel rxChannel;
+    private final StreamDecoder rxDecoder = new StreamDecoder();
+    private final List<Packet> received = new ArrayList<>();
+
+    private FifoPeer(Name name, Path tx, Path rx) throws IOException {
+        this.name = name;
+        this.tx = tx;
+        this.rx = rx;
+        this.rxChannel = FileChannel.open(rx, StandardOpenOption.READ);
+    }
+
+    /** Subscribes and returns the connected peer; fails if the server does not assign FIFOs. */
+    static FifoPeer subscribe(Path cap, String name, String... groups) throws Exception {
+        CapMessage.Assignment assignment = requestAssignment(cap, Name.of(name), groups);
+        if (!assignment.isSuccess()) {
+            throw new IllegalStateException("subscription refused: " + assignment.error());
+        }
+        return new FifoPeer(Name.of(name), Path.of(new String(assignment.txPath(), StandardCharsets.UTF_8)),
+                Path.of(new String(assignment.rxPath(), StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Writes a SUBSCRIPTION and reads the reply from the CAP. Whatever else it reads there (its own
+     * request, if the server had not taken it yet, or a reply for another client) it puts back.
+     */
+    static CapMessage.Assignment requestAssignment(Path cap, Name name, String... groups) throws Exception {
+        List<Name> groupNames = new ArrayList<>();
+        for (String group : groups) {
+            groupNames.add(Name.of(group));
+        }
+        write(cap, new CapMessage.Subscription(groupNames).toPacket(name).toBytes());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Packet packet = readOnePacket(cap, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (packet.remote().equals(name) && packet.origin().isServer()) {
+                return (CapMessage.Assignment) CapMessage.parse(packet.payload());
+            }
+            write(cap, packet.toBytes());
+        }
+    }
+
+    /** Opens, writes all of {@code bytes}, closes: what the reference client does for every packet. */
+    static void write(Path fifo, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(fifo, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+    }
+
+    /** Opens the FIFO, reads until one whole packet arrived, closes; gives up after {@code timeout}. */
+    static Packet readOnePacket(Path fifo, Duration timeout) throws Exception {
+        FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ);
+        CompletableFuture<Packet> packet = CompletableFuture.supplyAsync(() -> {
+            StreamDecoder decoder = new StreamDecoder();
+            List<Packet> packets = new ArrayList<>();
+            try {
+                while (packets.isEmpty()) {
+                    if (decoder.readFrom(channel, frame -> packets.add(frame.toPacket())) < 0) {
+                        throw new IOException("end of stream on " + fifo);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return packets.get(0);
+        });
+        try {
+            return packet.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            channel.close();
+        }
+    }
+
+    void send(String remote, String payload) throws IOException {
+        send(Packet.builder().origin(name).remote(Name.of(remote)).payload(payload.getBytes(StandardCharsets.UTF_8)).build());
+    }
+
+    void send(Packet packet) throws IOException {
+        write(tx, packet.toBytes());
+    }
+
+    void sendRaw(byte[] bytes) throws IOException {
+        write(tx, bytes);
+    }
+
+    /** Blocks until {@code count} packets have arrived in all, and returns all of them. */
+    List<Packet> receive(int count, Duration timeout) throws Exception {
+        CompletableFuture<List<Packet>> done = CompletableFuture.supplyAsync(() -> {
+            try {
+                while (received.size() < count) {
+                    rxDecoder.readFrom(rxChannel, frame -> received.add(frame.toPacket()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return List.copyOf(received);
+        });
+        try {
+            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("'" + name + "' received " + received.size() + " of " + count + " packets", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        }
+    }
+
+    void unsubscribe(Path cap) throws IOException {
+        write(cap, CapMessage.Unsubscription.INSTANCE.toPacket(name).toBytes());
+    }
+
+    @Override
+    public void close() throws IOException {
+        rxChannel.close();
+    }
+}
