@@ -1,0 +1,154 @@
+package org.octopipes.itests.felix;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.octopipes.api.Broker;
+import org.octopipes.api.routing.RoutingPolicy;
+import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Transport;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Our bundles in a bare Felix: they resolve and start, Declarative Services wires the router to
+ * the FIFO transport and the default policy to the router, and a configuration change through
+ * Config Admin moves the CAP.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ServerWiringIT {
+
+    private static final String[] OUR_BUNDLES = {
+        "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.fifo"};
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Configuration
+    public Option[] configuration() throws IOException {
+        String bundles = System.getProperty("octopipes.bundles");
+        Path run = Files.createTempDirectory("octopipes-felix-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Option[] ours = new Option[OUR_BUNDLES.length];
+        for (int i = 0; i < OUR_BUNDLES.length; i++) {
+            ours[i] = bundle(new File(bundles, OUR_BUNDLES[i] + ".jar").toURI().toString());
+        }
+        return options(
+                junitBundles(),
+                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
+                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
+                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.18"),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
+                mavenBundle("org.apache.felix", "org.apache.felix.log", "1.3.0"),
+                systemProperty("octopipes.it.run").value(run.toString()),
+                org.ops4j.pax.exam.CoreOptions.composite(ours));
+    }
+
+    @Test
+    public void everyBundleOfOursIsActive() {
+        for (String symbolicName : OUR_BUNDLES) {
+            Bundle bundle = find(symbolicName);
+            assertNotNull(symbolicName + " is installed", bundle);
+            assertEquals(symbolicName + " is active", Bundle.ACTIVE, bundle.getState());
+        }
+    }
+
+    @Test
+    public void theRouterTheDefaultPolicyAndTheFifoTransportAreServices() throws Exception {
+        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        configure(run.resolve("cap.fifo"), run.resolve("clients"));
+
+        Transport transport = awaitTransportAt(run.resolve("cap.fifo").toString());
+        assertEquals("fifo", transport.name());
+        assertTrue(Files.exists(run.resolve("cap.fifo")));
+        assertNotNull(await(Router.class));
+        assertEquals(0, await(Broker.class).clients().size());
+
+        ServiceReference<RoutingPolicy> policy = context.getServiceReference(RoutingPolicy.class);
+        assertEquals("spec", policy.getProperty(RoutingPolicy.POLICY_NAME));
+    }
+
+    @Test
+    public void aConfigurationChangeMovesTheCap() throws Exception {
+        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        configure(run.resolve("first.fifo"), run.resolve("clients"));
+        awaitTransportAt(run.resolve("first.fifo").toString());
+
+        configure(run.resolve("second.fifo"), run.resolve("clients"));
+
+        awaitTransportAt(run.resolve("second.fifo").toString());
+        assertTrue(Files.exists(run.resolve("second.fifo")));
+        assertTrue("the old CAP is removed", !Files.exists(run.resolve("first.fifo")));
+    }
+
+    private void configure(Path cap, Path clients) throws IOException {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("cap.path", cap.toString());
+        properties.put("clients.dir", clients.toString());
+        configurationAdmin.getConfiguration("org.octopipes.server", "?").update(properties);
+    }
+
+    private Transport awaitTransportAt(String address) throws Exception {
+        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Transport.class.getName() + ")(" + Transport.TRANSPORT_ADDRESS + "=" + address + "))";
+        ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
+        tracker.open();
+        try {
+            Transport transport = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
+            assertNotNull("a FIFO transport serving " + address, transport);
+            return transport;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private <T> T await(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
+            assertNotNull(type.getSimpleName() + " service", service);
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private Bundle find(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        return null;
+    }
+}
