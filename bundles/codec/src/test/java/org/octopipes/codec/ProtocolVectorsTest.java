@@ -164,20 +164,11 @@ class ProtocolVectorsTest {
         byte[] bytes = HEX.parseHex(vector.get("packet_hex").getAsString());
         String expect = vector.get("expect").getAsString();
         StreamDecoder decoder = new StreamDecoder();
-        List<Packet> packets = new ArrayList<>();
-        List<PacketError> errors = new ArrayList<>();
+        Recorder recorder = new Recorder();
+        List<Packet> packets = recorder.packets;
+        List<PacketError> errors = recorder.errors;
 
-        decoder.feed(ByteBuffer.wrap(bytes), new FrameHandler() {
-            @Override
-            public void onFrame(Frame frame) {
-                packets.add(frame.toPacket());
-            }
-
-            @Override
-            public void onError(PacketError error, long streamOffset) {
-                errors.add(error);
-            }
-        });
+        decoder.feed(ByteBuffer.wrap(bytes), recorder);
 
         switch (expect) {
             case "INCOMPLETE":

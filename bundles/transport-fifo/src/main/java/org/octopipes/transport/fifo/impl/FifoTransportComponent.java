@@ -20,7 +20,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * configuration of PID {@code org.octopipes.server}, and announces itself as a {@link Transport}
  * service whose address is the CAP's path. A configuration change restarts it.
  */
-@Component(immediate = true, configurationPid = FifoServerConfiguration.PID)
+// No DS service: the Transport service is registered by hand, with the resolved address.
+@Component(service = {}, immediate = true, configurationPid = FifoServerConfiguration.PID)
 @Designate(ocd = FifoServerConfiguration.class)
 public final class FifoTransportComponent implements Transport {
 

@@ -40,7 +40,7 @@ class FifoServerTest {
     Path folder;
 
     private final NameRouter router = new NameRouter();
-    private final TestLogger log = new TestLogger();
+    private final org.osgi.service.log.Logger log = TestLogger.printing();
     private Path cap;
     private Path clients;
     private FifoServer server;
@@ -51,7 +51,7 @@ class FifoServerTest {
         Path run = Files.createDirectory(folder.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         clients = run.resolve("clients");
-        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024), router, log.logger());
+        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024), router, log);
         server.start();
     }
 
@@ -251,7 +251,7 @@ class FifoServerTest {
         Posix.get().mkfifo(clients.resolve("old_rx.fifo"), 0600);
         Files.writeString(clients.resolve("notes.txt"), "not ours to delete");
 
-        server = new FifoServer(new FifoSettings(cap, clients, 0600, 1024, 64, 8192), router, log.logger());
+        server = new FifoServer(new FifoSettings(cap, clients, 0600, 1024, 64, 8192), router, log);
         server.start();
 
         assertThat(clients.resolve("old_tx.fifo")).doesNotExist();
@@ -264,7 +264,7 @@ class FifoServerTest {
         Path open = Files.createDirectory(folder.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         FifoServer unsafe = new FifoServer(new FifoSettings(open.resolve("cap.fifo"), open.resolve("clients"), 0600, 1024, 64, 8192),
-                router, log.logger());
+                router, log);
 
         assertThatThrownBy(unsafe::start).isInstanceOf(IOException.class).hasMessageContaining("other users can write");
         assertThat(open.resolve("cap.fifo")).doesNotExist();
