@@ -1,0 +1,92 @@
+package org.octopipes.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.BundleRevision;
+
+/**
+ * The bundles the build copied into the launcher jar's {@code bundles/} folder: installs each
+ * with the start level it belongs to and marks it to start when the framework reaches that level.
+ */
+final class EmbeddedBundles {
+
+    /** Config Admin, SCR, Log, FileInstall and the other infrastructure. */
+    static final int INFRASTRUCTURE_START_LEVEL = 1;
+    /** Our bundles, and plugins from the deploy folder: they start once their configuration is in place. */
+    static final int OCTOPIPES_START_LEVEL = 2;
+    /** The Gogo shell, last, so that every command exists before a script or a person uses it. */
+    static final int SHELL_START_LEVEL = 3;
+
+    private static final String FOLDER = "bundles";
+    private static final String OCTOPIPES_PREFIX = "org.octopipes.";
+    private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
+
+    private EmbeddedBundles() {
+    }
+
+    static void installAll(BundleContext context) throws IOException, BundleException {
+        Path launcher = launcherLocation();
+        if (Files.isDirectory(launcher)) {
+            // Run from target/classes, e.g. in an IDE.
+            installFrom(launcher.resolve(FOLDER), context);
+        } else {
+            try (FileSystem jar = FileSystems.newFileSystem(launcher)) {
+                installFrom(jar.getPath(FOLDER), context);
+            }
+        }
+    }
+
+    static int startLevelOf(Bundle bundle) {
+        String symbolicName = bundle.getSymbolicName();
+        if (GOGO_SHELL.equals(symbolicName)) {
+            return SHELL_START_LEVEL;
+        }
+        return symbolicName != null && symbolicName.startsWith(OCTOPIPES_PREFIX)
+                ? OCTOPIPES_START_LEVEL
+                : INFRASTRUCTURE_START_LEVEL;
+    }
+
+    private static void installFrom(Path folder, BundleContext context) throws IOException, BundleException {
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(folder)) {
+            jars = files.filter(file -> file.getFileName().toString().endsWith(".jar")).sorted().toList();
+        }
+        if (jars.isEmpty()) {
+            throw new IllegalStateException("the launcher holds no bundles under " + FOLDER + "/");
+        }
+        for (Path jar : jars) {
+            Bundle bundle;
+            try (InputStream content = Files.newInputStream(jar)) {
+                bundle = context.installBundle(jar.toUri().toString(), content);
+            }
+            bundle.adapt(BundleStartLevel.class).setStartLevel(startLevelOf(bundle));
+            if (!isFragment(bundle)) {
+                bundle.start();
+            }
+        }
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        return (bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+    }
+
+    private static Path launcherLocation() throws IOException {
+        try {
+            return Path.of(EmbeddedBundles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot tell where the launcher runs from", e);
+        }
+    }
+}

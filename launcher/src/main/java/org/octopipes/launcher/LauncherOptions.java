@@ -1,0 +1,130 @@
+package org.octopipes.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The launcher's command line, parsed: where the server's FIFOs go, which configuration file to
+ * read, and where the framework keeps plugins and its cache.
+ */
+record LauncherOptions(
+        Optional<Path> capPath,
+        Optional<Path> clientsDir,
+        Optional<Path> configFile,
+        Path deployDir,
+        Optional<Path> storageDir,
+        boolean console,
+        boolean help) {
+
+    /** The configuration property the CAP's path goes to; {@code --cap} overrides it. */
+    static final String CAP_PATH = "cap.path";
+    /** The configuration property the client FIFOs' folder goes to; {@code --clients} overrides it. */
+    static final String CLIENTS_DIR = "clients.dir";
+
+    static final String USAGE = """
+            Usage: java -jar octopipes-launcher.jar [options]
+
+            Starts the Octopipes server: Apache Felix with Declarative Services, Config Admin,
+            FileInstall, the OSGi Log service, the Gogo shell and the Octopipes bundles.
+
+            Options:
+              --cap PATH      the Common Access Pipe (configuration property cap.path)
+              --clients DIR   the folder for client FIFOs (configuration property clients.dir)
+              --config FILE   a properties file for the configuration PID org.octopipes.server,
+                              e.g. cap.path, clients.dir, fifo.mode, max.payload, max.clients,
+                              max.name.length, queue.bytes; --cap and --clients override it.
+                              What is set nowhere takes the server's own default.
+              --deploy DIR    the folder watched for plugin bundles (default: ./deploy)
+              --storage DIR   the framework's cache, emptied at every start
+                              (default: a new temporary folder, deleted at exit)
+              --no-console    no interactive Gogo shell, even on a terminal
+              --help          print this text and exit
+
+            Once a transport accepts clients, standard output gets one line per transport:
+              Octopipes <version> ready: <name> transport at <address>
+            The log goes to standard error. SIGTERM or Ctrl-C stops the server cleanly.
+
+            Exit status: 0 stopped cleanly, 1 could not start or no transport came up
+            within 30 s, 2 bad command line.
+            """;
+
+    static LauncherOptions parse(String... args) throws UsageException {
+        Path cap = null;
+        Path clients = null;
+        Path config = null;
+        Path deploy = Path.of("deploy");
+        // Not a fixed folder: the cache is wiped at start, and two launchers must not wipe each other's.
+        Path storage = null;
+        boolean console = true;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            switch (option) {
+                case "--cap" -> cap = pathValue(args, ++i, option);
+                case "--clients" -> clients = pathValue(args, ++i, option);
+                case "--config" -> config = pathValue(args, ++i, option);
+                case "--deploy" -> deploy = pathValue(args, ++i, option);
+                case "--storage" -> storage = pathValue(args, ++i, option);
+                case "--no-console" -> console = false;
+                case "--help", "-h" -> help = true;
+                default -> throw new UsageException(option.startsWith("-")
+                        ? "unknown option '" + option + "'"
+                        : "unexpected argument '" + option + "'");
+            }
+        }
+        return new LauncherOptions(Optional.ofNullable(cap), Optional.ofNullable(clients), Optional.ofNullable(config),
+                deploy.toAbsolutePath().normalize(),
+                Optional.ofNullable(storage).map(path -> path.toAbsolutePath().normalize()), console, help);
+    }
+
+    /**
+     * The properties of the configuration {@code org.octopipes.server}: the {@code --config} file's,
+     * then {@code --cap} and {@code --clients} over them. Values stay strings: the server parses them.
+     */
+    SortedMap<String, String> serverConfiguration() throws UsageException {
+        SortedMap<String, String> configuration = new TreeMap<>();
+        if (configFile.isPresent()) {
+            configuration.putAll(readProperties(configFile.get()));
+        }
+        capPath.ifPresent(path -> configuration.put(CAP_PATH, path.toString()));
+        clientsDir.ifPresent(path -> configuration.put(CLIENTS_DIR, path.toString()));
+        return configuration;
+    }
+
+    private static Map<String, String> readProperties(Path file) throws UsageException {
+        Properties properties = new Properties();
+        // UTF-8 rather than the properties format's historical ISO-8859-1: paths may hold any character.
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("cannot read --config " + file + ": no such file");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageException("cannot read --config " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new TreeMap<>();
+        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).strip()));
+        return values;
+    }
+
+    private static Path pathValue(String[] args, int index, String option) throws UsageException {
+        if (index >= args.length || args[index].isEmpty() || args[index].startsWith("--")) {
+            throw new UsageException("option " + option + " needs a value");
+        }
+        try {
+            // Absolute, so that the configuration and the log say where the FIFOs really are.
+            return Path.of(args[index]).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new UsageException("option " + option + ": not a path: " + e.getMessage());
+        }
+    }
+}
