@@ -61,11 +61,20 @@ final class FifoPeer implements AutoCloseable {
         write(cap, new CapMessage.Subscription(groupNames).toPacket(name).toBytes());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            Packet packet = readOnePacket(cap, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (packet.remote().equals(name) && packet.origin().isServer()) {
-                return (CapMessage.Assignment) CapMessage.parse(packet.payload());
+            CapMessage.Assignment ours = null;
+            for (Packet packet : readPackets(cap, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                if (ours == null && packet.remote().equals(name) && packet.origin().isServer()) {
+                    ours = (CapMessage.Assignment) CapMessage.parse(packet.payload());
+                } else {
+                    write(cap, packet.toBytes());
+                }
             }
-            write(cap, packet.toBytes());
+            if (ours != null) {
+                return ours;
+            }
+            // Protocol pacing, not test synchronisation: like the reference client, leave the CAP
+            // to the server and the other clients for a moment before reading it again.
+            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 
@@ -79,25 +88,25 @@ final class FifoPeer implements AutoCloseable {
         }
     }
 
-    /** Opens the FIFO, reads until one whole packet arrived, closes; gives up after {@code timeout}. */
-    static Packet readOnePacket(Path fifo, Duration timeout) throws Exception {
+    /** Opens the FIFO, reads until at least one whole packet arrived, closes; gives up after {@code timeout}. */
+    static List<Packet> readPackets(Path fifo, Duration timeout) throws Exception {
         FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ);
-        CompletableFuture<Packet> packet = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<List<Packet>> packets = CompletableFuture.supplyAsync(() -> {
             StreamDecoder decoder = new StreamDecoder();
-            List<Packet> packets = new ArrayList<>();
+            List<Packet> read = new ArrayList<>();
             try {
-                while (packets.isEmpty()) {
-                    if (decoder.readFrom(channel, frame -> packets.add(frame.toPacket())) < 0) {
+                while (read.isEmpty()) {
+                    if (decoder.readFrom(channel, frame -> read.add(frame.toPacket())) < 0) {
                         throw new IOException("end of stream on " + fifo);
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return packets.get(0);
+            return read;
         });
         try {
-            return packet.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return packets.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             channel.close();
         }
