@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.octopipes.codec.Packet;
+import java.util.function.Consumer;
 import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -58,4 +59,14 @@ public interface Broker {
 
     /** The server's totals. */
     TrafficCounters counters();
+
+    /** The routing policies installed, highest ranking first; one of them is active. */
+    List<PolicyInfo> policies();
+
+    /**
+     * Shows every packet the router routes from now on, to or from one of {@code names} (every
+     * packet when empty), until the returned handle is closed. The listener runs on the routing
+     * threads: it must be quick and must not block. Without taps, routing pays nothing for them.
+     */
+    Tap tap(Set<Name> names, Consumer<TappedPacket> listener);
 }

@@ -1,13 +1,19 @@
 package org.octopipes.router.impl;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.octopipes.api.Broker;
 import org.octopipes.api.ClientInfo;
 import org.octopipes.api.DropReason;
+import org.octopipes.api.PolicyInfo;
+import org.octopipes.api.Tap;
+import org.octopipes.api.TappedPacket;
 import org.octopipes.api.TrafficCounters;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
@@ -15,6 +21,10 @@ import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -37,14 +47,21 @@ public final class RouterComponent implements Router, Broker {
     private final RouterCore core;
     private final Logger logger;
 
-    /** Greedy: a newly deployed policy with a higher ranking takes over without a restart. */
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile RoutingPolicy policy;
+    private final BundleContext context;
+
+    /**
+     * Greedy: a newly deployed policy with a higher ranking takes over without a restart. Injected
+     * with its service properties, so that management can tell which policy is active.
+     */
+    @Reference(service = RoutingPolicy.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Map.Entry<Map<String, Object>, RoutingPolicy> policy;
 
     @Activate
-    public RouterComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, RouterConfiguration configuration) {
+    public RouterComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, RouterConfiguration configuration,
+            BundleContext context) {
         this.logger = logger;
-        this.core = new RouterCore(logger, () -> policy, configuration.max_clients());
+        this.context = context;
+        this.core = new RouterCore(logger, () -> policy.getValue(), configuration.max_clients());
         logger.info("Router started; at most {} clients", configuration.max_clients());
     }
 
@@ -108,5 +125,34 @@ public final class RouterComponent implements Router, Broker {
     @Override
     public TrafficCounters counters() {
         return core.counters();
+    }
+
+    @Override
+    public List<PolicyInfo> policies() {
+        Map.Entry<Map<String, Object>, RoutingPolicy> active = policy;
+        Object activeId = active == null ? null : active.getKey().get(Constants.SERVICE_ID);
+        List<ServiceReference<RoutingPolicy>> references;
+        try {
+            references = new ArrayList<>(context.getServiceReferences(RoutingPolicy.class, null));
+        } catch (InvalidSyntaxException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        // The OSGi ranking rule, as the framework applies it: ServiceReference order, highest first.
+        references.sort(Comparator.reverseOrder());
+        List<PolicyInfo> policies = new ArrayList<>();
+        for (ServiceReference<RoutingPolicy> reference : references) {
+            Object name = reference.getProperty(RoutingPolicy.POLICY_NAME);
+            Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
+            Object id = reference.getProperty(Constants.SERVICE_ID);
+            policies.add(new PolicyInfo(name == null ? String.valueOf(reference.getProperty(Constants.OBJECTCLASS)) : name.toString(),
+                    ranking instanceof Integer ? (Integer) ranking : 0, (Long) id,
+                    reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName(), id.equals(activeId)));
+        }
+        return policies;
+    }
+
+    @Override
+    public Tap tap(Set<Name> names, Consumer<TappedPacket> listener) {
+        return core.tap(names, listener);
     }
 }

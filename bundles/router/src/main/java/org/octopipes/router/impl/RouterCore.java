@@ -12,10 +12,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.octopipes.api.Broker;
 import org.octopipes.api.ClientInfo;
 import org.octopipes.api.DropReason;
+import org.octopipes.api.Tap;
+import org.octopipes.api.TappedPacket;
 import org.octopipes.api.TrafficCounters;
 import org.octopipes.api.UnknownClientException;
 import org.octopipes.api.routing.RoutingPolicy;
@@ -36,12 +38,13 @@ import org.osgi.service.log.Logger;
  * and counts everything. Thread-safe: packets are routed concurrently without locks; changes to
  * the subscriptions are serialised and publish a new snapshot.
  */
-final class RouterCore implements Router, Broker {
+final class RouterCore implements Router {
 
     private final Logger logger;
     private final DropLog dropLog;
     private final Supplier<RoutingPolicy> policy;
     private final TrafficCounter totals = new TrafficCounter();
+    private final TapSet taps = new TapSet();
     private final Object changes = new Object();
     private volatile SubscriptionSnapshot table = SubscriptionSnapshot.EMPTY;
     private volatile int maxClients;
@@ -113,10 +116,12 @@ final class RouterCore implements Router, Broker {
         recipients.clear();
         policy.get().route(packet, origin, snapshot, recipients);
         if (recipients.denial() != null) {
+            taps.show(packet, origin, recipients, 0);
             dropped(origin, DropReason.POLICY_DENIED, 1, recipients.denial());
             return 0;
         }
         int count = recipients.size();
+        taps.show(packet, origin, recipients, count);
         if (count == 0) {
             dropped(origin, DropReason.NO_RECIPIENT, 1, "nobody else is subscribed to '" + packet.remote() + "'");
             return 0;
@@ -150,9 +155,8 @@ final class RouterCore implements Router, Broker {
         dropLog.dropped(client == null ? Name.SERVER : client.name(), reason, packets, detail);
     }
 
-    // ---- Broker: management
+    // ---- Management: what the Broker service offers
 
-    @Override
     public List<ClientInfo> clients() {
         List<ClientInfo> infos = new ArrayList<>();
         for (ClientRecord client : table.clients()) {
@@ -162,12 +166,10 @@ final class RouterCore implements Router, Broker {
         return infos;
     }
 
-    @Override
     public Optional<ClientInfo> client(Name name) {
         return Optional.ofNullable(table.client(name)).map(ClientRecord::info);
     }
 
-    @Override
     public Map<Name, Set<Name>> groups() {
         Map<Name, Set<Name>> groups = new TreeMap<>();
         for (ClientRecord client : table.clients()) {
@@ -178,12 +180,10 @@ final class RouterCore implements Router, Broker {
         return groups;
     }
 
-    @Override
     public void subscribe(Name name, Collection<Name> groups) {
         changeGroups(name, groups, true);
     }
 
-    @Override
     public void unsubscribe(Name name, Collection<Name> groups) {
         changeGroups(name, groups, false);
     }
@@ -210,7 +210,6 @@ final class RouterCore implements Router, Broker {
         }
     }
 
-    @Override
     public boolean kick(Name name) {
         ClientRecord client = table.client(name);
         if (client == null) {
@@ -222,7 +221,6 @@ final class RouterCore implements Router, Broker {
         return true;
     }
 
-    @Override
     public int send(Packet packet) {
         ClientRecord origin = packet.origin().isServer() ? null : table.client(packet.origin());
         RecipientCollector recipients = new RecipientCollector();
@@ -233,9 +231,12 @@ final class RouterCore implements Router, Broker {
         return queued[0];
     }
 
-    @Override
     public TrafficCounters counters() {
         return totals.snapshot();
+    }
+
+    public Tap tap(Set<Name> names, Consumer<TappedPacket> listener) {
+        return taps.add(names, listener);
     }
 
     /** The router is going away: every client's transport is told to let it go. */

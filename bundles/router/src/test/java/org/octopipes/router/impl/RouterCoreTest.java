@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.octopipes.api.DropReason;
+import org.octopipes.api.Tap;
+import org.octopipes.api.TappedPacket;
 import org.octopipes.api.UnknownClientException;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
@@ -245,6 +247,30 @@ class RouterCoreTest {
         assertThat(info.transport()).isEqualTo("test");
         assertThat(info.counters().received()).isEqualTo(1);
         assertThat(router.clients()).extracting(c -> c.name().toString()).containsExactly("alice", "bob");
+    }
+
+    @Test
+    void aTapSeesTheRoutedPacketsOfItsNamesUntilClosed() {
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(Name.of("team")), new RecordingOutlet());
+        router.attach(Name.of("carol"), List.of(), new RecordingOutlet());
+        List<TappedPacket> all = new java.util.ArrayList<>();
+        List<TappedPacket> bobs = new java.util.ArrayList<>();
+        Tap everything = router.tap(Set.of(), all::add);
+        Tap bob = router.tap(Set.of(Name.of("bob")), bobs::add);
+
+        route(alice, packet("alice", "team", "to the team"));
+        route(alice, packet("alice", "carol", "to carol"));
+        route(alice, packet("alice", "nobody", "to nobody"));
+        bob.close();
+        everything.close();
+        route(alice, packet("alice", "team", "unseen"));
+
+        assertThat(all).extracting(p -> new String(p.payloadPreview())).containsExactly("to the team", "to carol", "to nobody");
+        assertThat(all).extracting(TappedPacket::recipients).containsExactly(1, 1, 0);
+        assertThat(bobs).as("bob receives through the group team").extracting(TappedPacket::remote).containsExactly(Name.of("team"));
+        assertThat(all.get(0).origin()).isEqualTo(Name.of("alice"));
+        assertThat(all.get(0).payloadLength()).isEqualTo(11);
     }
 
     private static Packet packet(String origin, String remote, String payload) {

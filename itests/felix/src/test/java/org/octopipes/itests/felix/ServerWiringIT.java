@@ -96,6 +96,11 @@ public class ServerWiringIT {
 
         ServiceReference<RoutingPolicy> policy = context.getServiceReference(RoutingPolicy.class);
         assertEquals("spec", policy.getProperty(RoutingPolicy.POLICY_NAME));
+        java.util.List<org.octopipes.api.PolicyInfo> policies = await(Broker.class).policies();
+        assertEquals(1, policies.size());
+        assertEquals("spec", policies.get(0).name());
+        assertTrue("the only policy is the active one", policies.get(0).active());
+        assertEquals("org.octopipes.router", policies.get(0).bundle());
     }
 
     @Test
