@@ -19,6 +19,8 @@ final class OutboundQueue {
     }
 
     static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** Most bytes offered to one write: a few times what a FIFO holds by default. */
+    static final int MAX_WRITE = 256 * 1024;
 
     private final int byteBound;
     private byte[] bytes = new byte[0];
@@ -87,7 +89,9 @@ final class OutboundQueue {
         if (start == end) {
             return 0;
         }
-        int written = sink.write(ByteBuffer.wrap(bytes, start, end - start));
+        // A FIFO takes at most what it has room for, 64 KiB by default; offering it more costs a
+        // copy of bytes it will refuse (a heap buffer goes to the kernel through a native copy).
+        int written = sink.write(ByteBuffer.wrap(bytes, start, Math.min(end - start, MAX_WRITE)));
         start += written;
         int completed = 0;
         while (written > 0) {
@@ -194,7 +198,9 @@ final class OutboundQueue {
             return;
         }
         int queued = end - start;
-        if (queued + length <= bytes.length && start > 0) {
+        // Moving the queued bytes to the front pays only when they are at most half the buffer;
+        // with more, moving would repeat every few packets, and growing is cheaper.
+        if (queued + length <= bytes.length / 2) {
             System.arraycopy(bytes, start, bytes, 0, queued);
         } else {
             byte[] larger = new byte[Math.max(queued + length, Math.max(4096, bytes.length * 2))];
