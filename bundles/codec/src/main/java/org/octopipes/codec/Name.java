@@ -1,5 +1,6 @@
 package org.octopipes.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -25,6 +26,32 @@ public final class Name implements Comparable<Name> {
     /** The UTF-8 bytes of {@code text} as a name. */
     public static Name of(String text) {
         return ofOwned(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The name that {@link #toString()} shows as {@code text}: each {@code \xNN} escape is the
+     * byte NN, everything else is UTF-8; a backslash that starts no escape stands for itself. So a
+     * name copied from the shell or a JMX console finds its client, whatever bytes it holds.
+     */
+    public static Name parse(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            if (isEscapeAt(text, i)) {
+                bytes.write(Integer.parseInt(text, i + 2, i + 4, 16));
+                i += 4;
+            } else {
+                int codePoint = text.codePointAt(i);
+                bytes.writeBytes(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(codePoint);
+            }
+        }
+        return ofOwned(bytes.toByteArray());
+    }
+
+    private static boolean isEscapeAt(String text, int i) {
+        return i + 4 <= text.length() && text.charAt(i) == '\\' && text.charAt(i + 1) == 'x'
+                && Character.digit(text.charAt(i + 2), 16) >= 0 && Character.digit(text.charAt(i + 3), 16) >= 0;
     }
 
     /** A name of a copy of {@code bytes}. */

@@ -37,6 +37,35 @@ class NameTest {
     }
 
     @Test
+    void everyNameReadsBackFromHowItIsShown() {
+        byte[] everyByte = new byte[256];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = (byte) i;
+        }
+        for (int start = 0; start < 256; start += 85) {
+            Name name = Name.of(everyByte, start, Math.min(85, 256 - start));
+
+            assertThat(Name.parse(name.toString())).isEqualTo(name);
+        }
+        assertThat(Name.parse("")).isSameAs(Name.SERVER);
+    }
+
+    @Test
+    void plainTextParsesToItsUtf8Bytes() {
+        assertThat(Name.parse("bob")).isEqualTo(Name.of("bob"));
+        assertThat(Name.parse("zo\u00eb")).isEqualTo(Name.of("zo\u00eb".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aBackslashThatStartsNoEscapeIsKept() {
+        assertThat(Name.parse("a\\b")).isEqualTo(Name.of("a\\b"));
+        assertThat(Name.parse("a\\x4")).isEqualTo(Name.of("a\\x4"));
+        assertThat(Name.parse("a\\xzz")).isEqualTo(Name.of("a\\xzz"));
+        assertThat(Name.parse("\\x41\\x5c")).isEqualTo(Name.of("A\\"));
+        assertThatThrownBy(() -> Name.parse("x".repeat(256))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theHashOfBytesInPlaceIsTheHashOfTheName() {
         byte[] around = {9, 'g', 'r', 'p', 9};
         assertThat(Name.hash(around, 1, 3)).isEqualTo(Name.of("grp").hashCode());
