@@ -1,0 +1,128 @@
+package org.octopipes.jmx.impl;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.octopipes.api.Broker;
+import org.octopipes.api.ClientInfo;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.PolicyInfo;
+import org.octopipes.api.Tap;
+import org.octopipes.api.TappedPacket;
+import org.octopipes.api.TrafficCounters;
+import org.octopipes.api.UnknownClientException;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+
+/** A broker whose clients, counters and policies a test sets by hand. */
+class FakeBroker implements Broker {
+
+    final Map<Name, ClientInfo> clients = new ConcurrentSkipListMap<>();
+    final List<PolicyInfo> policies = new CopyOnWriteArrayList<>();
+    volatile TrafficCounters counters = counters(0, 0, 0, Map.of());
+
+    static TrafficCounters counters(long received, long routed, long delivered, Map<DropReason, Long> dropped) {
+        return new TrafficCounters(received, routed, delivered, dropped);
+    }
+
+    /** Subscribes a client with these groups and counters, replacing one of the same name. */
+    ClientInfo add(String name, TrafficCounters traffic, String... groups) {
+        Set<Name> groupNames = new HashSet<>();
+        for (String group : groups) {
+            groupNames.add(Name.of(group));
+        }
+        ClientInfo client = new ClientInfo(Name.of(name), groupNames, "fifo", "/run/" + name + "_rx.fifo", 2, 40,
+                traffic, Instant.parse("2026-01-02T03:04:05Z"), Instant.now());
+        clients.put(client.name(), client);
+        return client;
+    }
+
+    void remove(String name) {
+        clients.remove(Name.of(name));
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        return new ArrayList<>(clients.values());
+    }
+
+    @Override
+    public Optional<ClientInfo> client(Name name) {
+        return Optional.ofNullable(clients.get(name));
+    }
+
+    @Override
+    public Map<Name, Set<Name>> groups() {
+        Map<Name, Set<Name>> groups = new TreeMap<>();
+        for (ClientInfo client : clients.values()) {
+            for (Name group : client.groups()) {
+                groups.computeIfAbsent(group, g -> new TreeSet<>()).add(client.name());
+            }
+        }
+        return groups;
+    }
+
+    @Override
+    public void subscribe(Name client, Collection<Name> groups) {
+        ClientInfo info = known(client);
+        Set<Name> next = new HashSet<>(info.groups());
+        next.addAll(groups);
+        replaceGroups(info, next);
+    }
+
+    @Override
+    public void unsubscribe(Name client, Collection<Name> groups) {
+        ClientInfo info = known(client);
+        Set<Name> next = new HashSet<>(info.groups());
+        next.removeAll(groups);
+        replaceGroups(info, next);
+    }
+
+    @Override
+    public boolean kick(Name client) {
+        return clients.remove(client) != null;
+    }
+
+    @Override
+    public int send(Packet packet) {
+        throw new UnsupportedOperationException("JMX does not send");
+    }
+
+    @Override
+    public TrafficCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public List<PolicyInfo> policies() {
+        return List.copyOf(policies);
+    }
+
+    @Override
+    public Tap tap(Set<Name> names, Consumer<TappedPacket> listener) {
+        throw new UnsupportedOperationException("JMX does not tap");
+    }
+
+    private ClientInfo known(Name client) {
+        ClientInfo info = clients.get(client);
+        if (info == null) {
+            throw new UnknownClientException(client);
+        }
+        return info;
+    }
+
+    private void replaceGroups(ClientInfo info, Set<Name> groups) {
+        clients.put(info.name(), new ClientInfo(info.name(), groups, info.transport(), info.address(), info.queuedPackets(),
+                info.queuedBytes(), info.counters(), info.subscribedAt(), info.lastActivity()));
+    }
+}
