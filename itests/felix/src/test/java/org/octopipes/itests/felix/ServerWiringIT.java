@@ -3,13 +3,9 @@ package org.octopipes.itests.felix;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +41,7 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExamReactorStrategy(PerClass.class)
 public class ServerWiringIT {
 
-    private static final String[] OUR_BUNDLES = {
-        "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.fifo"};
+    private static final String[] OUR_BUNDLES = OurBundles.SYMBOLIC_NAMES;
 
     @Inject
     private BundleContext context;
@@ -56,22 +51,10 @@ public class ServerWiringIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        String bundles = System.getProperty("octopipes.bundles");
         Path run = Files.createTempDirectory("octopipes-felix-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Option[] ours = new Option[OUR_BUNDLES.length];
-        for (int i = 0; i < OUR_BUNDLES.length; i++) {
-            ours[i] = bundle(new File(bundles, OUR_BUNDLES[i] + ".jar").toURI().toString());
-        }
         return options(
-                junitBundles(),
-                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
-                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
-                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
-                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.18"),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
-                mavenBundle("org.apache.felix", "org.apache.felix.log", "1.3.0"),
-                systemProperty("octopipes.it.run").value(run.toString()),
-                org.ops4j.pax.exam.CoreOptions.composite(ours));
+                OurBundles.inFelix(),
+                systemProperty("octopipes.it.run").value(run.toString()));
     }
 
     @Test

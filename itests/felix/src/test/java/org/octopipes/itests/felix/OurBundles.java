@@ -1,0 +1,47 @@
+package org.octopipes.itests.felix;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+
+import java.io.File;
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The one list of our bundles that the Felix tests install, and the framework they run in. The
+ * pom copies every org.octopipes dependency into the folder named by {@code octopipes.bundles};
+ * a bundle added here must be a dependency there too.
+ */
+final class OurBundles {
+
+    static final String[] SYMBOLIC_NAMES = {
+        "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.fifo",
+        "org.octopipes.jmx", "org.octopipes.client", "org.octopipes.shell"};
+
+    private OurBundles() {
+    }
+
+    /**
+     * Our bundles on top of SCR, Config Admin, Metatype, the OSGi Log service and the Gogo runtime
+     * (for the shell's commands; no console), with JUnit for the probe.
+     */
+    static Option inFelix() {
+        String folder = System.getProperty("octopipes.bundles");
+        Option[] ours = new Option[SYMBOLIC_NAMES.length];
+        for (int i = 0; i < SYMBOLIC_NAMES.length; i++) {
+            ours[i] = bundle(new File(folder, SYMBOLIC_NAMES[i] + ".jar").toURI().toString());
+        }
+        return composite(
+                junitBundles(),
+                mavenBundle("org.osgi", "org.osgi.util.function", "1.2.0"),
+                mavenBundle("org.osgi", "org.osgi.util.promise", "1.3.0"),
+                mavenBundle("org.osgi", "org.osgi.service.component", "1.5.1"),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr", "2.2.18"),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", "1.9.26"),
+                mavenBundle("org.apache.felix", "org.apache.felix.log", "1.3.0"),
+                mavenBundle("org.apache.felix", "org.apache.felix.metatype", "1.2.4"),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", "1.1.6"),
+                composite(ours));
+    }
+}

@@ -1,0 +1,396 @@
+package org.octopipes.itests.felix;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Job;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.octopipes.api.Broker;
+import org.octopipes.api.transport.Transport;
+import org.octopipes.client.OctopipesClient;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.Protocol;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The shell's commands in Felix, run through Gogo's {@link CommandProcessor} as a console runs
+ * them, against a real server on FIFOs in a temporary folder, with real clients: Java clients in
+ * this framework and one client in a process of its own. Each test asserts what the commands print.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ShellCommandsIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String[] COMMANDS = {
+        "clients", "client", "groups", "subscribe", "unsubscribe", "kick", "send", "monitor", "stats", "policies", "config"};
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private CommandProcessor processor;
+
+    @Inject
+    private Broker broker;
+
+    private Path cap;
+    private Path clients;
+
+    @Configuration
+    public Option[] configuration() throws IOException {
+        Path run = Files.createTempDirectory("octopipes-shell-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return options(OurBundles.inFelix(),
+                // For the probe's waits; Awaitility needs Hamcrest 2, beside the 1.3 that JUnit 4 brings.
+                mavenBundle("org.hamcrest", "hamcrest", "2.2"),
+                mavenBundle("org.awaitility", "awaitility", "4.3.0"),
+                systemProperty("octopipes.it.run").value(run.toString()));
+    }
+
+    /** Serves the temporary folder's CAP (configured once: a change restarts the transport) and waits for every command. */
+    @Before
+    public void serveAndAwaitTheCommands() throws Exception {
+        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        cap = run.resolve("cap.fifo");
+        clients = run.resolve("clients");
+        if (transportAt(cap, 0) == null) {
+            Dictionary<String, Object> properties = new Hashtable<>();
+            properties.put("cap.path", cap.toString());
+            properties.put("clients.dir", clients.toString());
+            configurationAdmin.getConfiguration("org.octopipes.server", "?").update(properties);
+            assertNotNull("a FIFO transport serving " + cap, transportAt(cap, PATIENCE.toMillis()));
+        }
+        for (String command : COMMANDS) {
+            awaitService("(&(" + CommandProcessor.COMMAND_SCOPE + "=octopipes)(" + CommandProcessor.COMMAND_FUNCTION + "=" + command + "))");
+        }
+    }
+
+    @Test
+    public void clientsListsEachClientWithItsGroupsAndClientShowsOne() throws Exception {
+        try (OctopipesClient alice = connect("alice", "team");
+                OctopipesClient bob = connect("bob", "team", "ops")) {
+            List<String> lines = run("octopipes:clients");
+
+            assertTrue(lines.get(0), lines.get(0).matches("NAME +GROUPS +TRANSPORT +QUEUED +QUEUED BYTES +RECEIVED +DELIVERED +DROPPED +IDLE"));
+            assertLine(lines, "alice +team +fifo +0 +0 +0 +0 +0 +\\d+s");
+            assertLine(lines, "bob +ops, team +fifo +0 +0 +0 +0 +0 +\\d+s");
+
+            List<String> alone = run("octopipes:client bob");
+            assertLine(alone, "groups +ops, team");
+            assertLine(alone, "address +" + Pattern.quote(clients.resolve("bob_rx.fifo").toString()));
+            assertLine(alone, "QUEUE_FULL +0");
+        }
+    }
+
+    @Test
+    public void groupsListsEachGroupAndItsMembers() throws Exception {
+        try (OctopipesClient first = connect("gina", "choir");
+                OctopipesClient second = connect("hugo", "choir", "band")) {
+            List<String> lines = run("octopipes:groups");
+
+            assertTrue(lines.get(0), lines.get(0).matches("GROUP +MEMBERS +NAMES"));
+            assertLine(lines, "band +1 +hugo");
+            assertLine(lines, "choir +2 +gina, hugo");
+        }
+    }
+
+    @Test
+    public void subscribeAndUnsubscribeChangeALiveClientsGroupsAndRoutingFollows() throws Exception {
+        try (OctopipesClient carol = connect("carol")) {
+            assertEquals(List.of("carol: groups night"), run("octopipes:subscribe carol night"));
+            assertLine(run("octopipes:groups"), "night +1 +carol");
+
+            assertEquals(List.of("night: queued for 1 recipient"), run("octopipes:send night \"good evening\""));
+            Packet received = carol.receive(PATIENCE);
+            assertNotNull("carol gets what is sent to her new group", received);
+            assertEquals("good evening", new String(received.payloadBytes(), StandardCharsets.UTF_8));
+
+            assertEquals(List.of("carol: groups -"), run("octopipes:unsubscribe carol night"));
+            assertEquals(List.of("night: queued for 0 recipients"), run("octopipes:send night \"anyone there?\""));
+        }
+    }
+
+    @Test
+    public void kickRemovesAClientAndDeletesItsFifosAndItMaySubscribeAgain() throws Exception {
+        Path tx = clients.resolve("dave_tx.fifo");
+        Path rx = clients.resolve("dave_rx.fifo");
+        try (OctopipesClient dave = connect("dave")) {
+            assertTrue(Files.exists(rx));
+
+            assertEquals(List.of("kicked dave"), run("octopipes:kick dave"));
+
+            await("dave's FIFOs deleted").atMost(PATIENCE).until(() -> !Files.exists(tx) && !Files.exists(rx));
+            assertFalse(String.join("\n", run("octopipes:clients")), run("octopipes:clients").stream().anyMatch(line -> line.startsWith("dave ")));
+        }
+        try (OctopipesClient again = connect("dave")) {
+            assertLine(run("octopipes:clients"), "dave +- +fifo .*");
+        }
+    }
+
+    @Test
+    public void sendInjectsAPacketFromTheServerToASubscribedClient() throws Exception {
+        try (OctopipesClient erin = OctopipesClient.builder(cap).name("erin").autoAck(false).connect()) {
+            assertEquals(List.of("erin: queued for 1 recipient"), run("octopipes:send --ttl 30 --rck erin hello erin"));
+            Packet text = erin.receive(PATIENCE);
+            assertNotNull(text);
+            assertEquals(Name.SERVER, text.origin());
+            assertEquals(30, text.ttl());
+            assertTrue(text.hasOption(Protocol.OPTION_RCK));
+            assertEquals("hello erin", new String(text.payloadBytes(), StandardCharsets.UTF_8));
+
+            assertEquals(List.of("erin: queued for 1 recipient"), run("octopipes:send --hex erin 48 69 0a"));
+            Packet hex = erin.receive(PATIENCE);
+            assertNotNull(hex);
+            assertArrayEquals(new byte[] {0x48, 0x69, 0x0A}, hex.payloadBytes());
+            assertEquals(Protocol.DEFAULT_MESSAGE_TTL, hex.ttl());
+        }
+    }
+
+    @Test
+    public void monitorShowsARoutedPacketUntilItIsInterrupted() throws Exception {
+        SessionOutput output = new SessionOutput();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), output.printStream(), output.printStream());
+                OctopipesClient frank = connect("frank");
+                OctopipesClient grace = connect("grace", "watched")) {
+            Thread console = new Thread(() -> {
+                try {
+                    session.execute("octopipes:monitor watched");
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            }, "monitor console");
+            console.start();
+            // The header is printed once the tap is in place.
+            output.await(text -> text.contains("PAYLOAD"));
+
+            frank.send("watched", "seen by the monitor".getBytes(StandardCharsets.UTF_8));
+
+            String line = output.await(text -> text.contains("seen by the monitor")).lines()
+                    .filter(l -> l.contains("seen by the monitor")).findFirst().orElseThrow();
+            assertTrue(line, line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +frank +watched +19 +60 +- +1 +seen by the monitor"));
+            assertNotNull("grace is sent the packet too", grace.receive(PATIENCE));
+
+            // What Ctrl-C does in Gogo's line editor and in Karaf: interrupt the foreground job.
+            Job job = session.foregroundJob();
+            assertNotNull("the monitor runs as the session's foreground job", job);
+            job.interrupt();
+
+            assertTrue(output.await(text -> text.contains("monitor stopped:")).contains("monitor stopped: 1 packet shown, 0 skipped"));
+            console.join(PATIENCE.toMillis());
+            assertFalse("the console thread is free again", console.isAlive());
+        }
+    }
+
+    @Test
+    public void statsShowsTheCountsAndTheirRates() throws Exception {
+        long receivedBefore = broker.counters().received();
+        try (OctopipesClient henry = connect("henry");
+                OctopipesClient iris = connect("iris")) {
+            henry.send("iris", "counted".getBytes(StandardCharsets.UTF_8));
+            assertNotNull(iris.receive(PATIENCE));
+
+            List<String> lines = run("octopipes:stats");
+
+            assertTrue(lines.get(0), lines.get(0).matches("COUNTER +TOTAL +PER SECOND"));
+            assertTrue(String.join("\n", lines), total(lines, "received") >= receivedBefore + 1);
+            assertTrue(String.join("\n", lines), total(lines, "delivered") >= 1);
+            assertLine(lines, "dropped QUEUE_FULL +\\d+ +\\d+\\.\\d");
+            assertLine(lines, "\\d+ clients subscribed, \\d+ groups? with members; rates over 1\\.\\d s");
+        }
+    }
+
+    @Test
+    public void policiesShowsTheSpecPolicyActive() throws Exception {
+        List<String> lines = run("octopipes:policies");
+
+        assertTrue(lines.get(0), lines.get(0).matches("NAME +RANKING +SERVICE ID +BUNDLE +ACTIVE"));
+        assertLine(lines, "spec +-?\\d+ +\\d+ +org.octopipes.router +yes");
+    }
+
+    @Test
+    public void configShowsEachValueAndWhereItCameFrom() throws Exception {
+        List<String> lines = run("octopipes:config");
+
+        assertTrue(lines.get(0), lines.get(0).matches("PROPERTY +VALUE +SOURCE"));
+        assertLine(lines, "cap.path +" + Pattern.quote(cap.toString()) + " +configuration");
+        assertLine(lines, "clients.dir +" + Pattern.quote(clients.toString()) + " +configuration");
+        assertLine(lines, "fifo.mode +0600 +default");
+        assertLine(lines, "max.payload +16777216 +default");
+    }
+
+    @Test
+    public void aClientProcessRoutesThroughTheServerTheShellWatches() throws Exception {
+        Path jar = Path.of(System.getProperty("octopipes.bundles"), "org.octopipes.client.jar");
+        Path stdout = Files.createTempFile(cap.getParent(), "sub", ".out");
+        Process sub = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
+                "sub", "--cap", cap.toString(), "--name", "worker", "--groups", "workers", "--count", "1")
+                .redirectOutput(stdout.toFile())
+                .redirectErrorStream(true)
+                .start();
+        try {
+            await("the process subscribed").atMost(PATIENCE).until(() -> broker.client(Name.of("worker")).isPresent());
+            assertLine(run("octopipes:clients"), "worker +workers +fifo .*");
+
+            try (OctopipesClient boss = connect("boss")) {
+                boss.send("workers", "to the process".getBytes(StandardCharsets.UTF_8));
+                assertTrue("sub exits after its one packet", sub.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertEquals(Files.readString(stdout), 0, sub.exitValue());
+            assertEquals(List.of("boss -> workers: to the process"), Files.readAllLines(stdout));
+        } finally {
+            sub.destroyForcibly();
+        }
+    }
+
+    @Test
+    public void mistakesAreOneLineErrors() throws Exception {
+        try (OctopipesClient judy = connect("judy")) {
+            assertOneLineError("no client is subscribed as 'nobody'", "octopipes:client nobody");
+            assertOneLineError("no client is subscribed as 'nobody'", "octopipes:kick nobody");
+            assertOneLineError("no client is subscribed as 'nobody'", "octopipes:subscribe nobody team");
+            assertOneLineError("bad group name '': the empty name is the server's", "octopipes:subscribe judy \"\"");
+            assertOneLineError("bad hex payload: 'z' is not a hex digit", "octopipes:send --hex judy zz");
+            assertOneLineError("bad TTL 256: must be 0 to 255", "octopipes:send --ttl 256 judy hi");
+        }
+    }
+
+    private void assertOneLineError(String message, String command) {
+        Exception error = assertThrows(command, Exception.class, () -> run(command));
+        // Felix Gogo prints "gogo: CommandException: <message>"; Karaf prints the message alone.
+        assertEquals(command, "CommandException", error.getClass().getSimpleName());
+        assertEquals(command, message, error.getMessage());
+    }
+
+    /** Runs one command line in a new session, as a console does, and returns what it printed. */
+    private List<String> run(String command) throws Exception {
+        SessionOutput output = new SessionOutput();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), output.printStream(), output.printStream())) {
+            Object result = session.execute(command);
+            assertEquals("commands print rather than return", null, result);
+        }
+        return output.text().lines().toList();
+    }
+
+    private OctopipesClient connect(String name, String... groups) throws IOException {
+        return OctopipesClient.builder(cap).name(name).groups(groups).connect();
+    }
+
+    private static void assertLine(List<String> lines, String regex) {
+        assertTrue("a line matching " + regex + " in\n" + String.join("\n", lines), lines.stream().anyMatch(line -> line.matches(regex)));
+    }
+
+    private static long total(List<String> lines, String counter) {
+        for (String line : lines) {
+            Matcher matcher = Pattern.compile(Pattern.quote(counter) + " +(\\d+) .*").matcher(line);
+            if (matcher.matches()) {
+                return Long.parseLong(matcher.group(1));
+            }
+        }
+        throw new AssertionError("no " + counter + " row in\n" + String.join("\n", lines));
+    }
+
+    private Transport transportAt(Path address, long waitMillis) throws Exception {
+        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Transport.class.getName() + ")(" + Transport.TRANSPORT_ADDRESS + "=" + address + "))";
+        ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
+        tracker.open();
+        try {
+            return waitMillis == 0 ? tracker.getService() : tracker.waitForService(waitMillis);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private void awaitService(String filter) throws Exception {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
+        tracker.open();
+        try {
+            assertNotNull("a service " + filter, tracker.waitForService(PATIENCE.toMillis()));
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /** What a session prints, readable while a command still runs, with a wait for what is expected. */
+    private static final class SessionOutput extends OutputStream {
+
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final PrintStream printStream = new PrintStream(this, true, StandardCharsets.UTF_8);
+
+        PrintStream printStream() {
+            return printStream;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+            notifyAll();
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Waits, woken by each write, until the text printed so far satisfies {@code expected}; returns it. */
+        synchronized String await(Predicate<String> expected) throws InterruptedException {
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!expected.test(text())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("not printed within " + PATIENCE + "; printed so far:\n" + text());
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return text();
+        }
+    }
+}
