@@ -99,10 +99,33 @@ public class ServerWiringIT {
         assertTrue("the old CAP is removed", !Files.exists(run.resolve("first.fifo")));
     }
 
-    private void configure(Path cap, Path clients) throws IOException {
+    @Test
+    public void aChangeThatLeavesTheFifosAloneOrCannotWorkKeepsTheClientsConnected() throws Exception {
+        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        Path cap = run.resolve("steady.fifo");
+        configure(cap, run.resolve("clients"));
+        awaitTransportAt(cap.toString());
+        Broker broker = await(Broker.class);
+        try (org.octopipes.client.OctopipesClient client = org.octopipes.client.OctopipesClient.builder(cap).name("steady").connect()) {
+            configure(cap, run.resolve("clients"), "max.clients", "500");
+            configure(cap, run.resolve("clients"), "fifo.mode", "not octal");
+
+            assertEquals(1, broker.send(org.octopipes.codec.Packet.builder().remote(org.octopipes.codec.Name.of("steady"))
+                    .payload("still here".getBytes()).build()));
+            org.octopipes.codec.Packet received = client.receive(java.time.Duration.ofSeconds(30));
+            assertNotNull("the client is still subscribed", received);
+            assertEquals("still here", new String(received.payloadBytes()));
+            assertTrue(broker.client(org.octopipes.codec.Name.of("steady")).isPresent());
+        }
+    }
+
+    private void configure(Path cap, Path clients, String... more) throws IOException {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("cap.path", cap.toString());
         properties.put("clients.dir", clients.toString());
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            properties.put(more[i], more[i + 1]);
+        }
         configurationAdmin.getConfiguration("org.octopipes.server", "?").update(properties);
     }
 
