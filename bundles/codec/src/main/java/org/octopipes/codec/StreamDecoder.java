@@ -35,6 +35,8 @@ public final class StreamDecoder {
     private boolean inSync = true;
     private long discardedBytes;
     private long frames;
+    /** Set by {@link #stop()} from a handler: no more packets until the next feed, read or drain. */
+    private boolean stopped;
 
     /** A decoder that accepts payloads up to {@link Protocol#DEFAULT_MAX_PAYLOAD}. */
     public StreamDecoder() {
@@ -52,11 +54,12 @@ public final class StreamDecoder {
 
     /** Decodes {@code chunk}'s remaining bytes, consuming all of them. */
     public void feed(ByteBuffer chunk, FrameHandler handler) {
+        stopped = false;
         while (chunk.hasRemaining()) {
             int count = Math.min(chunk.remaining(), makeRoom());
             chunk.get(buffer, end, count);
             end += count;
-            drain(handler);
+            drainPending(handler);
         }
     }
 
@@ -72,18 +75,34 @@ public final class StreamDecoder {
      * @return the bytes read, 0 if none were ready, -1 at the end of the stream
      */
     public int readFrom(ReadableByteChannel channel, FrameHandler handler) throws IOException {
+        stopped = false;
         int room = makeRoom();
         ByteBuffer view = readView;
         view.limit(end + room).position(end);
         int count = channel.read(view);
         if (count > 0) {
             end += count;
-            drain(handler);
+            drainPending(handler);
         }
         return count;
     }
 
-    /** Bytes received that do not yet make a whole packet: at the end of a stream, a truncated packet. */
+    /**
+     * Stops handing out packets after the one being handled: called from a handler that cannot take
+     * more now (a server holding a sender up, say). The rest stays pending, with its bytes, until
+     * {@link #drain} or the next feed or read hands it out.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Hands out the whole packets already received, those left by {@link #stop()}. */
+    public void drain(FrameHandler handler) {
+        stopped = false;
+        drainPending(handler);
+    }
+
+    /** Bytes received and not yet handed out: part of a packet, or packets left by {@link #stop()}. */
     public int pendingBytes() {
         return end - start;
     }
@@ -115,9 +134,9 @@ public final class StreamDecoder {
         return maxPayload;
     }
 
-    /** Frames and hands out every whole packet from {@code start}; stops at an incomplete one. */
-    private void drain(FrameHandler handler) {
-        while (start < end) {
+    /** Frames and hands out every whole packet from {@code start}; stops at an incomplete one, or when stopped. */
+    private void drainPending(FrameHandler handler) {
+        while (start < end && !stopped) {
             long result = FrameParser.examine(buffer, start, end - start, maxPayload);
             if (result == FrameParser.NEED_MORE) {
                 return;

@@ -221,6 +221,27 @@ class StreamDecoderTest {
     }
 
     @Test
+    void aHandlerCanStopTheDecoderAndTheRestWaitsForDrain() {
+        byte[] bytes = concat(PING.toBytes(), PONG.toBytes(), PING.toBytes());
+        StreamDecoder decoder = new StreamDecoder();
+        List<Packet> packets = new java.util.ArrayList<>();
+        FrameHandler stopAfterEach = frame -> {
+            packets.add(frame.toPacket());
+            decoder.stop();
+        };
+
+        decoder.feed(ByteBuffer.wrap(bytes), stopAfterEach);
+        assertThat(packets).containsExactly(PING);
+        assertThat(decoder.pendingBytes()).isEqualTo(PONG.size() + PING.size());
+
+        decoder.drain(stopAfterEach);
+        assertThat(packets).containsExactly(PING, PONG);
+        decoder.drain(frame -> packets.add(frame.toPacket()));
+        assertThat(packets).containsExactly(PING, PONG, PING);
+        assertThat(decoder.pendingBytes()).isZero();
+    }
+
+    @Test
     void resetForgetsAHalfPacket() {
         byte[] bytes = PING.toBytes();
         StreamDecoder decoder = new StreamDecoder();
