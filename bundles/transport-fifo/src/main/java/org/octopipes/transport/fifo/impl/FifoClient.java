@@ -31,6 +31,13 @@ final class FifoClient implements Outlet, FrameHandler {
     /** Whether it is in the server's list of clients to write to at the end of this round. */
     boolean dirty;
     boolean closed;
+    // Backpressure, see there: as a recipient, whether it holds senders up, since when, and whom;
+    // as a sender, how many recipients hold it up; and whether it is known to read too slowly.
+    boolean congested;
+    long congestedSince;
+    final java.util.List<FifoClient> heldSenders = new java.util.ArrayList<>(2);
+    int holders;
+    boolean slowReader;
     // Read from other threads for management; written only by the I/O thread.
     private volatile int queuedPackets;
     private volatile long queuedBytes;

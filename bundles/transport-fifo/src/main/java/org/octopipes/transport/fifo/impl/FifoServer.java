@@ -76,6 +76,11 @@ final class FifoServer {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<CapReply> replies = new ArrayDeque<>();
     private final StreamDecoder capDecoder;
+    private final Backpressure backpressure;
+    /** The client whose TX FIFO is being read now, if any: the sender of what gets queued. */
+    private FifoClient reading;
+    /** Senders no longer held up, whose decoders may hold packets to route. */
+    private final ArrayDeque<FifoClient> resumed = new ArrayDeque<>();
     private final FrameHandler capHandler = new CapHandler();
     private Poller poller;
     private int capFd = -1;
@@ -91,6 +96,27 @@ final class FifoServer {
         this.router = router;
         this.logger = logger;
         this.capDecoder = new StreamDecoder(settings.maxPayload());
+        this.backpressure = new Backpressure(new Backpressure.Reading() {
+            @Override
+            public void pause(FifoClient sender) {
+                watchTx(sender, 0);
+            }
+
+            @Override
+            public void resume(FifoClient sender) {
+                watchTx(sender, Poller.READABLE);
+                // Packets it had sent may wait in its decoder, where epoll does not see them.
+                resumed.add(sender);
+            }
+        }, settings.queueBytes());
+    }
+
+    private void watchTx(FifoClient sender, int events) {
+        try {
+            poller.modify(sender.txFd, events, sender.txToken());
+        } catch (IOException e) {
+            logger.warn("Could not {} reading the TX FIFO of '{}'", events == 0 ? "pause" : "resume", sender.name, e);
+        }
     }
 
     int clientCount() {
@@ -157,6 +183,17 @@ final class FifoServer {
                 checkCapReply(now);
                 expireBacklogs(now);
                 flushDirty();
+                for (FifoClient slow : backpressure.findSlowReaders(now)) {
+                    logger.warn("Client '{}' reads too slowly: its senders no longer wait for it, and what does not fit its queue of {} bytes is dropped",
+                            slow.name, settings.queueBytes());
+                }
+                while (!resumed.isEmpty()) {
+                    FifoClient sender = resumed.poll();
+                    if (!sender.closed && sender.holders == 0) {
+                        readTxOrLetGo(sender);
+                        flushDirty();
+                    }
+                }
             }
         } catch (IOException | RuntimeException | Error e) {
             logger.error("The FIFO transport stopped serving after an unexpected failure; restart it", e);
@@ -186,6 +223,9 @@ final class FifoServer {
     }
 
     private int nextTimeoutMillis() {
+        if (!resumed.isEmpty()) {
+            return 0;
+        }
         if (replyInCap != null) {
             return 2;
         }
@@ -193,10 +233,15 @@ final class FifoServer {
         for (FifoClient client : backlogged) {
             earliest = Math.min(earliest, client.queue.earliestDeadline());
         }
+        long now = System.nanoTime();
+        long check = backpressure.nanosToNextCheck(now);
+        if (check >= 0) {
+            earliest = Math.min(earliest, now + check);
+        }
         if (earliest == OutboundQueue.NO_DEADLINE) {
             return -1;
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(earliest - System.nanoTime()) + 1;
+        long millis = TimeUnit.NANOSECONDS.toMillis(earliest - now) + 1;
         return (int) Math.max(1, Math.min(millis, 1000));
     }
 
@@ -209,15 +254,19 @@ final class FifoServer {
         if (client == null || client.closed) {
             return;
         }
+        if ((token & 1) == 0 && readable) {
+            readTxOrLetGo(client);
+        } else if (writable) {
+            flushNow(client);
+        }
+    }
+
+    private void readTxOrLetGo(FifoClient client) {
         try {
-            if ((token & 1) == 0 && readable) {
-                readTx(client);
-            } else if (writable) {
-                flush(client);
-            }
+            readTx(client);
         } catch (IOException e) {
-            logger.warn("I/O failed for client '{}'; letting it go", client.name, e);
-            closeClient(client, "I/O failed: " + e.getMessage());
+            logger.warn("Reading the TX FIFO of '{}' failed; letting it go", client.name, e);
+            closeClient(client, "read failed: " + e.getMessage());
         }
     }
 
@@ -235,10 +284,18 @@ final class FifoServer {
 
     private void readTx(FifoClient client) throws IOException {
         ReadableByteChannel tx = channel(client.txFd);
-        for (int turn = 0; turn < READS_PER_TURN && !client.closed; turn++) {
-            if (client.decoder.readFrom(tx, client) <= 0) {
-                break;
+        reading = client;
+        try {
+            // First what an earlier read left in the decoder when a recipient held this sender up.
+            client.decoder.drain(client);
+            // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
+            for (int turn = 0; turn < READS_PER_TURN && !client.closed && client.holders == 0; turn++) {
+                if (client.decoder.readFrom(tx, client) <= 0) {
+                    break;
+                }
             }
+        } finally {
+            reading = null;
         }
     }
 
@@ -262,6 +319,7 @@ final class FifoServer {
                     return false;
                 }
             }
+            backpressure.queued(target, reading);
             markDirty(target);
             return true;
         }
@@ -321,6 +379,7 @@ final class FifoServer {
         if (written > 0) {
             client.link.delivered(written);
         }
+        backpressure.drained(client);
         client.publishQueueSize();
         if (!client.queue.isEmpty() && !client.waitingForRoom) {
             poller.register(client.rxFd, Poller.WRITABLE, client.rxToken());
@@ -489,8 +548,12 @@ final class FifoServer {
             return;
         }
         try {
-            // What the client wrote before it left is still in its TX FIFO: route it before letting go.
-            readTx(client);
+            // What the client wrote before it left is still in its TX FIFO: route it before letting
+            // go, even if a recipient holds this sender up.
+            ReadableByteChannel tx = channel(client.txFd);
+            while (!client.closed && client.decoder.readFrom(tx, client) > 0) {
+                // Reads until the FIFO is empty.
+            }
         } catch (IOException e) {
             logger.warn("Could not read the last packets of '{}'", name, e);
         }
@@ -524,6 +587,7 @@ final class FifoServer {
             logger.debug("Could not stop watching the FIFOs of '{}'", client.name, e);
         }
         backlogged.remove(client);
+        backpressure.forget(client);
         discardFifos(client.txFd, client.rxFd, client.txPath, client.rxPath);
         int dropped = client.queue.clear();
         client.publishQueueSize();

@@ -206,6 +206,32 @@ class FifoServerTest {
     }
 
     @Test
+    void aSenderFasterThanItsReaderIsSlowedDownInsteadOfLosingPackets() throws Exception {
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob");
+        int count = 3000;
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            burst.writeBytes(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(new byte[1000]).build().toBytes());
+        }
+        // 3 MB in one write: far more than bob's FIFO and his 8 KiB queue hold. The write blocks
+        // while the server holds alice up, so it runs beside bob's reading.
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> written = writer.submit(() -> {
+                alice.sendRaw(burst.toByteArray());
+                return null;
+            });
+
+            assertThat(bob.receive(count, WAIT)).hasSize(count);
+            written.get();
+        } finally {
+            writer.shutdownNow();
+        }
+        assertThat(router.drops(DropReason.QUEUE_FULL)).isZero();
+    }
+
+    @Test
     void severalClientsSubscribingAtOnceAllGetTheirOwnAssignment() throws Exception {
         int count = 6;
         ExecutorService pool = Executors.newFixedThreadPool(count);
