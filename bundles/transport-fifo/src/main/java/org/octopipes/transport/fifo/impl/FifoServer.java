@@ -486,11 +486,18 @@ final class FifoServer {
             queueReply(name, CapMessage.Assignment.failure(AssignmentError.FS));
             return;
         }
-        if (clientsByName.containsKey(name)) {
-            // The protocol cannot tell a client subscribing again from another process taking its name.
-            logger.warn("Refused a subscription as '{}': the name is taken", name);
-            queueReply(name, CapMessage.Assignment.failure(AssignmentError.NAME_ALREADY_TAKEN));
-            return;
+        FifoClient holder = clientsByName.get(name);
+        if (holder != null) {
+            // The protocol cannot tell the holder's process from another one taking its name; but a
+            // holder whose process is gone (killed, crashed) has left its FIFOs open nowhere.
+            if (FifoHolders.heldByOthers(Set.of(holder.txPath, holder.rxPath),
+                    Set.of(Integer.toString(holder.txFd), Integer.toString(holder.rxFd)))) {
+                logger.warn("Refused a subscription as '{}': the name is taken", name);
+                queueReply(name, CapMessage.Assignment.failure(AssignmentError.NAME_ALREADY_TAKEN));
+                return;
+            }
+            logger.info("'{}' subscribes while its earlier subscription's FIFOs are open in no process: the name is taken over", name);
+            closeClient(holder, "no process holds its FIFOs any more, and its name was asked for again");
         }
         String fileName = ClientNames.fileName(name);
         Path txPath = settings.txPath(fileName);

@@ -123,6 +123,20 @@ class FifoServerTest {
     }
 
     @Test
+    void aNameWhoseHolderNoLongerHoldsItsFifosCanBeTakenAgain() throws Exception {
+        FifoPeer first = subscribe("phoenix");
+        FifoPeer bob = subscribe("bob");
+        // What a crash leaves: the subscription, with no process holding its FIFOs.
+        first.close();
+
+        FifoPeer second = subscribe("phoenix");
+        bob.send("phoenix", "welcome back");
+
+        assertThat(second.receive(1, WAIT)).extracting(p -> new String(p.payloadBytes())).containsExactly("welcome back");
+        assertThat(server.clientCount()).isEqualTo(2);
+    }
+
+    @Test
     void namesThatWouldLeaveTheClientsFolderAreRefused() throws Exception {
         for (byte[] hostile : List.of("a/b".getBytes(), "..".getBytes(), ".".getBytes(), new byte[] {'a', 0, 'b'},
                 "x".repeat(65).getBytes(), new byte[] {'c', (byte) 0xC3, (byte) 0xA9})) {
