@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,17 +68,28 @@ public final class LoadHarness {
         long count = Long.parseLong(options.getOrDefault("count", "2000000"));
         int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
         Path relay = compileRelay();
+        Path mosquitto = findMosquitto();
         Map<String, List<Result>> results = new LinkedHashMap<>();
         results.put("octopipes", new ArrayList<>());
         results.put("c-relay", new ArrayList<>());
+        if (mosquitto != null) {
+            results.put("mosquitto", new ArrayList<>());
+        } else {
+            System.out.println("no mosquitto on this machine (apt-get install mosquitto): its baseline is left out");
+        }
         for (int i = 1; i <= runs; i++) {
-            // Alternated, so that the machine's mood changes both sides alike.
+            // Alternated, so that the machine's mood changes every system alike.
             Result ours = runOurs(members, payload, count);
             System.out.printf(Locale.ROOT, "run %d octopipes %s%n", i, ours);
             results.get("octopipes").add(ours);
             Result baseline = runRelay(relay, members, payload, count);
             System.out.printf(Locale.ROOT, "run %d c-relay   %s%n", i, baseline);
             results.get("c-relay").add(baseline);
+            if (mosquitto != null) {
+                Result broker = runMosquitto(mosquitto, members, payload, count);
+                System.out.printf(Locale.ROOT, "run %d mosquitto %s%n", i, broker);
+                results.get("mosquitto").add(broker);
+            }
         }
         report(scenario, members, payload, count, results);
     }
@@ -153,6 +167,65 @@ public final class LoadHarness {
         }
     }
 
+    private Result runMosquitto(Path mosquitto, int members, int payload, long count) throws Exception {
+        Path run = Files.createTempDirectory("octopipes-mqtt-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path config = Files.writeString(run.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous true\n"
+                + "max_queued_messages 0\nmax_inflight_messages 0\n");
+        Child server = Child.start("mosquitto", List.of(mosquitto.toString(), "-c", config.toString()));
+        try {
+            awaitPort(port, 30);
+            String topic = members == 1 ? "sub0" : "load";
+            List<Child> subscribers = new ArrayList<>();
+            for (int m = 0; m < members; m++) {
+                subscribers.add(mqttClient("sub" + m, "sub", "--port", String.valueOf(port), "--name", "sub" + m, "--topic", topic,
+                        "--count", String.valueOf(count)));
+            }
+            for (Child subscriber : subscribers) {
+                subscriber.await(line -> line.equals("READY"), 60);
+            }
+            long cpuBefore = cpuTicks(server.pid());
+            Child publisher = mqttClient("pub", "pub", "--port", String.valueOf(port), "--name", "pub", "--topic", topic,
+                    "--count", String.valueOf(count), "--payload", String.valueOf(payload));
+            return collect(subscribers, publisher, server.pid(), cpuBefore);
+        } finally {
+            server.terminate();
+        }
+    }
+
+    private Child mqttClient(String label, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java, "-cp", benchmarksJar.toString(), MqttLoadClient.class.getName()));
+        command.addAll(List.of(arguments));
+        return Child.start(label, command);
+    }
+
+    private static void awaitPort(int port, long seconds) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("nothing listens on port " + port + " after " + seconds + " s", notYet);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+    }
+
+    private static Path findMosquitto() {
+        for (String folder : List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin")) {
+            Path candidate = Path.of(folder, "mosquitto");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
     private Result collect(List<Child> subscribers, Child publisher, long serverPid, long cpuBefore) throws Exception {
         publisher.awaitExit(300);
         double seconds = 0;
@@ -187,19 +260,28 @@ public final class LoadHarness {
     private void report(String scenario, int members, int payload, long count, Map<String, List<Result>> results) throws IOException {
         Result ours = median(results.get("octopipes"));
         Result relay = median(results.get("c-relay"));
+        Result broker = results.containsKey("mosquitto") ? median(results.get("mosquitto")) : null;
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "%nscenario %s, %d subscriber(s), payload %d B, %,d packets, medians of %d alternated runs%n",
                 scenario, members, payload, count, results.get("octopipes").size()));
         table.append(String.format(Locale.ROOT, "%-10s %16s %10s %8s %10s %10s %14s %14s%n", "system", "deliveries/s", "MB/s", "lost",
                 "p50 us", "p99 us", "CPU ns/deliv.", "peak RSS kB"));
-        for (Map.Entry<String, Result> row : Map.of("octopipes", ours, "c-relay", relay).entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.reverseOrder())).toList()) {
+        Map<String, Result> rows = new LinkedHashMap<>();
+        rows.put("octopipes", ours);
+        rows.put("c-relay", relay);
+        if (broker != null) {
+            rows.put("mosquitto", broker);
+        }
+        for (Map.Entry<String, Result> row : rows.entrySet()) {
             Result r = row.getValue();
             table.append(String.format(Locale.ROOT, "%-10s %,16.0f %10.1f %8d %10.0f %10.0f %14.0f %,14d%n", row.getKey(),
                     r.deliveriesPerSecond(), r.megabytesPerSecond(), r.lost(), r.p50Micros(), r.p99Micros(), r.cpuNanosPerDelivery(),
                     r.serverPeakRssKb()));
         }
         table.append(String.format(Locale.ROOT, "octopipes / c-relay throughput: %.2f%n", ours.deliveriesPerSecond() / relay.deliveriesPerSecond()));
+        if (broker != null) {
+            table.append(String.format(Locale.ROOT, "octopipes / mosquitto throughput: %.1f%n", ours.deliveriesPerSecond() / broker.deliveriesPerSecond()));
+        }
         System.out.print(table);
         Path out = root.resolve(options.getOrDefault("out", "benchmarks/target/load-" + scenario + ".json"));
         Files.createDirectories(out.getParent());

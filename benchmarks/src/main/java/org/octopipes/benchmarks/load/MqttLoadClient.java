@@ -1,0 +1,106 @@
+package org.octopipes.benchmarks.load;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * The load harness's clients for the Mosquitto baseline: the same payload layout and report as
+ * {@link LoadClient}, over MQTT at QoS 0, the delivery Octopipes gives.
+ */
+public final class MqttLoadClient {
+
+    private MqttLoadClient() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        String broker = "tcp://127.0.0.1:" + options.get("port");
+        String topic = "load/" + options.get("topic");
+        long count = Long.parseLong(options.getOrDefault("count", "100000"));
+        MqttClient client = new MqttClient(broker, options.get("name"), new MemoryPersistence());
+        MqttConnectOptions connect = new MqttConnectOptions();
+        connect.setCleanSession(true);
+        connect.setMaxInflight(65535);
+        if (args[0].equals("pub")) {
+            client.connect(connect);
+            System.out.println("READY");
+            int payloadSize = Integer.parseInt(options.getOrDefault("payload", "32"));
+            ByteBuffer payload = ByteBuffer.allocate(payloadSize);
+            for (long sequence = 0; sequence < count; sequence++) {
+                payload.putLong(0, sequence).putLong(8, System.nanoTime());
+                MqttMessage message = new MqttMessage(payload.array().clone());
+                message.setQos(0);
+                client.publish(topic, message);
+            }
+            System.out.println("SENT " + count);
+            client.disconnect();
+        } else {
+            Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            long[] state = new long[5]; // received, expected next, lost, reordered, bytes
+            long[] times = new long[2];
+            CountDownLatch done = new CountDownLatch(1);
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                    done.countDown();
+                }
+
+                @Override
+                public void messageArrived(String arrivedTopic, MqttMessage message) {
+                    long now = System.nanoTime();
+                    ByteBuffer bytes = ByteBuffer.wrap(message.getPayload());
+                    long sequence = bytes.getLong(0);
+                    latency.recordValue(Math.max(0, now - bytes.getLong(8)));
+                    if (sequence > state[1]) {
+                        state[2] += sequence - state[1];
+                    } else if (sequence < state[1]) {
+                        state[3]++;
+                    }
+                    state[1] = Math.max(state[1], sequence + 1);
+                    if (state[0] == 0) {
+                        times[0] = now;
+                    }
+                    times[1] = now;
+                    state[4] += message.getPayload().length;
+                    if (++state[0] >= count) {
+                        done.countDown();
+                    }
+                }
+
+                @Override
+                public void deliveryComplete(IMqttDeliveryToken token) {
+                }
+            });
+            client.connect(connect);
+            client.subscribe(topic, 0);
+            System.out.println("READY");
+            long idleMillis = Long.parseLong(options.getOrDefault("idle-ms", "10000"));
+            long seen = -1;
+            while (!done.await(idleMillis, TimeUnit.MILLISECONDS) && state[0] != seen) {
+                seen = state[0];
+            }
+            double seconds = (times[1] - times[0]) / 1e9;
+            long missing = state[2] + Math.max(0, count - state[0] - state[2]);
+            System.out.printf(java.util.Locale.ROOT, "RECEIVED received=%d lost=%d reordered=%d seconds=%.6f msgs_per_s=%.0f mb_per_s=%.2f"
+                    + " p50_us=%.1f p99_us=%.1f p999_us=%.1f%n", state[0], missing, state[3], seconds,
+                    state[0] / Math.max(seconds, 1e-9), state[4] / Math.max(seconds, 1e-9) / 1e6,
+                    latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+                    latency.getValueAtPercentile(99.9) / 1e3);
+            client.disconnect();
+        }
+        client.close();
+    }
+}
