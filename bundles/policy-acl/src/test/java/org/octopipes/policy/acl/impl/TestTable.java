@@ -1,0 +1,140 @@
+package org.octopipes.policy.acl.impl;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.octopipes.api.routing.Recipients;
+import org.octopipes.api.routing.Subscriber;
+import org.octopipes.api.routing.SubscriptionTable;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.StreamDecoder;
+
+/** A small subscription table for policy tests, with a recorder of the policy's choice and real frames. */
+final class TestTable implements SubscriptionTable {
+
+    /** A client with its groups and a settable queue. */
+    static final class Client implements Subscriber {
+        private final Name name;
+        private final Set<Name> groups;
+        long queuedBytes;
+
+        Client(String name, String... groups) {
+            this.name = Name.of(name);
+            this.groups = Set.copyOf(java.util.Arrays.stream(groups).map(Name::of).toList());
+        }
+
+        @Override
+        public Name name() {
+            return name;
+        }
+
+        @Override
+        public Set<Name> groups() {
+            return groups;
+        }
+
+        @Override
+        public int queuedPackets() {
+            return queuedBytes == 0 ? 0 : 1;
+        }
+
+        @Override
+        public long queuedBytes() {
+            return queuedBytes;
+        }
+
+        @Override
+        public String toString() {
+            return name.toString();
+        }
+    }
+
+    /** What a policy chose for one packet. */
+    static final class Choice implements Recipients {
+        final List<Subscriber> recipients = new ArrayList<>();
+        String denial;
+
+        @Override
+        public void add(Subscriber recipient) {
+            if (!recipients.contains(recipient)) {
+                recipients.add(recipient);
+            }
+        }
+
+        @Override
+        public void deny(String why) {
+            denial = why;
+        }
+
+        List<String> names() {
+            return recipients.stream().map(s -> s.name().toString()).toList();
+        }
+    }
+
+    /** Routes one packet through a policy. */
+    interface Route {
+        void route(Frame packet, Subscriber origin, SubscriptionTable table, Recipients recipients);
+    }
+
+    private final Map<String, Client> clients = new LinkedHashMap<>();
+
+    Client add(String name, String... groups) {
+        Client client = new Client(name, groups);
+        clients.put(name, client);
+        return client;
+    }
+
+    Client get(String name) {
+        return clients.get(name);
+    }
+
+    /** Sends a packet from {@code origin} (null: the server) to {@code remote} through {@code policy}. */
+    Choice send(Route policy, String origin, String remote) {
+        Choice choice = new Choice();
+        Client from = origin == null ? null : clients.get(origin);
+        byte[] bytes = Packet.builder().origin(origin == null ? Name.SERVER : Name.of(origin)).remote(Name.of(remote))
+                .payload(new byte[] {1}).build().toBytes();
+        AtomicReference<Boolean> seen = new AtomicReference<>(false);
+        new StreamDecoder().feed(bytes, 0, bytes.length, frame -> {
+            policy.route(frame, from, this, choice);
+            seen.set(true);
+        });
+        if (!seen.get()) {
+            throw new AssertionError("the packet was not decoded");
+        }
+        return choice;
+    }
+
+    @Override
+    public List<Subscriber> subscribersOf(Frame packet) {
+        return subscribersOf(packet.remote());
+    }
+
+    @Override
+    public List<Subscriber> subscribersOf(Name remote) {
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (Client client : clients.values()) {
+            if (client.name().equals(remote) || client.groups().contains(remote)) {
+                subscribers.add(client);
+            }
+        }
+        return subscribers;
+    }
+
+    @Override
+    public Optional<Subscriber> subscriber(Name name) {
+        return Optional.ofNullable(clients.get(name.toString()));
+    }
+
+    @Override
+    public Collection<Subscriber> subscribers() {
+        return List.copyOf(clients.values());
+    }
+}
