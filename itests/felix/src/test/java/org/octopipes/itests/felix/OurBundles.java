@@ -19,7 +19,18 @@ final class OurBundles {
         "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.fifo",
         "org.octopipes.jmx", "org.octopipes.client", "org.octopipes.shell"};
 
+    /**
+     * The routing plugins: in the same folder, but not installed by {@link #inFelix()}, since a
+     * started plugin outranks the default policy; tests install them at runtime from {@link #location}.
+     */
+    static final String[] POLICY_PLUGINS = {"org.octopipes.policy.anycast", "org.octopipes.policy.echo", "org.octopipes.policy.acl"};
+
     private OurBundles() {
+    }
+
+    /** Where a bundle of ours lies, as a location to install it from. */
+    static String location(String symbolicName) {
+        return new File(System.getProperty("octopipes.bundles"), symbolicName + ".jar").toURI().toString();
     }
 
     /**
