@@ -14,7 +14,10 @@ public enum PacketError {
     BAD_CHECKSUM,
     /** DSZ is above the configured maximum payload. */
     TOO_LARGE,
-    /** One-shot decoding only: the bytes end before the packet does. A stream decoder waits instead. */
+    /**
+     * One-shot decoding: the bytes end before the packet does. A stream decoder waits instead,
+     * unless told to give up on the part it holds ({@link StreamDecoder#abandonPartial}).
+     */
     TRUNCATED,
     /** One-shot decoding of exactly one packet only: bytes follow the packet. */
     TRAILING_BYTES

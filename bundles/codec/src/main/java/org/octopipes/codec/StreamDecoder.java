@@ -102,6 +102,26 @@ public final class StreamDecoder {
         drainPending(handler);
     }
 
+    /**
+     * Gives up waiting for the rest of the packet that pending bytes begin: it counts as
+     * {@link PacketError#TRUNCATED}, and decoding goes on from the next SOH after its start, so
+     * that whole packets which came after it, inside its announced length, are still found. For a
+     * stream whose writers write whole packets, where a part that waits too long is garbage.
+     */
+    public void abandonPartial(FrameHandler handler) {
+        if (start == end) {
+            return;
+        }
+        stopped = false;
+        if (inSync) {
+            inSync = false;
+            errors.merge(PacketError.TRUNCATED, 1L, Long::sum);
+            handler.onError(PacketError.TRUNCATED, streamOffset);
+        }
+        skipToNextSoh();
+        drainPending(handler);
+    }
+
     /** Bytes received and not yet handed out: part of a packet, or packets left by {@link #stop()}. */
     public int pendingBytes() {
         return end - start;

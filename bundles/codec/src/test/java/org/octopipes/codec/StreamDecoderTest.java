@@ -242,6 +242,23 @@ class StreamDecoderTest {
     }
 
     @Test
+    void anAbandonedPartFreesThePacketsThatCameInsideItsAnnouncedLength() {
+        // A header announcing 1000 payload bytes, then 5 of them; then a whole packet.
+        byte[] cutShort = Arrays.copyOf(withDsz(PING.toBytes(), 1000), PING.size() - 5 + 5);
+        StreamDecoder decoder = new StreamDecoder();
+        Recorder recorder = new Recorder();
+
+        decoder.feed(ByteBuffer.wrap(concat(cutShort, PONG.toBytes())), recorder);
+        assertThat(recorder.packets).as("PONG waits inside the part's announced length").isEmpty();
+
+        decoder.abandonPartial(recorder);
+
+        assertThat(recorder.packets).containsExactly(PONG);
+        assertThat(recorder.errors).containsExactly(PacketError.TRUNCATED);
+        assertThat(decoder.pendingBytes()).isZero();
+    }
+
+    @Test
     void resetForgetsAHalfPacket() {
         byte[] bytes = PING.toBytes();
         StreamDecoder decoder = new StreamDecoder();
