@@ -23,6 +23,8 @@ final class FifoClient implements Outlet, FrameHandler {
     final int txFd;
     final int rxFd;
     final StreamDecoder decoder;
+    /** System.nanoTime() when it subscribed. */
+    final long subscribedAt = System.nanoTime();
     final OutboundQueue queue;
     private final FifoServer server;
     ClientLink link;

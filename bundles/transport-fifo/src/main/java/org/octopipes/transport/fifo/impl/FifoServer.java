@@ -60,6 +60,8 @@ final class FifoServer {
     /** How often a waiting CAP reply is checked: well under the 100 ms the reference client sleeps. */
     private static final long CAP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a reply may wait in the CAP: the TTL the reference server gives it. */
+    /** How long the rest of a packet on the CAP may take: clients write their requests at once. */
+    private static final long CAP_PART_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long CAP_REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(Protocol.DEFAULT_CAP_REPLY_TTL);
     private static final int OPEN_FLAGS = Posix.O_RDWR | Posix.O_NONBLOCK | Posix.O_CLOEXEC | Posix.O_NOFOLLOW;
 
@@ -89,6 +91,13 @@ final class FifoServer {
     private volatile int clientCount;
     private long nextClientId = 1;
     private CapReply replyInCap;
+    /** When the CAP decoder last took bytes while a part of a packet stayed pending; 0 if none is. */
+    private long capPartSince;
+    /**
+     * How old a subscription must be before its name can be taken over for want of a process
+     * holding its FIFOs: a client opens them only after it has read its assignment.
+     */
+    long reclaimGraceNanos = TimeUnit.SECONDS.toNanos(10);
     private long lastCapCheck;
 
     FifoServer(FifoSettings settings, Router router, Logger logger) {
@@ -181,6 +190,7 @@ final class FifoServer {
                 runTasks();
                 long now = System.nanoTime();
                 checkCapReply(now);
+                dropStaleCapPart(now);
                 expireBacklogs(now);
                 flushDirty();
                 for (FifoClient slow : backpressure.findSlowReaders(now)) {
@@ -228,6 +238,9 @@ final class FifoServer {
         }
         if (replyInCap != null) {
             return 2;
+        }
+        if (capPartSince != 0) {
+            return 50;
         }
         long earliest = OutboundQueue.NO_DEADLINE;
         for (FifoClient client : backlogged) {
@@ -417,11 +430,27 @@ final class FifoServer {
             ReadableByteChannel cap = channel(capFd);
             while (replyInCap == null && capDecoder.readFrom(cap, capHandler) > 0) {
                 // Each read hands its packets to the CAP handler; stop once a reply is in the CAP.
+                capPartSince = capDecoder.pendingBytes() > 0 ? System.nanoTime() : 0;
             }
         } catch (IOException e) {
             logger.error("Reading the CAP {} failed", settings.capPath(), e);
         }
         sendNextReply();
+    }
+
+    /**
+     * Gives up on a part of a packet that has waited in the CAP decoder too long. A large SUBSCRIPTION
+     * may come in parts, but promptly; a part whose rest does not come would otherwise take the
+     * next clients' requests as its payload, and nobody could subscribe any more.
+     */
+    private void dropStaleCapPart(long now) {
+        if (capPartSince != 0 && now - capPartSince > CAP_PART_TIMEOUT_NANOS) {
+            capPartSince = 0;
+            // Requests that came after the part, inside its announced length, are still served.
+            capDecoder.abandonPartial(capHandler);
+            capPartSince = capDecoder.pendingBytes() > 0 ? now : 0;
+            sendNextReply();
+        }
     }
 
     private final class CapHandler implements FrameHandler {
@@ -490,7 +519,9 @@ final class FifoServer {
         if (holder != null) {
             // The protocol cannot tell the holder's process from another one taking its name; but a
             // holder whose process is gone (killed, crashed) has left its FIFOs open nowhere.
-            if (FifoHolders.heldByOthers(Set.of(holder.txPath, holder.rxPath),
+            // A holder that has just subscribed may not have opened its FIFOs yet: give it time first.
+            boolean settled = System.nanoTime() - holder.subscribedAt > reclaimGraceNanos;
+            if (!settled || FifoHolders.heldByOthers(Set.of(holder.txPath, holder.rxPath),
                     Set.of(Integer.toString(holder.txFd), Integer.toString(holder.rxFd)))) {
                 logger.warn("Refused a subscription as '{}': the name is taken", name);
                 queueReply(name, CapMessage.Assignment.failure(AssignmentError.NAME_ALREADY_TAKEN));

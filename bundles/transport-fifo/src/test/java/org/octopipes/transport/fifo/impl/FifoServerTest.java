@@ -117,6 +117,7 @@ class FifoServerTest {
     @Test
     void aTakenNameIsRefusedWithError1() throws Exception {
         subscribe("alice");
+        server.reclaimGraceNanos = 0;
 
         assertThat(FifoPeer.requestAssignment(cap, Name.of("alice")).error()).isEqualTo(AssignmentError.NAME_ALREADY_TAKEN);
         assertThat(server.clientCount()).isEqualTo(1);
@@ -124,6 +125,7 @@ class FifoServerTest {
 
     @Test
     void aNameWhoseHolderNoLongerHoldsItsFifosCanBeTakenAgain() throws Exception {
+        server.reclaimGraceNanos = 0;
         FifoPeer first = subscribe("phoenix");
         FifoPeer bob = subscribe("bob");
         // What a crash leaves: the subscription, with no process holding its FIFOs.
@@ -134,6 +136,14 @@ class FifoServerTest {
 
         assertThat(second.receive(1, WAIT)).extracting(p -> new String(p.payloadBytes())).containsExactly("welcome back");
         assertThat(server.clientCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aNameJustSubscribedIsNotTakenOverBeforeItsClientOpensItsFifos() throws Exception {
+        // Subscribed by hand, with its FIFOs open nowhere yet, as in the moment after the reply.
+        assertThat(FifoPeer.requestAssignment(cap, Name.of("newcomer")).isSuccess()).isTrue();
+
+        assertThat(FifoPeer.requestAssignment(cap, Name.of("newcomer")).error()).isEqualTo(AssignmentError.NAME_ALREADY_TAKEN);
     }
 
     @Test
