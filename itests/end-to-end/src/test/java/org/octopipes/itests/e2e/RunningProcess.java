@@ -93,6 +93,25 @@ final class RunningProcess implements AutoCloseable {
         return awaitExit();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** Whether the process has {@code file} open now, by the links in /proc/PID/fd. */
+    boolean holdsOpen(Path file) {
+        try (java.util.stream.Stream<Path> descriptors = java.nio.file.Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
+            return descriptors.anyMatch(descriptor -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(descriptor).equals(file);
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            });
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -192,6 +192,19 @@ class ServerProcessIT {
     }
 
     @Test
+    void aClientKilledWithSigkillLeavesANameThatCanBeSubscribedAgain() throws Exception {
+        RunningProcess doomed = sub("phoenix", null, 1);
+        Path rx = clients.resolve("phoenix_rx.fifo");
+        await("phoenix opens its RX FIFO").atMost(RunningProcess.PATIENCE).until(() -> doomed.holdsOpen(rx));
+        doomed.close(); // SIGKILL: no UNSUBSCRIPTION, but the kernel closes its FIFOs
+
+        // The name is taken over once the old subscription is 10 s old and no process holds its FIFOs.
+        await("phoenix subscribes again").atMost(RunningProcess.PATIENCE).pollInterval(java.time.Duration.ofSeconds(2))
+                .until(() -> send("phoenix", "nobody", "back").awaitExit() == 0);
+        awaitGone("phoenix");
+    }
+
+    @Test
     void garbageOnTheCapAndOnATxFifoHarmsNobody() throws Exception {
         write(cap, "garbage on the common access pipe".getBytes());
         try (OctopipesClient vandal = OctopipesClient.builder(cap).name("vandal").connect();
