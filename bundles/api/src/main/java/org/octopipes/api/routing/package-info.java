@@ -16,6 +16,9 @@
  *     }
  * }
  * </pre>
+ *
+ * <p>The bundle {@code org.octopipes.routing.testkit} has a subscription table in memory with which
+ * a policy can be unit-tested without a server.
  */
 @Export
 @Version("1.0.0")

@@ -1,4 +1,4 @@
-package org.octopipes.policy.anycast.impl;
+package org.octopipes.routing.testkit;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.octopipes.api.routing.Recipients;
+import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.routing.Subscriber;
 import org.octopipes.api.routing.SubscriptionTable;
 import org.octopipes.codec.Frame;
@@ -16,14 +17,18 @@ import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
 
-/** A small subscription table for policy tests, with a recorder of the policy's choice and real frames. */
-final class TestTable implements SubscriptionTable {
+/**
+ * A subscription table in memory for routing-policy tests: add clients with their groups, then
+ * {@link #send} a packet through a policy and look at its {@link Choice}. The packets are real
+ * frames, decoded from encoded bytes, as a transport hands them over.
+ */
+public final class TestTable implements SubscriptionTable {
 
     /** A client with its groups and a settable queue. */
-    static final class Client implements Subscriber {
+    public static final class Client implements Subscriber {
         private final Name name;
         private final Set<Name> groups;
-        long queuedBytes;
+        private volatile long queuedBytes;
 
         Client(String name, String... groups) {
             this.name = Name.of(name);
@@ -50,6 +55,11 @@ final class TestTable implements SubscriptionTable {
             return queuedBytes;
         }
 
+        /** Plays a client that is behind by {@code bytes}. */
+        public void setQueuedBytes(long bytes) {
+            queuedBytes = bytes;
+        }
+
         @Override
         public String toString() {
             return name.toString();
@@ -57,9 +67,9 @@ final class TestTable implements SubscriptionTable {
     }
 
     /** What a policy chose for one packet. */
-    static final class Choice implements Recipients {
-        final List<Subscriber> recipients = new ArrayList<>();
-        String denial;
+    public static final class Choice implements Recipients {
+        private final List<Subscriber> recipients = new ArrayList<>();
+        private String denial;
 
         @Override
         public void add(Subscriber recipient) {
@@ -73,30 +83,37 @@ final class TestTable implements SubscriptionTable {
             denial = why;
         }
 
-        List<String> names() {
+        /** The recipients, in the order the policy added them, each once. */
+        public List<Subscriber> recipients() {
+            return List.copyOf(recipients);
+        }
+
+        /** Why the policy denied the packet, or null. */
+        public String denial() {
+            return denial;
+        }
+
+        /** The recipients' names as {@link Name#toString()} shows them. */
+        public List<String> names() {
             return recipients.stream().map(s -> s.name().toString()).toList();
         }
     }
 
-    /** Routes one packet through a policy. */
-    interface Route {
-        void route(Frame packet, Subscriber origin, SubscriptionTable table, Recipients recipients);
-    }
-
     private final Map<String, Client> clients = new LinkedHashMap<>();
 
-    Client add(String name, String... groups) {
+    /** Subscribes a client to its own name and to {@code groups}. */
+    public Client add(String name, String... groups) {
         Client client = new Client(name, groups);
         clients.put(name, client);
         return client;
     }
 
-    Client get(String name) {
+    public Client get(String name) {
         return clients.get(name);
     }
 
     /** Sends a packet from {@code origin} (null: the server) to {@code remote} through {@code policy}. */
-    Choice send(Route policy, String origin, String remote) {
+    public Choice send(RoutingPolicy policy, String origin, String remote) {
         Choice choice = new Choice();
         Client from = origin == null ? null : clients.get(origin);
         byte[] bytes = Packet.builder().origin(origin == null ? Name.SERVER : Name.of(origin)).remote(Name.of(remote))
