@@ -6,7 +6,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.lang.management.ManagementFactory;
@@ -71,9 +70,7 @@ public class JmxMBeansIT {
     @Configuration
     public Option[] configuration() {
         return options(OurBundles.inFelix(),
-                // For the probe's waits; Awaitility needs Hamcrest 2, beside the 1.3 that JUnit 4 brings.
-                mavenBundle("org.hamcrest", "hamcrest", "2.2"),
-                mavenBundle("org.awaitility", "awaitility", "4.3.0"));
+                OurBundles.awaitility());
     }
 
     @Test

@@ -5,7 +5,13 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -25,7 +31,26 @@ final class OurBundles {
      */
     static final String[] POLICY_PLUGINS = {"org.octopipes.policy.anycast", "org.octopipes.policy.echo", "org.octopipes.policy.acl"};
 
+    /** System property that hands a test class's private folder to its probe. */
+    private static final String RUN_FOLDER = "octopipes.it.run";
+
     private OurBundles() {
+    }
+
+    /** Awaitility, for the probe's waits; it needs Hamcrest 2, beside the 1.3 that JUnit 4 brings. */
+    static Option awaitility() {
+        return composite(mavenBundle("org.hamcrest", "hamcrest", "2.2"), mavenBundle("org.awaitility", "awaitility", "4.3.0"));
+    }
+
+    /** A new folder only this user can use, for a test class's FIFOs, handed to its probe; see {@link #runFolder()}. */
+    static Option newRunFolder(String prefix) throws IOException {
+        Path run = Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return systemProperty(RUN_FOLDER).value(run.toString());
+    }
+
+    /** In the probe: the folder that {@link #newRunFolder} made. */
+    static Path runFolder() {
+        return Path.of(System.getProperty(RUN_FOLDER));
     }
 
     /** Where a bundle of ours lies, as a location to install it from. */

@@ -4,24 +4,19 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -33,7 +28,6 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.PolicyInfo;
 import org.octopipes.api.transport.Transport;
 import org.octopipes.client.OctopipesClient;
-import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
@@ -74,16 +68,14 @@ public class RoutingPoliciesIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        Path run = Files.createTempDirectory("octopipes-policies-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return options(OurBundles.inFelix(),
-                mavenBundle("org.hamcrest", "hamcrest", "2.2"),
-                mavenBundle("org.awaitility", "awaitility", "4.3.0"),
-                systemProperty("octopipes.it.run").value(run.toString()));
+                OurBundles.awaitility(),
+                OurBundles.newRunFolder("octopipes-policies-it"));
     }
 
     @Before
     public void serve() throws Exception {
-        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        Path run = OurBundles.runFolder();
         cap = run.resolve("cap.fifo");
         clients = run.resolve("clients");
         if (transportAt(cap, 0) == null) {

@@ -4,12 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +49,9 @@ public class ServerWiringIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        Path run = Files.createTempDirectory("octopipes-felix-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return options(
                 OurBundles.inFelix(),
-                systemProperty("octopipes.it.run").value(run.toString()));
+                OurBundles.newRunFolder("octopipes-felix-it"));
     }
 
     @Test
@@ -68,7 +65,7 @@ public class ServerWiringIT {
 
     @Test
     public void theRouterTheDefaultPolicyAndTheFifoTransportAreServices() throws Exception {
-        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        Path run = OurBundles.runFolder();
         configure(run.resolve("cap.fifo"), run.resolve("clients"));
 
         Transport transport = awaitTransportAt(run.resolve("cap.fifo").toString());
@@ -88,7 +85,7 @@ public class ServerWiringIT {
 
     @Test
     public void aConfigurationChangeMovesTheCap() throws Exception {
-        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        Path run = OurBundles.runFolder();
         configure(run.resolve("first.fifo"), run.resolve("clients"));
         awaitTransportAt(run.resolve("first.fifo").toString());
 
@@ -101,7 +98,7 @@ public class ServerWiringIT {
 
     @Test
     public void aChangeThatLeavesTheFifosAloneOrCannotWorkKeepsTheClientsConnected() throws Exception {
-        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        Path run = OurBundles.runFolder();
         Path cap = run.resolve("steady.fifo");
         configure(cap, run.resolve("clients"));
         awaitTransportAt(cap.toString());

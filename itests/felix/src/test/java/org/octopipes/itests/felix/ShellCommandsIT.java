@@ -7,9 +7,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +17,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -82,18 +79,15 @@ public class ShellCommandsIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        Path run = Files.createTempDirectory("octopipes-shell-it", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         return options(OurBundles.inFelix(),
-                // For the probe's waits; Awaitility needs Hamcrest 2, beside the 1.3 that JUnit 4 brings.
-                mavenBundle("org.hamcrest", "hamcrest", "2.2"),
-                mavenBundle("org.awaitility", "awaitility", "4.3.0"),
-                systemProperty("octopipes.it.run").value(run.toString()));
+                OurBundles.awaitility(),
+                OurBundles.newRunFolder("octopipes-shell-it"));
     }
 
     /** Serves the temporary folder's CAP (configured once: a change restarts the transport) and waits for every command. */
     @Before
     public void serveAndAwaitTheCommands() throws Exception {
-        Path run = Path.of(System.getProperty("octopipes.it.run"));
+        Path run = OurBundles.runFolder();
         cap = run.resolve("cap.fifo");
         clients = run.resolve("clients");
         if (transportAt(cap, 0) == null) {
