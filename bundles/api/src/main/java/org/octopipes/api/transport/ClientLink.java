@@ -1,5 +1,6 @@
 package org.octopipes.api.transport;
 
+import java.util.Set;
 import org.octopipes.api.DropReason;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
@@ -16,6 +17,13 @@ public interface ClientLink {
 
     /** The client's name. */
     Name name();
+
+    /**
+     * The groups the client is subscribed to now: those of its SUBSCRIPTION, as changed since by
+     * management. A transport that re-attaches its clients to a new router (after the router
+     * bundle was updated, say) asks the old link for them, so that no change is lost.
+     */
+    Set<Name> groups();
 
     /** Routes a packet the client wrote to its recipients. The frame is valid only during the call. */
     void route(Frame packet);

@@ -8,7 +8,7 @@
  * and queues what the router offers to the client's {@link org.octopipes.api.transport.Outlet}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.octopipes.api.transport;
 
 import org.osgi.annotation.bundle.Export;

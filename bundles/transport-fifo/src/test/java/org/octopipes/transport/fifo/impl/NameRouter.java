@@ -64,6 +64,11 @@ final class NameRouter implements Router {
         }
 
         @Override
+        public Set<Name> groups() {
+            return groups;
+        }
+
+        @Override
         public void route(Frame packet) {
             int recipients = 0;
             for (Link other : links.values()) {
