@@ -93,6 +93,7 @@ public abstract class KarafTestSupport {
                 editConfigurationFilePut("etc/system.properties", "octopipes.it.run", run.toString()),
                 editConfigurationFilePut("etc/system.properties", "octopipes.version", System.getProperty("octopipes.version")),
                 editConfigurationFilePut("etc/system.properties", "octopipes.client.jar", System.getProperty("octopipes.client.jar")),
+                editConfigurationFilePut("etc/system.properties", "octopipes.policy.echo.jar", System.getProperty("octopipes.policy.echo.jar")),
                 mavenBundle("org.hamcrest", "hamcrest", System.getProperty("hamcrest.version")),
                 mavenBundle("org.awaitility", "awaitility", System.getProperty("awaitility.version"))));
         options.addAll(intoKarafSystemRepository(Path.of(System.getProperty("octopipes.karaf.system"))));
