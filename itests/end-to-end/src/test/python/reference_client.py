@@ -7,9 +7,13 @@ about 100 ms and reads its ASSIGNMENT back from the CAP itself, accepting the fi
 if it is addressed to it. The end-to-end tests use it to prove that such clients work unchanged.
 
 Usage: reference_client.py --cap CAP --name NAME [--group G]... [--send REMOTE PAYLOAD]...
-                           [--rck] [--expect N] [--timeout SECONDS]
+                           [--rck] [--expect N] [--timeout SECONDS] [--origin-nul-bug]
 Prints one line per event: SUBSCRIBED <tx> <rx>, REFUSED <error>, RECEIVED <origin> <remote>
 <options> <payload>, ACKED <from>, SENT <remote>, UNSUBSCRIBED. Exit 0 on success, 1 on failure.
+
+--origin-nul-bug writes what the C client really writes on a TX FIFO: octopipes_send_ex puts the
+remote's terminating NUL into the origin, at the index that is the remote's length, whenever the
+remote is shorter than the client's name ('bobby' sending to 'GRP' says 'bob\0y').
 """
 import argparse
 import errno
@@ -58,6 +62,13 @@ def decode_all(data):
                         data[payload_at - 12], data[payload_at - 3], data[payload_at:end - 1]))
         at = end
     return packets
+
+
+def c_client_origin(name, remote):
+    """The origin the reference C client puts into a packet to remote: a NUL at len(remote)."""
+    if len(remote) >= len(name):
+        return name
+    return name[:len(remote)] + b"\0" + name[len(remote) + 1:]
 
 
 def fifo_send(path, data):
@@ -116,8 +127,12 @@ def main():
     parser.add_argument("--rck", action="store_true")
     parser.add_argument("--expect", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--origin-nul-bug", action="store_true")
     args = parser.parse_args()
     name = args.name.encode()
+
+    def origin_for(remote):
+        return c_client_origin(name, remote) if args.origin_nul_bug else name
 
     groups = b"".join(bytes([len(g.encode())]) + g.encode() for g in args.group)
     fifo_send(args.cap, encode(name, b"", bytes([0x01, len(args.group)]) + groups))
@@ -136,7 +151,7 @@ def main():
     print("SUBSCRIBED %s %s" % (tx, rx), flush=True)
 
     for remote, payload in args.send:
-        fifo_send(tx, encode(name, remote.encode(), payload.encode(), options=RCK if args.rck else 0))
+        fifo_send(tx, encode(origin_for(remote.encode()), remote.encode(), payload.encode(), options=RCK if args.rck else 0))
         print("SENT %s" % remote, flush=True)
 
     received = 0
@@ -152,7 +167,7 @@ def main():
             print("RECEIVED %s %s %d %s" % (origin.decode(errors="replace"), remote.decode(errors="replace"),
                                              options, payload.decode(errors="replace")), flush=True)
             if options & RCK:
-                fifo_send(tx, encode(name, origin, b"", ttl=255, options=ACK))
+                fifo_send(tx, encode(origin_for(origin), origin, b"", ttl=255, options=ACK))
 
     fifo_send(args.cap, encode(name, b"", bytes([0x02])))
     print("UNSUBSCRIBED", flush=True)

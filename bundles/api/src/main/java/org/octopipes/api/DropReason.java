@@ -15,5 +15,7 @@ public enum DropReason {
     /** The routing policy refused the packet. */
     POLICY_DENIED,
     /** A packet for the server that the server does not understand. */
-    UNHANDLED
+    UNHANDLED,
+    /** A packet whose origin is not the name its sender subscribed with: another client's, or made up. */
+    FORGED_ORIGIN
 }

@@ -1,6 +1,7 @@
 package org.octopipes.codec;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * A valid packet as it lies in a decoder's receive buffer, already verified. A decoder hands out
@@ -88,6 +89,12 @@ public final class Frame {
     /** Whether the origin is exactly {@code name}, without making a name. */
     public boolean originIs(Name name) {
         return name.contentEquals(buffer, offset + Protocol.OFFSET_ORIGIN, originLength);
+    }
+
+    /** The origin's byte at {@code index}, without making a name. */
+    public byte originByteAt(int index) {
+        Objects.checkIndex(index, originLength);
+        return buffer[offset + Protocol.OFFSET_ORIGIN + index];
     }
 
     /** Whether the remote is exactly {@code name}, without making a name. */

@@ -206,6 +206,8 @@ class StreamDecoderTest {
                 .options(Protocol.OPTION_RCK | 0x80).payload("data".getBytes()).build();
         new StreamDecoder().feed(ByteBuffer.wrap(sent.toBytes()), frame -> {
             assertThat(frame.originIs(Name.of("o"))).isTrue();
+            assertThat(frame.originByteAt(0)).isEqualTo((byte) 'o');
+            assertThatThrownBy(() -> frame.originByteAt(1)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThat(frame.remoteIs(Name.of("group"))).isTrue();
             assertThat(frame.remoteIs(Name.of("grou"))).isFalse();
             assertThat(frame.remoteHash()).isEqualTo(Name.of("group").hashCode());

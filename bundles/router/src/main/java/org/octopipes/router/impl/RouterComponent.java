@@ -62,19 +62,25 @@ public final class RouterComponent implements Router, Broker {
         this.logger = logger;
         this.context = context;
         this.core = new RouterCore(logger, () -> policy.getValue(), configuration.max_clients());
-        logger.info("Router started; at most {} clients", configuration.max_clients());
+        core.maxGroups(configuration.max_groups());
+        logger.info("Router started; at most {} clients, {} groups each", configuration.max_clients(), configuration.max_groups());
     }
 
     @Modified
     void modified(RouterConfiguration configuration) {
         core.maxClients(configuration.max_clients());
-        logger.info("Router reconfigured; at most {} clients", configuration.max_clients());
+        core.maxGroups(configuration.max_groups());
+        logger.info("Router reconfigured; at most {} clients, {} groups each", configuration.max_clients(), configuration.max_groups());
     }
 
+    /**
+     * Forgets the clients without closing their outlets: the router bundle may be being updated,
+     * and the transports keep their clients for the next router (they re-attach them when it comes;
+     * its counters start from zero). A transport that stops lets its own clients go.
+     */
     @Deactivate
     void deactivate() {
-        core.closeAll();
-        logger.info("Router stopped");
+        logger.info("Router stopped; its {} clients stay with their transports for the next router", core.clients().size());
     }
 
     @Override

@@ -8,4 +8,7 @@ package org.octopipes.router.impl;
 
     /** Subscriptions beyond this many, over all transports, are refused. */
     int max_clients() default 1024;
+
+    /** Groups one client may be in; a SUBSCRIPTION asking for more is refused. */
+    int max_groups() default 255;
 }

@@ -26,6 +26,7 @@ import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
+import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
@@ -48,6 +49,8 @@ final class RouterCore implements Router {
     private final Object changes = new Object();
     private volatile SubscriptionSnapshot table = SubscriptionSnapshot.EMPTY;
     private volatile int maxClients;
+    /** The most a SUBSCRIPTION can carry, unless configured lower. */
+    private volatile int maxGroups = CapMessage.MAX_GROUPS;
 
     RouterCore(Logger logger, Supplier<RoutingPolicy> policy, int maxClients) {
         this.logger = logger;
@@ -58,6 +61,10 @@ final class RouterCore implements Router {
 
     void maxClients(int maxClients) {
         this.maxClients = maxClients;
+    }
+
+    void maxGroups(int maxGroups) {
+        this.maxGroups = maxGroups;
     }
 
     // ---- Router: what transports call
@@ -71,6 +78,9 @@ final class RouterCore implements Router {
         listed.remove(name);
         if (listed.contains(Name.SERVER)) {
             throw new SubscriptionRefusedException(Reason.INVALID_NAME, "the empty group is the server's");
+        }
+        if (listed.size() > maxGroups) {
+            throw new SubscriptionRefusedException(Reason.TOO_MANY_GROUPS, "it asked for " + listed.size() + " groups; the server allows " + maxGroups + " per client");
         }
         synchronized (changes) {
             ClientRecord holder = table.client(name);
@@ -107,6 +117,12 @@ final class RouterCore implements Router {
     /** @return the number of recipients the packet was queued for */
     int route(ClientRecord origin, Frame packet, RecipientCollector recipients) {
         totals.received();
+        if (origin != null && !OriginCheck.isFrom(packet, origin.name())) {
+            // Whoever can write a client's TX FIFO is that client; a packet claiming to be from
+            // someone else would let a client pass itself off as another, so it goes nowhere.
+            dropped(origin, DropReason.FORGED_ORIGIN, 1, "it claimed the origin '" + packet.origin() + "' but is '" + origin.name() + "'");
+            return 0;
+        }
         if (packet.remoteLength() == 0) {
             // Nothing in protocol v1 is addressed to the server on a TX FIFO; count it, do not guess.
             dropped(origin, DropReason.UNHANDLED, 1, "a packet for the server itself");
@@ -204,6 +220,9 @@ final class RouterCore implements Router {
                 next.removeAll(groups);
             }
             next.remove(name);
+            if (add && next.size() > maxGroups) {
+                throw new IllegalArgumentException("'" + name + "' would be in " + next.size() + " groups; the server allows " + maxGroups + " per client");
+            }
             client.groups(next);
             table = table.rebuilt();
             logger.info("Client '{}' now subscribed to groups {}", name, next);
@@ -237,13 +256,5 @@ final class RouterCore implements Router {
 
     public Tap tap(Set<Name> names, Consumer<TappedPacket> listener) {
         return taps.add(names, listener);
-    }
-
-    /** The router is going away: every client's transport is told to let it go. */
-    void closeAll() {
-        for (ClientRecord client : table.clients()) {
-            client.detach();
-            client.outlet().close();
-        }
     }
 }

@@ -47,6 +47,7 @@ import org.octopipes.codec.Protocol;
 class HostileInputIT {
 
     private static final Path LAUNCHER = Path.of(System.getProperty("octopipes.launcher.jar"));
+    private static final Path REFERENCE_CLIENT = Path.of(System.getProperty("octopipes.reference.client"));
     /** Generous: a reply nobody collects holds the CAP for up to 5 s, and clients queue behind it. */
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(20);
@@ -262,6 +263,43 @@ class HostileInputIT {
             assertThat(large).as("every TTL 0 filler").isEqualTo(fillers);
             assertThat(small).as("the TTL 1 packets expired in the queue; the TTL 0 ones did not")
                     .containsExactly("immortal 0", "immortal 1", "immortal 2", "immortal 3", "immortal 4");
+        }
+    }
+
+    /**
+     * A client that writes packets claiming to come from another client, from a name nobody holds
+     * and from the server: each goes nowhere, is counted FORGED_ORIGIN and logged with the name it
+     * claimed and the name it is. Packets on one TX FIFO are routed in order, so the honest packet
+     * arriving first shows that the forged ones before it reached nobody.
+     */
+    @Test
+    @Order(15)
+    void packetsWithAnotherClientsOriginAreDroppedCountedAndLogged() throws Exception {
+        try (OctopipesClient forger = connect("forger")) {
+            for (Name claimed : List.of(Name.of("speaker"), Name.of("nobody-at-all"), Name.SERVER)) {
+                write(forger.txPath(), Packet.builder().origin(claimed).remote(Name.of("listener"))
+                        .payload(("forged as " + claimed).getBytes(StandardCharsets.UTF_8)).build().toBytes());
+            }
+            forger.send("listener", "honest".getBytes(StandardCharsets.UTF_8));
+
+            Packet packet = listener.receive(RECEIVE_TIMEOUT);
+            assertThat(payloadOf(packet)).as("the first packet the listener gets from the forger's FIFO").isEqualTo("honest");
+            assertThat(packet.origin()).isEqualTo(Name.of("forger"));
+            awaitLog("Dropped 1 packet(s) for client 'forger': FORGED_ORIGIN (it claimed the origin 'speaker' but is 'forger')");
+        }
+    }
+
+    /** The reference C client's NUL in its own origin, at the remote's length, is no forgery: delivered as it came. */
+    @Test
+    @Order(16)
+    void theReferenceCClientsNulInItsOriginIsNotAForgery() throws Exception {
+        try (RunningProcess cClient = RunningProcess.start("reference client", List.of("python3", REFERENCE_CLIENT.toString(),
+                "--cap", cap.toString(), "--name", "c-client-bug", "--origin-nul-bug", "--send", "listener", "with a NUL"))) {
+            Packet packet = listener.receive(RECEIVE_TIMEOUT);
+            assertThat(payloadOf(packet)).isEqualTo("with a NUL");
+            assertThat(packet.origin()).as("'c-client-bug' with a NUL for its '-' at index 8, the length of 'listener'")
+                    .isEqualTo(Name.of("c-client\0bug"));
+            assertThat(cClient.awaitExit()).as("the reference client's exit status; " + cClient).isZero();
         }
     }
 

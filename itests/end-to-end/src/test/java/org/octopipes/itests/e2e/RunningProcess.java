@@ -78,8 +78,13 @@ final class RunningProcess implements AutoCloseable {
 
     /** Waits for the process to end by itself and returns its exit status, with its output read. */
     int awaitExit() throws InterruptedException {
-        if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-            throw new AssertionError(label + " did not end within " + PATIENCE + "; stdout " + stdout + ", stderr " + stderr);
+        return awaitExit(PATIENCE);
+    }
+
+    /** Waits up to {@code patience} for the process to end by itself and returns its exit status, with its output read. */
+    int awaitExit(Duration patience) throws InterruptedException {
+        if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(label + " did not end within " + patience + "; stdout " + stdout + ", stderr " + stderr);
         }
         for (Thread reader : readers) {
             reader.join(TimeUnit.SECONDS.toMillis(10));

@@ -26,6 +26,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Maximum clients", description = "Subscriptions beyond this many are refused.", min = "1")
     int max_clients() default 1024;
 
+    @AttributeDefinition(name = "Maximum groups per client", description = "Groups one client may be in; a subscription asking for more is refused (error 2). A SUBSCRIPTION carries at most 255.", min = "0")
+    int max_groups() default 255;
+
     @AttributeDefinition(name = "Maximum name length", description = "Longest client name in bytes; a name becomes a file name, so at most 247.", min = "1", max = "247")
     int max_name_length() default 128;
 
