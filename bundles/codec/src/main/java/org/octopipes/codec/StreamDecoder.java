@@ -127,6 +127,14 @@ public final class StreamDecoder {
         return end - start;
     }
 
+    /**
+     * A copy of the pending bytes (see {@link #pendingBytes()}), so that another decoder can go on
+     * with the stream where this one stops: a new instance of a transport, after an update, say.
+     */
+    public byte[] pendingCopy() {
+        return java.util.Arrays.copyOfRange(buffer, start, end);
+    }
+
     /** Forgets pending bytes, for a stream that starts over; the counters stay. */
     public void reset() {
         streamOffset += end - start;

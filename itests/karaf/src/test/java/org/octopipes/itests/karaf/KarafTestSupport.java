@@ -64,7 +64,8 @@ public abstract class KarafTestSupport {
 
     /** The server's bundles, in the order the features list them. */
     static final List<String> SERVER_BUNDLES = List.of(
-            "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.fifo");
+            "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.handover",
+            "org.octopipes.transport.fifo");
 
     @Inject
     protected BundleContext context;
@@ -109,6 +110,13 @@ public abstract class KarafTestSupport {
     /** Options of a test class for the Karaf it gets, e.g. a configuration in place before the feature is installed. */
     protected List<Option> beforeInstall(Path run) {
         return List.of();
+    }
+
+    /** For {@link #beforeInstall}: the server's CAP and clients folder in {@code run}, in its configuration file. */
+    protected static List<Option> fifosIn(Path run) {
+        return List.of(
+                editConfigurationFilePut("etc/org.octopipes.server.cfg", "cap.path", run.resolve("cap.fifo").toString()),
+                editConfigurationFilePut("etc/org.octopipes.server.cfg", "clients.dir", run.resolve("clients").toString()));
     }
 
     /** The temporary folder of this Karaf's FIFOs; {@code $OCTOPIPES_CAP} is {@code cap.fifo} in it. */

@@ -8,6 +8,7 @@ import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.transport.handover.Relay;
 
 /**
  * One client of the FIFO transport: its two FIFOs, the decoder of what it writes, and the queue
@@ -23,11 +24,15 @@ final class FifoClient implements Outlet, FrameHandler {
     final int txFd;
     final int rxFd;
     final StreamDecoder decoder;
-    /** System.nanoTime() when it subscribed. */
-    final long subscribedAt = System.nanoTime();
+    /** System.nanoTime() when it subscribed; a client handed over from a previous instance keeps its own. */
+    long subscribedAt = System.nanoTime();
     final OutboundQueue queue;
     private final FifoServer server;
     ClientLink link;
+    /** What the router holds as this client's outlet; it outlives this instance of the transport. */
+    Relay relay;
+    /** Bytes of its TX FIFO that the previous instance had read and not yet routed: routed first. */
+    byte[] handedOverTx;
     /** Whether the RX FIFO is registered for WRITABLE: only while bytes wait for room. */
     boolean waitingForRoom;
     /** Whether it is in the server's list of clients to write to at the end of this round. */

@@ -15,7 +15,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
@@ -35,6 +38,8 @@ import org.octopipes.posix.FileType;
 import org.octopipes.posix.Poller;
 import org.octopipes.posix.Posix;
 import org.octopipes.posix.ReadyEvents;
+import org.octopipes.transport.handover.Parcel;
+import org.octopipes.transport.handover.Relay;
 import org.osgi.service.log.Logger;
 
 /**
@@ -66,7 +71,11 @@ final class FifoServer {
     private static final int OPEN_FLAGS = Posix.O_RDWR | Posix.O_NONBLOCK | Posix.O_CLOEXEC | Posix.O_NOFOLLOW;
 
     private final FifoSettings settings;
-    private final Router router;
+    /**
+     * The router, or null while there is none (its bundle is being updated): then TX FIFOs and the
+     * CAP are not read, and what clients write waits in the pipes. Owned by the I/O thread once it runs.
+     */
+    private Router router;
     private final Logger logger;
     private final Posix posix = Posix.get();
     private final ReadyEvents events = new ReadyEvents(256);
@@ -88,6 +97,14 @@ final class FifoServer {
     private int capFd = -1;
     private Thread ioThread;
     private volatile boolean running;
+    /** Set when the server stops to hand its state to the next instance instead of letting its clients go. */
+    private volatile boolean handingOver;
+    /** What the I/O thread packed for the next instance, once it stopped for a handover. */
+    private volatile Parcel handedOver;
+    /** State of a previous instance, adopted by the I/O thread before it serves. */
+    private Parcel adopted;
+    /** CAP bytes the previous instance had read and not yet handled; handled at the next read of the CAP. */
+    private byte[] capHandedOver;
     private volatile int clientCount;
     private long nextClientId = 1;
     private CapReply replyInCap;
@@ -113,6 +130,11 @@ final class FifoServer {
 
             @Override
             public void resume(FifoClient sender) {
+                // The field, not the constructor's parameter of the same name: the router may have changed since.
+                if (FifoServer.this.router == null) {
+                    // Reading resumes when a router comes; until then what it writes waits in its FIFO.
+                    return;
+                }
                 watchTx(sender, Poller.READABLE);
                 // Packets it had sent may wait in its decoder, where epoll does not see them.
                 resumed.add(sender);
@@ -128,6 +150,18 @@ final class FifoServer {
         }
     }
 
+    /** Every client's state, for a test's failure message; read racily from another thread, so only roughly right. */
+    String debugState() {
+        StringBuilder b = new StringBuilder("router=" + router + " running=" + running + " resumed=" + resumed.size() + " tasks=" + tasks.size());
+        for (FifoClient c : clientsById.values()) {
+            b.append("\n ").append(c.name).append(" id=").append(c.id).append(" link=").append(c.link.getClass().getSimpleName()).append(" holders=").append(c.holders)
+                    .append(" congested=").append(c.congested).append(" slow=").append(c.slowReader).append(" queue=").append(c.queue)
+                    .append(" waitingForRoom=").append(c.waitingForRoom).append(" decoderPending=").append(c.decoder.pendingBytes())
+                    .append(" handedOverTx=").append(c.handedOverTx == null ? -1 : c.handedOverTx.length).append(" heldSenders=").append(c.heldSenders);
+        }
+        return b.toString();
+    }
+
     int clientCount() {
         return clientCount;
     }
@@ -140,6 +174,35 @@ final class FifoServer {
 
     /** Makes the folders and the CAP and starts serving; on failure leaves nothing behind. */
     void start() throws IOException {
+        start(null);
+    }
+
+    /**
+     * Starts serving: with the CAP, the FIFOs and the clients of {@code previous}, the state a
+     * previous instance handed over, if it has the same settings; else as {@link #start()} does,
+     * after letting the previous instance's clients go.
+     */
+    void start(Parcel previous) throws IOException {
+        if (previous != null) {
+            if (settings.toString().equals(previous.state().get(HandoverState.SETTINGS))) {
+                adopted = previous;
+                capFd = (Integer) previous.state().get(HandoverState.CAP_FD);
+                try {
+                    poller = Poller.open();
+                    poller.register(capFd, 0, CAP_TOKEN);
+                } catch (IOException | RuntimeException e) {
+                    logger.error("Could not adopt the FIFO transport's state; its clients are let go", e);
+                    releaseParcel(previous);
+                    throw e;
+                }
+                startThread();
+                logger.info("FIFO transport serving again with the state of the previous instance: CAP {}, {} clients",
+                        settings.capPath(), ((List<?>) previous.state().get(HandoverState.CLIENTS)).size());
+                return;
+            }
+            logger.info("The FIFO settings changed while the transport was stopped: the clients of the previous instance are let go");
+            releaseParcel(previous);
+        }
         Path capFolder = settings.capPath().getParent();
         prepareFolder(capFolder);
         prepareFolder(settings.clientsDir());
@@ -149,17 +212,134 @@ final class FifoServer {
         try {
             capFd = posix.open(settings.capPath(), OPEN_FLAGS, 0);
             poller = Poller.open();
-            poller.register(capFd, Poller.READABLE, CAP_TOKEN);
+            poller.register(capFd, router == null ? 0 : Poller.READABLE, CAP_TOKEN);
         } catch (IOException | RuntimeException e) {
             releaseCap();
             throw e;
         }
+        startThread();
+        logger.info("FIFO transport serving: CAP {}, clients in {}, mode 0{}", settings.capPath(), settings.clientsDir(),
+                Integer.toOctalString(settings.fifoMode()));
+    }
+
+    private void startThread() {
         running = true;
         ioThread = new Thread(this::serve, "octopipes-fifo-io");
         ioThread.setDaemon(true);
         ioThread.start();
-        logger.info("FIFO transport serving: CAP {}, clients in {}, mode 0{}", settings.capPath(), settings.clientsDir(),
-                Integer.toOctalString(settings.fifoMode()));
+    }
+
+    private void releaseParcel(Parcel parcel) {
+        List<String> failures = parcel.release();
+        if (!failures.isEmpty()) {
+            logger.error("Letting the previous instance's clients go left behind: {}", failures);
+        }
+    }
+
+    /**
+     * Stops serving without letting anybody go, for the next instance of the transport (the bundle
+     * is being updated): returns the state to hand over, with every FIFO still open, or null if
+     * the I/O thread failed and let its clients go instead.
+     */
+    Parcel handOver() {
+        handingOver = true;
+        stop();
+        return handedOver;
+    }
+
+    /**
+     * The router went away (null) or another one came. Runs on the I/O thread, which routes
+     * packets, and waits until it ran there: once this returns the old router gets no more calls.
+     */
+    void routerChanged(Router next) {
+        Thread thread = ioThread;
+        if (thread != null && !running) {
+            // Stopped, or stopping for a handover: its clients are no longer this instance's to attach.
+            return;
+        }
+        if (thread == null || !thread.isAlive() || Thread.currentThread() == thread) {
+            switchRouter(next);
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        tasks.add(() -> {
+            try {
+                switchRouter(next);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        poller.wakeup();
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            logger.error("The FIFO I/O thread did not take the new router within 10 s", e);
+        }
+    }
+
+    private void switchRouter(Router next) {
+        if (next == router) {
+            return;
+        }
+        if (poller == null) {
+            // Not serving yet: start() watches what this router allows.
+            router = next;
+            return;
+        }
+        if (router != null) {
+            // Keep each client with its current groups, management's changes included, for the next router.
+            for (FifoClient client : clientsById.values()) {
+                client.link = new DetachedLink(client.name, client.link.groups(), client.link, router);
+                watchTx(client, 0);
+            }
+            logger.info("The router went away: the FIFO transport keeps its {} clients and reads nothing until a router comes", clientsById.size());
+        }
+        router = next;
+        if (next != null && running) {
+            attachAll();
+        }
+        watchCap();
+    }
+
+    /** Attaches to the router every client that is not attached to it, and starts reading them. */
+    private void attachAll() {
+        int attached = 0;
+        for (FifoClient client : new ArrayList<>(clientsById.values())) {
+            if (!(client.link instanceof DetachedLink detached)) {
+                continue;
+            }
+            try {
+                ClientLink previous = detached.previousFor(router);
+                ClientLink link = previous != null ? previous : router.attach(client.name, detached.groups(), client.relay);
+                client.link = link;
+                client.relay.link(link);
+                attached++;
+            } catch (SubscriptionRefusedException e) {
+                logger.warn("The router refused '{}' again: {}", client.name, e.getMessage());
+                closeClient(client, "the router refused it: " + e.getMessage());
+                continue;
+            }
+            if (client.holders == 0) {
+                watchTx(client, Poller.READABLE);
+                resumed.add(client);
+            }
+        }
+        if (attached > 0) {
+            logger.info("Attached {} FIFO clients to the router", attached);
+        }
+    }
+
+    /** Reads the CAP only while a router can take subscriptions and no reply of ours is in it. */
+    private void watchCap() {
+        boolean watch = router != null && replyInCap == null;
+        try {
+            poller.modify(capFd, watch ? Poller.READABLE : 0, CAP_TOKEN);
+        } catch (IOException e) {
+            logger.error("Could not {} the CAP {}", watch ? "watch" : "stop watching", settings.capPath(), e);
+        }
     }
 
     /** Stops serving, lets every client go and deletes the CAP and the client FIFOs. */
@@ -181,7 +361,12 @@ final class FifoServer {
     }
 
     private void serve() {
+        boolean failed = false;
         try {
+            if (adopted != null) {
+                adopt(adopted);
+                adopted = null;
+            }
             while (running) {
                 poller.poll(nextTimeoutMillis(), events);
                 for (int i = 0; i < events.size(); i++) {
@@ -206,9 +391,14 @@ final class FifoServer {
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
+            failed = true;
             logger.error("The FIFO transport stopped serving after an unexpected failure; restart it", e);
         } finally {
-            shutDown();
+            if (handingOver && !failed) {
+                handedOver = pack();
+            } else {
+                shutDown();
+            }
         }
     }
 
@@ -296,11 +486,19 @@ final class FifoServer {
     // ---- Client traffic
 
     private void readTx(FifoClient client) throws IOException {
+        if (router == null) {
+            // Nobody to route to: what it wrote waits in its FIFO (and its decoder) for the next router.
+            return;
+        }
         ReadableByteChannel tx = channel(client.txFd);
         reading = client;
         try {
-            // First what an earlier read left in the decoder when a recipient held this sender up.
-            client.decoder.drain(client);
+            routeHandedOver(client);
+            // First what an earlier read left in the decoder when a recipient held this sender up,
+            // unless the packets just handed over made a recipient hold it up again.
+            if (client.holders == 0) {
+                client.decoder.drain(client);
+            }
             // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
             for (int turn = 0; turn < READS_PER_TURN && !client.closed && client.holders == 0; turn++) {
                 if (client.decoder.readFrom(tx, client) <= 0) {
@@ -309,6 +507,15 @@ final class FifoServer {
             }
         } finally {
             reading = null;
+        }
+    }
+
+    /** What the previous instance had read from the client's FIFO and not yet routed goes before anything read since. */
+    private void routeHandedOver(FifoClient client) {
+        if (client.handedOverTx != null) {
+            byte[] previous = client.handedOverTx;
+            client.handedOverTx = null;
+            client.decoder.feed(previous, 0, previous.length, client);
         }
     }
 
@@ -427,8 +634,14 @@ final class FifoServer {
 
     private void readCap() {
         try {
+            if (capHandedOver != null && router != null) {
+                // What the previous instance had read from the CAP and not yet handled comes first.
+                byte[] previous = capHandedOver;
+                capHandedOver = null;
+                capDecoder.feed(previous, 0, previous.length, capHandler);
+            }
             ReadableByteChannel cap = channel(capFd);
-            while (replyInCap == null && capDecoder.readFrom(cap, capHandler) > 0) {
+            while (replyInCap == null && router != null && capDecoder.readFrom(cap, capHandler) > 0) {
                 // Each read hands its packets to the CAP handler; stop once a reply is in the CAP.
                 capPartSince = capDecoder.pendingBytes() > 0 ? System.nanoTime() : 0;
             }
@@ -444,7 +657,7 @@ final class FifoServer {
      * next clients' requests as its payload, and nobody could subscribe any more.
      */
     private void dropStaleCapPart(long now) {
-        if (capPartSince != 0 && now - capPartSince > CAP_PART_TIMEOUT_NANOS) {
+        if (capPartSince != 0 && router != null && now - capPartSince > CAP_PART_TIMEOUT_NANOS) {
             capPartSince = 0;
             // Requests that came after the part, inside its announced length, are still served.
             capDecoder.abandonPartial(capHandler);
@@ -461,7 +674,7 @@ final class FifoServer {
 
         @Override
         public void onError(PacketError error, long streamOffset) {
-            router.dropped(DropReason.MALFORMED, 1, "bytes on the CAP that are not a packet: " + error);
+            dropped(DropReason.MALFORMED, 1, "bytes on the CAP that are not a packet: " + error);
         }
     }
 
@@ -475,7 +688,7 @@ final class FifoServer {
         try {
             message = CapMessage.parse(frame.payload());
         } catch (MalformedCapMessageException e) {
-            router.dropped(DropReason.MALFORMED, 1, "a CAP message from '" + client + "': " + e.getMessage());
+            dropped(DropReason.MALFORMED, 1, "a CAP message from '" + client + "': " + e.getMessage());
             if (frame.payloadLength() > 0 && (frame.payload().get(0) & 0xFF) == CapMessage.OBJECT_SUBSCRIPTION) {
                 // Answer a broken subscription, so that its client fails now instead of after its timeout.
                 queueReply(client, CapMessage.Assignment.failure(AssignmentError.FS));
@@ -487,7 +700,7 @@ final class FifoServer {
         } else if (message instanceof CapMessage.Unsubscription) {
             unsubscribe(client);
         } else {
-            router.dropped(DropReason.UNHANDLED, 1, "an ASSIGNMENT sent to the server by '" + client + "'");
+            dropped(DropReason.UNHANDLED, 1, "an ASSIGNMENT sent to the server by '" + client + "'");
         }
     }
 
@@ -504,7 +717,7 @@ final class FifoServer {
             replies.addFirst(new CapReply(client, bytes));
             logger.debug("The reply to '{}' came back through the CAP; sending it again", client);
         } else {
-            router.dropped(DropReason.UNHANDLED, 1, "a packet on the CAP with the server's empty name as origin, for '" + client + "'");
+            dropped(DropReason.UNHANDLED, 1, "a packet on the CAP with the server's empty name as origin, for '" + client + "'");
         }
     }
 
@@ -543,20 +756,28 @@ final class FifoServer {
         int txFd = -1;
         int rxFd = -1;
         try {
+            // The folder may have been deleted under the running server: make it again, under the
+            // same ownership and mode rules as at start, rather than refuse everybody from now on.
+            prepareFolder(settings.clientsDir());
             makeFifo(txPath);
             makeFifo(rxPath);
             txFd = posix.open(txPath, OPEN_FLAGS, 0);
             rxFd = posix.open(rxPath, OPEN_FLAGS, 0);
         } catch (IOException e) {
-            logger.warn("Refused a subscription as '{}': its FIFOs could not be made", name, e);
+            // An operating condition (disk full, folder refused), not a bug: the reason, no stack trace.
+            logger.warn("Refused a subscription as '{}': its FIFOs could not be made in {}: {}", name, settings.clientsDir(), e.toString());
             discardFifos(txFd, rxFd, txPath, rxPath);
             queueReply(name, CapMessage.Assignment.failure(AssignmentError.FS));
             return;
         }
         FifoClient client = new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
+        // The router holds a relay rather than the client itself: the relay outlives this instance
+        // of the transport, so that the router keeps the client while the bundle is updated.
+        client.relay = new Relay(TRANSPORT_NAME, rxPath.toString(), settings.queueBytes());
+        client.relay.resume(client);
         ClientLink link;
         try {
-            link = router.attach(name, groups, client);
+            link = router.attach(name, groups, client.relay);
         } catch (SubscriptionRefusedException e) {
             logger.warn("Refused a subscription as '{}': {}", name, e.getMessage());
             discardFifos(txFd, rxFd, txPath, rxPath);
@@ -565,6 +786,7 @@ final class FifoServer {
             return;
         }
         client.link = link;
+        client.relay.link(link);
         clientsById.put(client.id, client);
         clientsByName.put(name, client);
         clientCount = clientsById.size();
@@ -582,12 +804,13 @@ final class FifoServer {
     private void unsubscribe(Name name) {
         FifoClient client = clientsByName.get(name);
         if (client == null) {
-            router.dropped(DropReason.UNHANDLED, 1, "an UNSUBSCRIPTION from '" + name + "', who is not subscribed");
+            dropped(DropReason.UNHANDLED, 1, "an UNSUBSCRIPTION from '" + name + "', who is not subscribed");
             return;
         }
         try {
             // What the client wrote before it left is still in its TX FIFO: route it before letting
             // go, even if a recipient holds this sender up.
+            routeHandedOver(client);
             ReadableByteChannel tx = channel(client.txFd);
             while (!client.closed && client.decoder.readFrom(tx, client) > 0) {
                 // Reads until the FIFO is empty.
@@ -649,7 +872,7 @@ final class FifoServer {
             try {
                 // A reply is far below PIPE_BUF, so the write is atomic: all of it or nothing.
                 if (posix.write(capFd, ByteBuffer.wrap(reply.bytes)) != reply.bytes.length) {
-                    router.dropped(DropReason.QUEUE_FULL, 1, "the CAP is full; no room for the reply to '" + reply.client + "'");
+                    dropped(DropReason.QUEUE_FULL, 1, "the CAP is full; no room for the reply to '" + reply.client + "'");
                     continue;
                 }
                 poller.modify(capFd, 0, CAP_TOKEN);
@@ -674,7 +897,8 @@ final class FifoServer {
             boolean expired = now - reply.writtenAt > CAP_REPLY_TIMEOUT_NANOS;
             if (available == 0) {
                 replyCollected();
-            } else if (available != reply.bytes.length || expired) {
+            } else if (router != null && (available != reply.bytes.length || expired)) {
+                // Without a router, requests written behind the reply wait there until one comes.
                 takeBackCap(reply, available, expired);
             }
         } catch (IOException e) {
@@ -711,7 +935,7 @@ final class FifoServer {
         }
         if (found[0]) {
             logger.warn("Nobody collected the CAP reply to '{}' within {} s; unsubscribing it", reply.client, Protocol.DEFAULT_CAP_REPLY_TTL);
-            router.dropped(DropReason.TTL_EXPIRED, 1, "the CAP reply to '" + reply.client + "' was not collected");
+            dropped(DropReason.TTL_EXPIRED, 1, "the CAP reply to '" + reply.client + "' was not collected");
             FifoClient client = clientsByName.get(reply.client);
             if (client != null) {
                 closeClient(client, "it never collected its assignment");
@@ -722,11 +946,7 @@ final class FifoServer {
 
     private void replyCollected() {
         replyInCap = null;
-        try {
-            poller.modify(capFd, Poller.READABLE, CAP_TOKEN);
-        } catch (IOException e) {
-            logger.error("Could not watch the CAP {} again", settings.capPath(), e);
-        }
+        watchCap();
         sendNextReply();
     }
 
@@ -742,6 +962,148 @@ final class FifoServer {
         }
     }
 
+    /** Counts a drop that belongs to no client; while there is no router, it can only be logged. */
+    private void dropped(DropReason reason, int packets, String detail) {
+        Router current = router;
+        if (current != null) {
+            current.dropped(reason, packets, detail);
+        } else {
+            logger.warn("Dropped {} packet(s) ({}) while no router was there to count them: {}", packets, reason, detail);
+        }
+    }
+
+    // ---- Handing over to the next instance (the bundle is being updated)
+
+    /**
+     * Packs the CAP, every client and everything read or queued and not yet passed on, with every
+     * FIFO still open: if the last descriptor of a FIFO closed, the kernel would discard its bytes.
+     * Runs on the I/O thread once it stopped serving.
+     */
+    private Parcel pack() {
+        // From here on the relays park what the router offers; what other threads offered before
+        // is among the tasks, and goes into the queues now.
+        for (FifoClient client : clientsById.values()) {
+            client.relay.park();
+        }
+        runTasks();
+        Parcel parcel = new Parcel();
+        Map<String, Object> state = parcel.state();
+        state.put(HandoverState.SETTINGS, settings.toString());
+        state.put(HandoverState.CAP_FD, capFd);
+        state.put(HandoverState.CAP_PENDING, capHandedOver != null ? concat(capHandedOver, capDecoder.pendingCopy()) : capDecoder.pendingCopy());
+        parcel.keepOpen(capFd).deleteOnRelease(settings.capPath());
+        state.put(HandoverState.REPLY_IN_CAP, replyInCap == null ? null : new Object[] {replyInCap.client, replyInCap.bytes});
+        List<Object[]> waiting = new ArrayList<>();
+        for (CapReply reply : replies) {
+            waiting.add(new Object[] {reply.client, reply.bytes});
+        }
+        state.put(HandoverState.REPLIES, waiting);
+        List<Map<String, Object>> clients = new ArrayList<>();
+        for (FifoClient client : clientsById.values()) {
+            Map<String, Object> entry = new HashMap<>();
+            entry.put(HandoverState.NAME, client.name);
+            entry.put(HandoverState.GROUPS, Set.copyOf(client.link.groups()));
+            if (client.link instanceof DetachedLink detached) {
+                entry.put(HandoverState.LINK, detached.previous());
+                entry.put(HandoverState.ROUTER, detached.previousRouter());
+            } else {
+                entry.put(HandoverState.LINK, client.link);
+                entry.put(HandoverState.ROUTER, router);
+            }
+            entry.put(HandoverState.RELAY, client.relay);
+            entry.put(HandoverState.TX_PATH, client.txPath);
+            entry.put(HandoverState.RX_PATH, client.rxPath);
+            entry.put(HandoverState.TX_FD, client.txFd);
+            entry.put(HandoverState.RX_FD, client.rxFd);
+            byte[] pending = client.decoder.pendingCopy();
+            entry.put(HandoverState.TX_PENDING, client.handedOverTx != null ? concat(client.handedOverTx, pending) : pending);
+            OutboundQueue.Contents queued = client.queue.contents();
+            entry.put(HandoverState.RX_QUEUE, queued.bytes());
+            entry.put(HandoverState.RX_LENGTHS, queued.lengths());
+            entry.put(HandoverState.RX_DEADLINES, queued.deadlines());
+            entry.put(HandoverState.RX_HEAD_WRITTEN, queued.headWritten());
+            entry.put(HandoverState.SUBSCRIBED_AT, client.subscribedAt);
+            clients.add(entry);
+            parcel.keepOpen(client.txFd).keepOpen(client.rxFd).deleteOnRelease(client.txPath).deleteOnRelease(client.rxPath).relay(client.relay);
+        }
+        state.put(HandoverState.CLIENTS, clients);
+        // Closing the epoll instance leaves the descriptors it watched open.
+        poller.close();
+        logger.info("FIFO transport stopped for an update: its CAP {} and {} clients, with their FIFOs open, are handed to the next instance",
+                settings.capPath(), clients.size());
+        return parcel;
+    }
+
+    /** Takes over what {@link #pack()} packed; runs on the I/O thread before it serves. */
+    @SuppressWarnings("unchecked")
+    private void adopt(Parcel parcel) throws IOException {
+        Map<String, Object> state = parcel.state();
+        for (Map<String, Object> entry : (List<Map<String, Object>>) state.get(HandoverState.CLIENTS)) {
+            Name name = (Name) entry.get(HandoverState.NAME);
+            Relay relay = (Relay) entry.get(HandoverState.RELAY);
+            Path txPath = (Path) entry.get(HandoverState.TX_PATH);
+            Path rxPath = (Path) entry.get(HandoverState.RX_PATH);
+            int txFd = (Integer) entry.get(HandoverState.TX_FD);
+            int rxFd = (Integer) entry.get(HandoverState.RX_FD);
+            if (relay.isClosed()) {
+                logger.info("Client '{}' was let go while the FIFO transport was being updated", name);
+                discardFifos(txFd, rxFd, txPath, rxPath);
+                continue;
+            }
+            FifoClient client = new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
+            client.subscribedAt = (Long) entry.get(HandoverState.SUBSCRIBED_AT);
+            client.relay = relay;
+            ClientLink link = (ClientLink) entry.get(HandoverState.LINK);
+            Object linkRouter = entry.get(HandoverState.ROUTER);
+            client.link = router != null && link != null && linkRouter == router ? link
+                    : new DetachedLink(name, (Set<Name>) entry.get(HandoverState.GROUPS), link, linkRouter);
+            client.queue.adopt((byte[]) entry.get(HandoverState.RX_QUEUE), (int[]) entry.get(HandoverState.RX_LENGTHS),
+                    (long[]) entry.get(HandoverState.RX_DEADLINES), (Integer) entry.get(HandoverState.RX_HEAD_WRITTEN));
+            byte[] pending = (byte[]) entry.get(HandoverState.TX_PENDING);
+            client.handedOverTx = pending.length > 0 ? pending : null;
+            clientsById.put(client.id, client);
+            clientsByName.put(name, client);
+            poller.register(txFd, 0, client.txToken());
+            // What the router offered while no instance served the client goes after what was queued.
+            for (Relay.Parked parked : relay.resume(client)) {
+                if (!client.queue.offer(parked.bytes(), 0, parked.bytes().length, parked.deadlineNanos())) {
+                    client.link.dropped(DropReason.QUEUE_FULL, 1);
+                }
+            }
+            client.publishQueueSize();
+            markDirty(client);
+            if (!(client.link instanceof DetachedLink)) {
+                watchTx(client, Poller.READABLE);
+                resumed.add(client);
+            }
+        }
+        clientCount = clientsById.size();
+        byte[] capPending = (byte[]) state.get(HandoverState.CAP_PENDING);
+        capHandedOver = capPending.length > 0 ? capPending : null;
+        for (Object[] reply : (List<Object[]>) state.get(HandoverState.REPLIES)) {
+            replies.add(new CapReply((Name) reply[0], (byte[]) reply[1]));
+        }
+        Object[] inCap = (Object[]) state.get(HandoverState.REPLY_IN_CAP);
+        if (inCap != null) {
+            replyInCap = new CapReply((Name) inCap[0], (byte[]) inCap[1]);
+            replyInCap.writtenAt = System.nanoTime();
+            lastCapCheck = replyInCap.writtenAt;
+        }
+        if (router != null) {
+            attachAll();
+        }
+        watchCap();
+        if (router != null && replyInCap == null) {
+            readCap();
+        }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
     // ---- Files
 
     private void prepareFolder(Path folder) throws IOException {
@@ -749,6 +1111,7 @@ final class FifoServer {
         if (status == null) {
             Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             status = posix.lstat(folder);
+            logger.info("Made the folder {} (mode 0700)", folder);
         }
         if (status == null || status.type() != FileType.DIRECTORY) {
             throw new IOException(folder + " is not a folder" + (status != null && status.type() == FileType.SYMLINK ? " but a symbolic link" : ""));

@@ -1,10 +1,13 @@
 package org.octopipes.transport.fifo.impl;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.Transport;
+import org.octopipes.transport.handover.Handover;
+import org.octopipes.transport.handover.Parcel;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -12,6 +15,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -20,27 +26,75 @@ import org.osgi.service.metatype.annotations.Designate;
  * The FIFO transport as an OSGi component: serves the CAP and the client FIFOs with the
  * configuration of PID {@code org.octopipes.server}, and announces itself as a {@link Transport}
  * service whose address is the CAP's path.
+ *
+ * <p>Built to be updated under traffic. The router is a dynamic, optional reference: while there
+ * is none (the router bundle is being updated) the server keeps its clients and reads nothing,
+ * and re-attaches them to the next router. When this component stops with its bundle (update,
+ * refresh, stop), the server hands its state, FIFOs still open, to the {@link Handover} service
+ * for the next instance, which adopts it; nobody adopting within {@link #HANDOVER_LEASE}, the
+ * holder lets the clients go and deletes the FIFOs.
  */
 // No DS service: the Transport service is registered by hand, with the resolved address.
 @Component(service = {}, immediate = true, configurationPid = FifoServerConfiguration.PID)
 @Designate(ocd = FifoServerConfiguration.class)
 public final class FifoTransportComponent implements Transport {
 
-    private final Router router;
+    // ComponentConstants' values, fixed by the DS specification; spelled out so as not to import the DS API package for two ints.
+    private static final int DEACTIVATION_REASON_REFERENCE = 5;
+    private static final int DEACTIVATION_REASON_BUNDLE_STOPPED = 6;
+
+    /** How long the holder keeps the state for the next instance before it lets the clients go. */
+    static final Duration HANDOVER_LEASE = Duration.ofSeconds(30);
+
     private final Logger logger;
+    private final Handover handover;
     private final ServiceRegistration<Transport> registration;
+    /** Serialises the router's comings and goings with starting and stopping the server. */
+    private final Object lifecycle = new Object();
     /** Replaced when a configuration change moves the FIFOs; read by management threads. */
     private volatile FifoServer server;
+    /** The router bound now, or null; SCR may bind it before the constructor's server exists. */
+    private Router router;
 
     @Activate
-    public FifoTransportComponent(@Reference(name = "router") Router router,
-            @Reference(name = "logger", service = LoggerFactory.class) Logger logger,
-            FifoServerConfiguration configuration, BundleContext context) throws IOException {
-        this.router = router;
+    public FifoTransportComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger,
+            @Reference(name = "handover") Handover handover, FifoServerConfiguration configuration, BundleContext context) throws IOException {
         this.logger = logger;
-        server = startServer(settings(configuration));
+        this.handover = handover;
+        FifoSettings settings = settings(configuration);
+        synchronized (lifecycle) {
+            server = startServer(settings, handover.take(key(settings)).orElse(null));
+        }
         // Registered by hand, not by DS, because the address is known only once the configuration is resolved.
         registration = context.registerService(Transport.class, this, serviceProperties());
+    }
+
+    /**
+     * Greedy and dynamic: a router that leaves (its bundle updated) does not stop the transport,
+     * whose clients wait for the next one; optional, so that the wait may start before the transport.
+     */
+    @Reference(name = "router", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRouter(Router bound) {
+        synchronized (lifecycle) {
+            router = bound;
+            if (server != null) {
+                server.routerChanged(bound);
+            }
+        }
+    }
+
+    void unbindRouter(Router unbound) {
+        synchronized (lifecycle) {
+            // DS binds a replacement before it unbinds the one replaced.
+            if (router != unbound) {
+                return;
+            }
+            router = null;
+            if (server != null) {
+                server.routerChanged(null);
+            }
+        }
     }
 
     /**
@@ -62,21 +116,28 @@ public final class FifoTransportComponent implements Transport {
             return;
         }
         logger.info("FIFO settings changed: restarting the FIFO transport; its clients must subscribe again");
-        server.stop();
-        try {
-            server = startServer(settings);
-        } catch (IOException | RuntimeException e) {
-            // A configuration that cannot work must not leave the server down: go back to the last one that did.
-            logger.error("Going back to the FIFO settings that worked, with CAP {}", previous.capPath());
-            server = startServer(previous);
+        synchronized (lifecycle) {
+            server.stop();
+            try {
+                server = startServer(settings, null);
+            } catch (IOException | RuntimeException e) {
+                // A configuration that cannot work must not leave the server down: go back to the last one that did.
+                logger.error("Going back to the FIFO settings that worked, with CAP {}", previous.capPath());
+                server = startServer(previous, null);
+            }
         }
         registration.setProperties(serviceProperties());
     }
 
-    private FifoServer startServer(FifoSettings settings) throws IOException {
+    /** The key of a server's state in the holder: one per CAP. */
+    private static String key(FifoSettings settings) {
+        return "fifo:" + settings.capPath();
+    }
+
+    private FifoServer startServer(FifoSettings settings, Parcel previous) throws IOException {
         FifoServer started = new FifoServer(settings, router, logger);
         try {
-            started.start();
+            started.start(previous);
         } catch (IOException | RuntimeException e) {
             logger.error("The FIFO transport cannot start with CAP {} and clients folder {}: {}", settings.capPath(), settings.clientsDir(), e.getMessage(), e);
             throw e;
@@ -100,14 +161,28 @@ public final class FifoTransportComponent implements Transport {
         return properties;
     }
 
+    /**
+     * Stopping with the bundle (update, refresh, stop, framework shutdown) or because a reference
+     * left: the state goes to the holder, for the next instance. Disabled or disposed for good:
+     * the clients are let go and the FIFOs deleted at once.
+     */
     @Deactivate
-    void deactivate() {
+    void deactivate(int reason) {
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {
             // The framework unregisters a stopping bundle's services itself.
         }
-        server.stop();
+        synchronized (lifecycle) {
+            if (reason == DEACTIVATION_REASON_BUNDLE_STOPPED || reason == DEACTIVATION_REASON_REFERENCE) {
+                Parcel state = server.handOver();
+                if (state != null) {
+                    handover.deposit(key(server.settings()), state, HANDOVER_LEASE);
+                }
+            } else {
+                server.stop();
+            }
+        }
     }
 
     @Override

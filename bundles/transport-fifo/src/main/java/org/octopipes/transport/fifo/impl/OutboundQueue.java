@@ -166,6 +166,47 @@ final class OutboundQueue {
         return dropped;
     }
 
+    /**
+     * What is queued, for the next instance of the transport: the bytes not yet written (the head
+     * packet's rest first), each packet's length (the head's whole length) and deadline, and how
+     * much of the head was written already. See {@link #adopt}.
+     */
+    record Contents(byte[] bytes, int[] lengths, long[] deadlines, int headWritten) {
+    }
+
+    Contents contents() {
+        int[] packetLengths = new int[count];
+        long[] packetDeadlines = new long[count];
+        for (int i = 0; i < count; i++) {
+            int slot = (head + i) % lengths.length;
+            packetLengths[i] = lengths[slot];
+            packetDeadlines[i] = deadlines[slot];
+        }
+        return new Contents(java.util.Arrays.copyOfRange(bytes, start, end), packetLengths, packetDeadlines, headWritten);
+    }
+
+    /** Takes over what another instance's queue held, into this empty queue, whatever the bound. */
+    void adopt(byte[] queued, int[] packetLengths, long[] packetDeadlines, int written) {
+        if (count != 0) {
+            throw new IllegalStateException("a queue adopts only when empty");
+        }
+        bytes = queued.clone();
+        start = 0;
+        end = queued.length;
+        int ring = Math.max(16, Integer.highestOneBit(Math.max(1, packetLengths.length)) * 2);
+        lengths = new int[ring];
+        deadlines = new long[ring];
+        System.arraycopy(packetLengths, 0, lengths, 0, packetLengths.length);
+        System.arraycopy(packetDeadlines, 0, deadlines, 0, packetDeadlines.length);
+        head = 0;
+        count = packetLengths.length;
+        headWritten = count == 0 ? 0 : written;
+        earliestDeadline = NO_DEADLINE;
+        for (long deadline : packetDeadlines) {
+            earliestDeadline = Math.min(earliestDeadline, deadline);
+        }
+    }
+
     boolean isEmpty() {
         return count == 0;
     }

@@ -1,0 +1,242 @@
+package org.octopipes.transport.fifo.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.StreamDecoder;
+import org.octopipes.transport.handover.Parcel;
+import org.octopipes.transport.handover.Relay;
+
+/**
+ * A FIFO server hands its clients to the next instance (the bundle updated) and rides out a
+ * router that goes away and comes back, on real FIFOs written the way the reference C client
+ * writes them (open, write, close for every packet): nothing written is lost, doubled or reordered.
+ */
+class FifoHandoverTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path folder;
+
+    private final org.osgi.service.log.Logger log = TestLogger.printing();
+    private FifoSettings settings;
+    private final List<FifoServer> servers = new ArrayList<>();
+    private final List<FifoPeer> peers = new ArrayList<>();
+    private Path cap;
+
+    @BeforeEach
+    void prepare() throws IOException {
+        Path run = Files.createDirectory(folder.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        cap = run.resolve("cap.fifo");
+        settings = new FifoSettings(cap, run.resolve("clients"), 0600, 64 * 1024, 64, 256 * 1024);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        for (FifoPeer peer : peers) {
+            peer.close();
+        }
+        for (FifoServer server : servers) {
+            server.stop();
+        }
+    }
+
+    private FifoServer start(NameRouter router, Parcel previous) throws IOException {
+        FifoServer server = new FifoServer(settings, router, log);
+        server.start(previous);
+        servers.add(server);
+        return server;
+    }
+
+    private FifoPeer subscribe(String name, String... groups) throws Exception {
+        FifoPeer peer = FifoPeer.subscribe(cap, name, groups);
+        peers.add(peer);
+        return peer;
+    }
+
+    @Test
+    void theNextInstanceAdoptsTheClientsWithWhatTheyWroteMeanwhileAndWhatWasQueuedForThem() throws Exception {
+        NameRouter router = new NameRouter();
+        FifoServer first = start(router, null);
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob");
+        NameRouter.Link bobLink = router.links.get(Name.of("bob"));
+        sendNumbered(alice, 1, 100);
+
+        Parcel parcel = first.handOver();
+        assertThat(parcel).isNotNull();
+        // Nobody serves now: the writes wait in alice's TX FIFO, kept open by the parcel.
+        sendNumbered(alice, 101, 200);
+        // A packet from elsewhere (another transport, management) waits in bob's relay.
+        assertThat(bobLink.outlet).isInstanceOf(Relay.class);
+        assertThat(offer(bobLink.outlet, Packet.builder().remote(Name.of("bob")).payload("parked".getBytes(StandardCharsets.UTF_8)).build())).isTrue();
+
+        start(router, parcel);
+        sendNumbered(alice, 201, 300);
+
+        List<String> received = payloads(bob.receive(301, WAIT));
+        List<String> fromAlice = new ArrayList<>(received);
+        fromAlice.remove("parked");
+        assertThat(received).contains("parked");
+        assertNumbered(fromAlice, 300);
+        assertThat(router.links.get(Name.of("bob"))).as("the router's record of bob is the one it had").isSameAs(bobLink);
+        assertThat(router.drops).isEmpty();
+    }
+
+    @Test
+    void clientsWaitForTheNextRouterWithTheirGroupsAndLoseNothing() throws Exception {
+        NameRouter first = new NameRouter();
+        FifoServer server = start(first, null);
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob", "team");
+
+        server.routerChanged(null);
+        sendNumbered(alice, 1, 50);
+        NameRouter second = new NameRouter();
+        server.routerChanged(second);
+        sendNumbered(alice, 51, 100);
+
+        assertNumbered(payloads(bob.receive(100, WAIT)), 100);
+        assertThat(second.links).containsKeys(Name.of("alice"), Name.of("bob"));
+        assertThat(second.links.get(Name.of("bob")).groups).containsExactly(Name.of("team"));
+        assertThat(second.drops).isEmpty();
+    }
+
+    @Test
+    void aStreamFlowsThroughManyHandoversAndRouterChangesInTheOrderDeclarativeServicesMakesThem() throws Exception {
+        NameRouter router = new NameRouter();
+        FifoServer server = start(router, null);
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob");
+        AtomicLong sent = new AtomicLong();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread sender = new Thread(() -> {
+            try (FileChannel tx = FileChannel.open(alice.tx, StandardOpenOption.WRITE)) {
+                while (sending.get()) {
+                    long next = sent.get() + 1;
+                    ByteBuffer bytes = ByteBuffer.wrap(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob"))
+                            .payload(Long.toString(next).getBytes(StandardCharsets.UTF_8)).ttl(0).build().toBytes());
+                    while (bytes.hasRemaining()) {
+                        tx.write(bytes);
+                    }
+                    sent.set(next);
+                }
+            } catch (IOException e) {
+                failure.set(e);
+            }
+        });
+        sender.start();
+        long[] received = new long[1];
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (FileChannel rx = FileChannel.open(bob.rx, StandardOpenOption.READ)) {
+            StreamDecoder decoder = new StreamDecoder();
+            for (int round = 0; round < 20; round++) {
+                long target = sent.get() + 1;
+                int currentRound = round;
+                Future<?> reading = reader.submit(() -> {
+                    while (received[0] < target) {
+                        decoder.readFrom(rx, frame -> {
+                            long seq = Long.parseLong(new String(frame.toPacket().payloadBytes(), StandardCharsets.UTF_8));
+                            assertThat(seq).as("round " + currentRound).isEqualTo(received[0] + 1);
+                            received[0] = seq;
+                        });
+                    }
+                    return null;
+                });
+                try {
+                    reading.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("stuck in round " + round + " after " + received[0] + " of " + sent.get() + ": " + server.debugState(), e);
+                }
+                if (round % 2 == 0) {
+                    // As SCR does it: the new instance is constructed without a router, which is bound after.
+                    Parcel parcel = server.handOver();
+                    server.routerChanged(null);
+                    servers.remove(server);
+                    server = new FifoServer(settings, null, log);
+                    server.start(parcel);
+                    servers.add(server);
+                    server.routerChanged(router);
+                } else {
+                    server.routerChanged(null);
+                    router = new NameRouter();
+                    server.routerChanged(router);
+                }
+            }
+        } finally {
+            sending.set(false);
+            reader.shutdownNow();
+        }
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
+    void aParcelNobodyAdoptsDeletesTheFifosWhenReleased() throws Exception {
+        FifoServer server = start(new NameRouter(), null);
+        FifoPeer alice = subscribe("alice");
+
+        Parcel parcel = server.handOver();
+        assertThat(cap).exists();
+        assertThat(alice.tx).exists();
+
+        assertThat(parcel.release()).isEmpty();
+        assertThat(cap).doesNotExist();
+        assertThat(alice.tx).doesNotExist();
+        assertThat(alice.rx).doesNotExist();
+    }
+
+    private static boolean offer(Outlet outlet, Packet packet) {
+        boolean[] taken = new boolean[1];
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = outlet.offer(frame));
+        return taken[0];
+    }
+
+    /** Sends "packet FROM" to "packet TO" to bob, each opening, writing and closing the TX FIFO. */
+    private static void sendNumbered(FifoPeer sender, int from, int to) throws IOException {
+        for (int i = from; i <= to; i++) {
+            sender.send("bob", "packet " + i);
+        }
+    }
+
+    private static void assertNumbered(List<String> payloads, int count) {
+        assertThat(payloads).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(payloads.get(i)).isEqualTo("packet " + (i + 1));
+        }
+    }
+
+    private static List<String> payloads(List<Packet> packets) {
+        List<String> texts = new ArrayList<>();
+        for (Packet packet : packets) {
+            texts.add(new String(packet.payloadBytes(), StandardCharsets.UTF_8));
+        }
+        return texts;
+    }
+}

@@ -1,0 +1,155 @@
+package org.octopipes.transport.handover;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Protocol;
+
+/**
+ * The outlet a transport gives the router for a client, so that the router's record of the client
+ * outlives the transport instance: it forwards to the transport's own outlet while one serves the
+ * client, and parks what the router offers while none does (the transport bundle is being
+ * updated), up to a bound, for the next instance to queue first.
+ *
+ * <p>Thread-safe. An offer holds the relay's lock while it hands the packet to the target, so that
+ * once {@link #park()} returns no offer is on its way to the old target any more.
+ */
+public final class Relay implements Outlet {
+
+    /** A packet parked while no transport served the client, with its delivery deadline. */
+    public record Parked(byte[] bytes, long deadlineNanos) {
+    }
+
+    /** The deadline of a packet whose TTL asks for none. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final String transport;
+    private final String address;
+    private final long parkBound;
+    private final List<Parked> parked = new ArrayList<>();
+    private long parkedBytes;
+    private Outlet target;
+    private boolean closed;
+    private volatile ClientLink link;
+
+    /**
+     * @param parkBound bytes parked at most; beyond, offers fail and the router counts them
+     *        {@code QUEUE_FULL}, as for a full queue
+     */
+    public Relay(String transport, String address, long parkBound) {
+        this.transport = transport;
+        this.address = address;
+        this.parkBound = parkBound;
+    }
+
+    /** The router's link for this client, told what becomes of parked packets. */
+    public void link(ClientLink link) {
+        this.link = link;
+    }
+
+    /** Forwards from now on to {@code target}; returns what was parked, oldest first, to be queued before anything else. */
+    public synchronized List<Parked> resume(Outlet target) {
+        this.target = target;
+        List<Parked> taken = new ArrayList<>(parked);
+        parked.clear();
+        parkedBytes = 0;
+        return taken;
+    }
+
+    /** Parks what comes from now on: the transport instance that served the client is stopping. */
+    public synchronized void park() {
+        target = null;
+    }
+
+    /** Whether the client was let go while parked (kicked, say): the next transport must not adopt it. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String transport() {
+        return transport;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public synchronized boolean offer(Frame packet) {
+        if (target != null) {
+            return target.offer(packet);
+        }
+        if (closed) {
+            report(DropReason.CLIENT_GONE, 1);
+            return true;
+        }
+        int size = packet.size();
+        if (parkedBytes > 0 && parkedBytes + size > parkBound) {
+            return false;
+        }
+        byte[] bytes = new byte[size];
+        packet.copyTo(java.nio.ByteBuffer.wrap(bytes));
+        long deadline = packet.ttl() == Protocol.TTL_NO_DEADLINE ? NO_DEADLINE : System.nanoTime() + TimeUnit.SECONDS.toNanos(packet.ttl());
+        parked.add(new Parked(bytes, deadline));
+        parkedBytes += size;
+        return true;
+    }
+
+    @Override
+    public synchronized int queuedPackets() {
+        return target != null ? target.queuedPackets() : parked.size();
+    }
+
+    @Override
+    public synchronized long queuedBytes() {
+        return target != null ? target.queuedBytes() : parkedBytes;
+    }
+
+    /**
+     * Under the lock, like an offer: a client kicked while its transport hands over is either let
+     * go by the old instance before it packs, or found closed by the next one.
+     */
+    @Override
+    public synchronized void close() {
+        if (target != null) {
+            target.close();
+        } else {
+            release();
+        }
+    }
+
+    /** Lets the client go while no transport serves it: parked packets are dropped and counted, the router forgets it. */
+    synchronized void release() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!parked.isEmpty()) {
+            report(DropReason.CLIENT_GONE, parked.size());
+            parked.clear();
+            parkedBytes = 0;
+        }
+        ClientLink current = link;
+        if (current != null) {
+            current.detach();
+        }
+    }
+
+    private void report(DropReason reason, int packets) {
+        ClientLink current = link;
+        if (current != null) {
+            current.dropped(reason, packets);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "relay to " + address;
+    }
+}

@@ -1,0 +1,128 @@
+package org.octopipes.transport.handover.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.PacketError;
+import org.octopipes.codec.StreamDecoder;
+import org.octopipes.transport.handover.Parcel;
+import org.octopipes.transport.handover.Relay;
+import org.osgi.service.log.Logger;
+
+/** The holder on its own: a parcel is taken whole, or released when its lease ends or the holder stops. */
+class HandoverComponentTest {
+
+    @TempDir
+    Path folder;
+
+    private final HandoverComponent holder = new HandoverComponent(quietLogger());
+
+    @Test
+    void aParcelNobodyTakesIsReleasedWhenItsLeaseEnds() throws Exception {
+        Path fifo = Files.createFile(folder.resolve("alice_rx.fifo"));
+        RecordingLink link = new RecordingLink();
+        Relay relay = new Relay("fifo", fifo.toString(), 1024);
+        relay.link(link);
+        relay.park();
+        assertThat(offer(relay)).isTrue();
+        Parcel parcel = new Parcel().deleteOnRelease(fifo).relay(relay);
+
+        holder.deposit("fifo:test", parcel, Duration.ofMillis(50));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(fifo));
+        assertThat(holder.take("fifo:test")).isEmpty();
+        assertThat(relay.isClosed()).isTrue();
+        assertThat(link.detached).isTrue();
+        assertThat(link.drops).containsExactly(DropReason.CLIENT_GONE);
+    }
+
+    @Test
+    void aParcelTakenInTimeIsTheCallersAndSurvivesItsLease() throws Exception {
+        Path fifo = Files.createFile(folder.resolve("bob_rx.fifo"));
+        Parcel parcel = new Parcel().deleteOnRelease(fifo);
+        parcel.state().put("answer", 42);
+
+        holder.deposit("fifo:test", parcel, Duration.ofMillis(200));
+        Parcel taken = holder.take("fifo:test").orElseThrow();
+
+        assertThat(taken.state()).containsEntry("answer", 42);
+        assertThat(holder.take("fifo:test")).isEmpty();
+        holder.deactivate();
+        assertThat(fifo).as("released neither by the lease nor by the holder's stop").exists();
+    }
+
+    @Test
+    void stoppingTheHolderReleasesWhatItHolds() throws Exception {
+        Path fifo = Files.createFile(folder.resolve("carol_rx.fifo"));
+        holder.deposit("fifo:test", new Parcel().deleteOnRelease(fifo), Duration.ofMinutes(1));
+
+        holder.deactivate();
+
+        assertThat(fifo).doesNotExist();
+    }
+
+    private static boolean offer(Relay relay) {
+        boolean[] taken = new boolean[1];
+        new StreamDecoder().feed(ByteBuffer.wrap(Packet.builder().remote(Name.of("alice")).payload(new byte[] {1}).build().toBytes()),
+                frame -> taken[0] = relay.offer(frame));
+        return taken[0];
+    }
+
+    private static Logger quietLogger() {
+        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+                (proxy, method, args) -> method.getName().startsWith("is") ? Boolean.FALSE : null);
+    }
+
+    private static final class RecordingLink implements ClientLink {
+        final List<DropReason> drops = new ArrayList<>();
+        volatile boolean detached;
+
+        @Override
+        public Name name() {
+            return Name.of("alice");
+        }
+
+        @Override
+        public Set<Name> groups() {
+            return Set.of();
+        }
+
+        @Override
+        public void route(Frame packet) {
+            throw new AssertionError("nothing is routed here");
+        }
+
+        @Override
+        public void malformed(PacketError error) {
+        }
+
+        @Override
+        public void delivered(int packets) {
+        }
+
+        @Override
+        public synchronized void dropped(DropReason reason, int packets) {
+            drops.add(reason);
+        }
+
+        @Override
+        public void detach() {
+            detached = true;
+        }
+    }
+}

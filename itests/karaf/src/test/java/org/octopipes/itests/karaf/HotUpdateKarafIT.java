@@ -1,0 +1,72 @@
+package org.octopipes.itests.karaf;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/**
+ * The README's update commands typed into Karaf's shell while a client streams numbered packets to
+ * another: {@code bundle:update} and {@code bundle:refresh} of the FIFO transport and of the router
+ * 3 times each, and the echo plugin installed and uninstalled 3 times in between. Every packet
+ * arrives once and in order, and routing follows the policy before and after each swap.
+ *
+ * <p>The clients live in {@link SequenceStream} and {@link EchoProbe}, so that this class names no
+ * type of ours that Pax Exam would have to load before the feature is installed.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotUpdateKarafIT extends KarafTestSupport {
+
+    private static final String ECHO = "mvn:org.octopipes/org.octopipes.policy.echo/" + System.getProperty("octopipes.version");
+
+    @Override
+    protected List<Option> beforeInstall(Path run) {
+        return fifosIn(run);
+    }
+
+    @Test
+    public void bundleUpdatesAndPolicySwapsUnderTrafficLoseDuplicateAndReorderNothing() throws Exception {
+        Path cap = run().resolve("cap.fifo");
+        awaitTransportAt(cap);
+        execute("feature:install octopipes-client");
+
+        try (SequenceStream stream = SequenceStream.start(cap, PATIENCE);
+                EchoProbe probe = EchoProbe.connect(cap, PATIENCE)) {
+            assertFalse("spec does not echo", probe.aliceGetsHerOwnGroupPacket());
+            for (int round = 1; round <= 3; round++) {
+                update("org.octopipes.transport.fifo", cap, stream);
+                execute("bundle:install -s " + ECHO);
+                stream.awaitFlow();
+                assertTrue("echo routes after swap " + (2 * round - 1), probe.aliceGetsHerOwnGroupPacket());
+
+                update("org.octopipes.router", cap, stream);
+                assertTrue("echo still routes after the router's update " + round, probe.aliceGetsHerOwnGroupPacket());
+                execute("bundle:uninstall org.octopipes.policy.echo");
+                stream.awaitFlow();
+                assertFalse("spec routes after swap " + (2 * round), probe.aliceGetsHerOwnGroupPacket());
+            }
+            long total = stream.stopAndCheck();
+            System.out.println("HotUpdateKarafIT: seq-a sent " + total + " packets through 3 transport updates, 3 router updates and 6 policy swaps");
+            assertTrue("the clients stayed subscribed", probe.bothOpen());
+        }
+    }
+
+    /** The README's two commands; the stream must go on through them. */
+    private void update(String symbolicName, Path cap, SequenceStream stream) {
+        execute("bundle:update " + symbolicName);
+        execute("bundle:refresh " + symbolicName);
+        await(symbolicName + " active again").atMost(PATIENCE).until(() -> bundle(symbolicName) != null && bundle(symbolicName).getState() == Bundle.ACTIVE);
+        awaitTransportAt(cap);
+        stream.awaitFlow();
+    }
+}
