@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +13,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.octopipes.client.internal.CapHandshake;
 import org.octopipes.client.internal.CapHandshake.FifoPaths;
+import org.octopipes.client.internal.Connection;
+import org.octopipes.client.internal.FifoConnection;
 import org.octopipes.client.internal.FifoOpener;
 import org.octopipes.client.internal.InboundQueue;
+import org.octopipes.client.internal.SocketConnection;
 import org.octopipes.client.internal.Watchdog;
 import org.octopipes.codec.CapLocation;
 import org.octopipes.codec.CapMessage;
@@ -41,6 +46,10 @@ import org.octopipes.codec.StreamDecoder;
  *     Packet reply = client.receive(Duration.ofSeconds(5));
  * }
  * }</pre>
+ *
+ * <p>A server with the Unix socket transport is reached the same way through
+ * {@link #socketBuilder(Path)}: the subscription and the packets both ways then go over one
+ * connection to that socket, and everything else is as with FIFOs.
  */
 public final class OctopipesClient implements AutoCloseable {
 
@@ -62,6 +71,12 @@ public final class OctopipesClient implements AutoCloseable {
      */
     private static final Duration FIFO_CHECK_PERIOD = Duration.ofSeconds(1);
 
+    /** Environment variable that names the Unix socket, overriding the default location. */
+    public static final String SOCKET_ENVIRONMENT_VARIABLE = "OCTOPIPES_SOCKET";
+
+    /** The socket's file name in the CAP's folder, where the server puts it unless configured otherwise. */
+    public static final String DEFAULT_SOCKET_FILE_NAME = "octopipes.sock";
+
     /** Packets up to this size are encoded into one reused buffer instead of a new array each. */
     private static final int SEND_BUFFER_SIZE = 64 * 1024;
 
@@ -75,10 +90,8 @@ public final class OctopipesClient implements AutoCloseable {
     private final Consumer<Packet> onMessage;
     private final Consumer<DisconnectedException> onDisconnect;
     private final InboundQueue queue;
-    private final FileChannel tx;
-    private final FileChannel rx;
-    private final Object txKey;
-    private final Object rxKey;
+    private final Connection connection;
+    private final WritableByteChannel tx;
 
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(SEND_BUFFER_SIZE);
@@ -87,27 +100,25 @@ public final class OctopipesClient implements AutoCloseable {
     private final Thread reader;
     private volatile ScheduledFuture<?> fifoCheck;
 
-    private OctopipesClient(Builder builder, FifoPaths fifos, FileChannel tx, FileChannel rx) {
+    private OctopipesClient(Builder builder, Connection connection) {
         this.capPath = builder.capPath;
         this.name = builder.name;
         this.groups = List.copyOf(builder.groups);
-        this.txPath = fifos.tx();
-        this.rxPath = fifos.rx();
+        this.connection = connection;
+        this.txPath = connection.txPath();
+        this.rxPath = connection.rxPath();
         this.subscribeTimeout = builder.subscribeTimeout;
         this.autoAck = builder.autoAck;
         this.onMessage = builder.onMessage;
         this.onDisconnect = builder.onDisconnect;
         this.queue = onMessage == null ? new InboundQueue(builder.receiveQueueCapacity) : null;
-        this.tx = tx;
-        this.rx = rx;
-        this.txKey = FifoOpener.fileKey(txPath);
-        this.rxKey = FifoOpener.fileKey(rxPath);
+        this.tx = connection.out();
         this.reader = new Thread(this::readUntilEnd, "octopipes-client-" + name);
         reader.setDaemon(true);
     }
 
     private OctopipesClient start() {
-        fifoCheck = Watchdog.every(FIFO_CHECK_PERIOD, this::checkFifosStillThere);
+        fifoCheck = Watchdog.every(FIFO_CHECK_PERIOD, this::checkStillConnected);
         reader.start();
         return this;
     }
@@ -120,6 +131,29 @@ public final class OctopipesClient implements AutoCloseable {
     /** A builder for a client of the server at {@link #defaultCapPath()}. */
     public static Builder builder() {
         return new Builder(defaultCapPath());
+    }
+
+    /**
+     * A builder for a client of the server's Unix socket transport at {@code socketPath}: the
+     * subscription and the packets both ways go over one connection to it.
+     */
+    public static Builder socketBuilder(Path socketPath) {
+        Builder builder = new Builder(socketPath);
+        builder.overSocket = true;
+        return builder;
+    }
+
+    /**
+     * Where the server's Unix socket is unless configured: the path in
+     * {@value #SOCKET_ENVIRONMENT_VARIABLE} if set, else {@value #DEFAULT_SOCKET_FILE_NAME} in the
+     * folder of {@link #defaultCapPath()}, the rule the server's socket transport applies too.
+     */
+    public static Path defaultSocketPath() {
+        String explicit = System.getenv(SOCKET_ENVIRONMENT_VARIABLE);
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit.trim());
+        }
+        return defaultCapPath().resolveSibling(DEFAULT_SOCKET_FILE_NAME);
     }
 
     /**
@@ -141,16 +175,17 @@ public final class OctopipesClient implements AutoCloseable {
         return groups;
     }
 
+    /** Where this client subscribed: the CAP, or the Unix socket for a client of {@link #socketBuilder}. */
     public Path capPath() {
         return capPath;
     }
 
-    /** The FIFO this client writes to. */
+    /** The FIFO this client writes to; the socket for a client of {@link #socketBuilder}. */
     public Path txPath() {
         return txPath;
     }
 
-    /** The FIFO this client reads from. */
+    /** The FIFO this client reads from; the socket for a client of {@link #socketBuilder}. */
     public Path rxPath() {
         return rxPath;
     }
@@ -231,6 +266,9 @@ public final class OctopipesClient implements AutoCloseable {
             }
             return;
         }
+        if (connection.unsubscribesInBand()) {
+            unsubscribeInBand();
+        }
         stopIo();
         if (queue != null) {
             queue.end(closed, true);
@@ -243,7 +281,7 @@ public final class OctopipesClient implements AutoCloseable {
             }
         }
         try {
-            CapHandshake.unsubscribe(capPath, name, subscribeTimeout);
+            connection.unsubscribe(subscribeTimeout);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "client ''{0}'' could not unsubscribe: {1}", name, e.getMessage());
         }
@@ -252,6 +290,30 @@ public final class OctopipesClient implements AutoCloseable {
     @Override
     public String toString() {
         return "OctopipesClient[" + name + " at " + capPath + (isOpen() ? "" : ", closed") + "]";
+    }
+
+    /** The UNSUBSCRIPTION on the connection itself, after whatever a send is writing now. */
+    private void unsubscribeInBand() {
+        Packet unsubscription = CapMessage.Unsubscription.INSTANCE.toPacket(name);
+        // A send blocked on a server that does not read must not hold up close(): give up after the timeout.
+        try {
+            if (!sendLock.tryLock(subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(unsubscription.toBytes());
+            while (bytes.hasRemaining()) {
+                tx.write(bytes);
+            }
+        } catch (IOException e) {
+            // The server is gone or the socket closed: closing it below leaves all the same.
+        } finally {
+            sendLock.unlock();
+        }
     }
 
     private void write(Packet packet) throws IOException {
@@ -280,7 +342,7 @@ public final class OctopipesClient implements AutoCloseable {
     }
 
     private void readUntilEnd() {
-        StreamDecoder decoder = new StreamDecoder();
+        StreamDecoder decoder = connection.decoder();
         FrameHandler handler = new FrameHandler() {
             @Override
             public void onFrame(Frame frame) {
@@ -294,8 +356,10 @@ public final class OctopipesClient implements AutoCloseable {
             }
         };
         try {
+            // Packets that came with the answer to the subscription, over a socket.
+            decoder.drain(handler);
             while (end.get() == null) {
-                if (decoder.readFrom(rx, handler) < 0) {
+                if (decoder.readFrom(connection.in(), handler) < 0) {
                     connectionLost("the server closed " + rxPath + ": it stopped or dropped this client", null);
                 }
             }
@@ -345,17 +409,11 @@ public final class OctopipesClient implements AutoCloseable {
         }
     }
 
-    private void checkFifosStillThere() {
-        if (!isSameFile(rxPath, rxKey)) {
-            connectionLost(rxPath + " was deleted or replaced: the server dropped this client", null);
-        } else if (!isSameFile(txPath, txKey)) {
-            connectionLost(txPath + " was deleted or replaced: the server dropped this client", null);
+    private void checkStillConnected() {
+        String lost = connection.lostWithoutNotice();
+        if (lost != null) {
+            connectionLost(lost, null);
         }
-    }
-
-    private static boolean isSameFile(Path path, Object keyAtOpen) {
-        Object key = FifoOpener.fileKey(path);
-        return key != null && (keyAtOpen == null || keyAtOpen.equals(key));
     }
 
     /** Records that the server went away, unless the client already stopped, and stops I/O. */
@@ -374,9 +432,8 @@ public final class OctopipesClient implements AutoCloseable {
         if (check != null) {
             check.cancel(false);
         }
-        // Closing a FileChannel wakes a thread blocked reading or writing it.
-        closeQuietly(rx);
-        closeQuietly(tx);
+        // Closing a FileChannel or a SocketChannel wakes a thread blocked reading or writing it.
+        connection.closeChannels();
         if (queue != null && Thread.currentThread() != reader) {
             // The reader may be waiting for room in the queue rather than in a read.
             reader.interrupt();
@@ -402,6 +459,9 @@ public final class OctopipesClient implements AutoCloseable {
         private Consumer<Packet> onMessage;
         private Consumer<DisconnectedException> onDisconnect;
         private int receiveQueueCapacity = DEFAULT_RECEIVE_QUEUE_CAPACITY;
+
+        /** Whether {@link #capPath} is the Unix socket of the socket transport. */
+        private boolean overSocket;
 
         private Builder(Path capPath) {
             this.capPath = Objects.requireNonNull(capPath, "capPath");
@@ -494,13 +554,16 @@ public final class OctopipesClient implements AutoCloseable {
             if (name == null) {
                 throw new IllegalStateException("a client needs a name");
             }
+            if (overSocket) {
+                return new OctopipesClient(this, SocketConnection.subscribe(capPath, name, groups, subscribeTimeout)).start();
+            }
             FifoPaths fifos = CapHandshake.subscribe(capPath, name, groups, subscribeTimeout);
             FileChannel tx = null;
             try {
                 Instant deadline = Instant.now().plus(subscribeTimeout);
                 tx = FifoOpener.openForWriting(fifos.tx(), deadline);
                 FileChannel rx = FifoOpener.openForReading(fifos.rx(), deadline);
-                return new OctopipesClient(this, fifos, tx, rx).start();
+                return new OctopipesClient(this, new FifoConnection(capPath, name, fifos.tx(), fifos.rx(), tx, rx)).start();
             } catch (IOException e) {
                 if (tx != null) {
                     closeQuietly(tx);

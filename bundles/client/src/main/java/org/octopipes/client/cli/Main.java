@@ -52,10 +52,13 @@ public final class Main {
             + "3 timed out (no ACK, or fewer packets than --count).\n"
             + "\n"
             + "The CAP is --cap if given, else $" + OctopipesClient.CAP_ENVIRONMENT_VARIABLE + ", else\n"
-            + "$XDG_RUNTIME_DIR/octopipes/cap.fifo, else <java.io.tmpdir>/octopipes-<user.name>/cap.fifo.\n";
+            + "$XDG_RUNTIME_DIR/octopipes/cap.fifo, else <java.io.tmpdir>/octopipes-<user.name>/cap.fifo.\n"
+            + "With --socket PATH the client goes through the server's Unix socket transport instead of\n"
+            + "the CAP and FIFOs; --socket - is $" + OctopipesClient.SOCKET_ENVIRONMENT_VARIABLE + ", else "
+            + OctopipesClient.DEFAULT_SOCKET_FILE_NAME + " beside the default CAP.\n";
 
     static final String SUB_USAGE = ""
-            + "usage: " + INVOCATION + " sub [--cap PATH] --name NAME\n"
+            + "usage: " + INVOCATION + " sub [--cap PATH | --socket PATH] --name NAME\n"
             + "           [--groups G1,G2] [--count N] [--hex] [--timeout SECONDS]\n"
             + "\n"
             + "Subscribes as NAME, and to the groups, and prints one line per packet that arrives:\n"
@@ -64,6 +67,7 @@ public final class Main {
             + "are acknowledged. Ctrl-C unsubscribes and exits 0.\n"
             + "\n"
             + "  --cap PATH         the server's CAP (default: see --help without a command)\n"
+            + "  --socket PATH      the server's Unix socket instead of the CAP; - for the default\n"
             + "  --name NAME        the name to subscribe with (required)\n"
             + "  --groups G1,G2     groups to subscribe to as well, comma-separated\n"
             + "  --count N          exit 0 after N packets\n"
@@ -71,13 +75,14 @@ public final class Main {
             + "  --timeout SECONDS  stop after SECONDS; exit 3 if fewer than --count packets came\n";
 
     static final String SEND_USAGE = ""
-            + "usage: " + INVOCATION + " send [--cap PATH] --name NAME\n"
+            + "usage: " + INVOCATION + " send [--cap PATH | --socket PATH] --name NAME\n"
             + "           [--ttl N] [--rck] [--hex] [--timeout SECONDS] REMOTE [PAYLOAD]\n"
             + "\n"
             + "Subscribes as NAME, sends PAYLOAD to REMOTE (a client or a group), unsubscribes.\n"
             + "Without PAYLOAD, or with -, the payload is standard input, byte for byte.\n"
             + "\n"
             + "  --cap PATH         the server's CAP (default: see --help without a command)\n"
+            + "  --socket PATH      the server's Unix socket instead of the CAP; - for the default\n"
             + "  --name NAME        the name to send from (required)\n"
             + "  --ttl N            seconds the server may try to deliver, 0 for no limit (default "
             + Protocol.DEFAULT_MESSAGE_TTL + ")\n"
@@ -139,7 +144,7 @@ public final class Main {
     }
 
     private int subscribe(List<String> args) throws UsageException {
-        CommandLine line = CommandLine.parse(args, Set.of("cap", "name", "groups", "count", "timeout"), Set.of("hex", "help"));
+        CommandLine line = CommandLine.parse(args, Set.of("cap", "socket", "name", "groups", "count", "timeout"), Set.of("hex", "help"));
         if (line.has("help")) {
             out.print(SUB_USAGE);
             return OK;
@@ -183,7 +188,7 @@ public final class Main {
     }
 
     private int send(List<String> args) throws UsageException {
-        CommandLine line = CommandLine.parse(args, Set.of("cap", "name", "ttl", "timeout"), Set.of("rck", "hex", "help"));
+        CommandLine line = CommandLine.parse(args, Set.of("cap", "socket", "name", "ttl", "timeout"), Set.of("rck", "hex", "help"));
         if (line.has("help")) {
             out.print(SEND_USAGE);
             return OK;
@@ -293,6 +298,17 @@ public final class Main {
         String name = line.value("name");
         if (name == null) {
             throw new UsageException("--name is required");
+        }
+        String socket = line.value("socket");
+        if (socket != null) {
+            if (line.value("cap") != null) {
+                throw new UsageException("--cap and --socket exclude each other: a client goes through the CAP or the socket");
+            }
+            if (socket.isEmpty()) {
+                throw new UsageException("--socket is empty; use - for the default socket");
+            }
+            Path path = socket.equals("-") ? OctopipesClient.defaultSocketPath() : Path.of(socket);
+            return OctopipesClient.socketBuilder(path).name(name(name, "--name"));
         }
         Path cap = line.value("cap") == null ? OctopipesClient.defaultCapPath() : Path.of(line.value("cap"));
         return OctopipesClient.builder(cap).name(name(name, "--name"));

@@ -37,6 +37,11 @@ final class ClientProcess implements AutoCloseable {
         this.readers = new Thread[] {collect(process.getInputStream(), stdout), collect(process.getErrorStream(), stderr)};
     }
 
+    /** The client jar's command line with these arguments, e.g. {@code sub --socket PATH ...}. */
+    static ClientProcess run(String label, String... arguments) throws IOException {
+        return new ClientProcess(label, List.of(arguments));
+    }
+
     /** {@code sub}: subscribes as {@code name} and prints the first {@code count} packets that arrive. */
     static ClientProcess sub(Path cap, String name, int count) throws IOException {
         return new ClientProcess("sub " + name, List.of("sub", "--cap", cap.toString(), "--name", name, "--count", String.valueOf(count)));

@@ -1,0 +1,78 @@
+package org.octopipes.transport.unix.impl;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.octopipes.codec.CapLocation;
+import org.octopipes.codec.Protocol;
+
+/**
+ * The Unix socket transport's settings with defaults applied and checked, so that the server gets
+ * only values it can use, and a bad configuration fails with one clear message.
+ */
+record UnixSettings(Path socketPath, int socketMode, int maxPayload, int queueBytes, int maxConnections) {
+
+    /** Environment variable that names the socket for both the server and the clients. */
+    static final String ENVIRONMENT_VARIABLE = "OCTOPIPES_SOCKET";
+    /** The socket's file name when only its folder is known: beside the CAP. */
+    static final String DEFAULT_FILE_NAME = "octopipes.sock";
+    /** sun_path holds 108 bytes on Linux, the terminating NUL included. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    UnixSettings {
+        socketPath = socketPath.toAbsolutePath().normalize();
+        int pathBytes = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (pathBytes > MAX_SOCKET_PATH_BYTES) {
+            throw new IllegalArgumentException("socket.path is " + pathBytes + " bytes long; a Unix socket's path is at most "
+                    + MAX_SOCKET_PATH_BYTES + ": " + socketPath);
+        }
+        if ((socketMode & ~0777) != 0) {
+            throw new IllegalArgumentException("socket.mode must be permission bits 0000 to 0777, not " + Integer.toOctalString(socketMode));
+        }
+        if ((socketMode & 0600) != 0600) {
+            throw new IllegalArgumentException("socket.mode must let the owner read and write (0600 at least), not 0" + Integer.toOctalString(socketMode));
+        }
+        if (maxPayload < 0 || maxPayload > Protocol.MAX_CONFIGURABLE_PAYLOAD) {
+            throw new IllegalArgumentException("max.payload must be 0 to " + Protocol.MAX_CONFIGURABLE_PAYLOAD + ", not " + maxPayload);
+        }
+        if (queueBytes < 1) {
+            throw new IllegalArgumentException("queue.bytes must be at least 1, not " + queueBytes);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("max.connections must be at least 1, not " + maxConnections);
+        }
+    }
+
+    /** @param capPath the server configuration's {@code cap.path}, or null or blank if it has none */
+    static UnixSettings from(UnixTransportConfiguration configuration, String capPath) {
+        Path socket = configuration.socket_path().isBlank() ? defaultPath(System.getenv(), capPath) : Path.of(configuration.socket_path().trim());
+        return new UnixSettings(socket, parseMode(configuration.socket_mode()), configuration.max_payload(), configuration.queue_bytes(),
+                configuration.max_connections());
+    }
+
+    /**
+     * Where the socket is when its configuration does not say: {@code $OCTOPIPES_SOCKET}; else
+     * beside the CAP that the server's configuration names; else beside the default CAP. So the
+     * FIFO and the socket transports of one server share one private folder, and the Java client,
+     * which applies the same rule less the configuration, finds the socket of a default server.
+     */
+    static Path defaultPath(Map<String, String> environment, String configuredCap) {
+        String explicit = environment.get(ENVIRONMENT_VARIABLE);
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit.trim());
+        }
+        if (configuredCap != null && !configuredCap.isBlank()) {
+            return Path.of(configuredCap.trim()).toAbsolutePath().resolveSibling(DEFAULT_FILE_NAME);
+        }
+        return CapLocation.defaultPath(environment, System.getProperty("java.io.tmpdir"), System.getProperty("user.name"))
+                .resolveSibling(DEFAULT_FILE_NAME);
+    }
+
+    static int parseMode(String text) {
+        try {
+            return Integer.parseInt(text.trim(), 8);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("socket.mode must be octal permission bits such as 0600, not '" + text + "'", e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.octopipes.transport.unix.impl;
+
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Transport;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The Unix socket transport as an OSGi component: serves the socket of PID
+ * {@code org.octopipes.transport.unix} and announces itself as a {@link Transport} service whose
+ * address is the socket's path. The router is a dynamic, optional reference: when it is updated
+ * the connections stay open and the clients are handed to its successor.
+ */
+// No DS service: the Transport service is registered by hand, with the resolved address.
+// Also the server's PID, before its own, which overrides it: the socket goes beside the CAP that
+// configuration names, and max.payload and queue.bytes follow the server's unless set here.
+@Component(service = {}, immediate = true, configurationPid = {UnixTransportConfiguration.SERVER_PID, UnixTransportConfiguration.PID})
+public final class UnixTransportComponent implements Transport {
+
+    /** The server configuration's property that names the CAP, beside which the socket goes by default. */
+    static final String CAP_PATH = "cap.path";
+
+    private final Logger logger;
+    private final ServiceRegistration<Transport> registration;
+    /** Replaced when a configuration change moves the socket; read by management threads. */
+    private volatile UnixServer server;
+    /** The router bound now, or null; guarded by this, so that a restart and a router change do not cross. */
+    private Router router;
+
+    @Activate
+    public UnixTransportComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger,
+            UnixTransportConfiguration configuration, Map<String, Object> properties, BundleContext context) throws IOException {
+        this.logger = logger;
+        // The router is bound after construction (a dynamic reference cannot be a constructor
+        // argument); until then connections are accepted and wait.
+        synchronized (this) {
+            server = startServer(settings(configuration, properties), null);
+        }
+        registration = context.registerService(Transport.class, this, serviceProperties());
+    }
+
+    @Reference(name = "router", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindRouter(Router next) {
+        router = next;
+        server.useRouter(next);
+    }
+
+    synchronized void unbindRouter(Router gone) {
+        // DS binds a greedy replacement before it unbinds the one it replaces.
+        if (router == gone) {
+            router = null;
+            server.useRouter(null);
+        }
+    }
+
+    /** A configuration change: only a change of this transport's settings restarts it. */
+    @Modified
+    synchronized void modified(UnixTransportConfiguration configuration, Map<String, Object> properties) throws IOException {
+        UnixSettings previous = server.settings();
+        UnixSettings settings;
+        try {
+            settings = settings(configuration, properties);
+        } catch (IllegalArgumentException unusable) {
+            logger.error("Keeping the Unix socket transport as it is, at {}", previous.socketPath());
+            return;
+        }
+        if (settings.equals(previous)) {
+            return;
+        }
+        logger.info("Unix socket settings changed: restarting the Unix socket transport; its clients must connect again");
+        server.stop();
+        try {
+            server = startServer(settings, router);
+        } catch (IOException | RuntimeException e) {
+            // A configuration that cannot work must not leave the transport down: go back to the last one that did.
+            logger.error("Going back to the Unix socket settings that worked, at {}", previous.socketPath());
+            server = startServer(previous, router);
+        }
+        registration.setProperties(serviceProperties());
+    }
+
+    private UnixServer startServer(UnixSettings settings, Router current) throws IOException {
+        UnixServer started = new UnixServer(settings, current, logger);
+        try {
+            started.start();
+        } catch (IOException | RuntimeException e) {
+            logger.error("The Unix socket transport cannot start at {}: {}", settings.socketPath(), e.getMessage(), e);
+            throw e;
+        }
+        return started;
+    }
+
+    private UnixSettings settings(UnixTransportConfiguration configuration, Map<String, Object> properties) {
+        Object capPath = properties.get(CAP_PATH);
+        try {
+            return UnixSettings.from(configuration, capPath == null ? null : capPath.toString());
+        } catch (IllegalArgumentException e) {
+            logger.error("The configuration {} is not usable: {}", UnixTransportConfiguration.PID, e.getMessage());
+            throw e;
+        }
+    }
+
+    private Dictionary<String, Object> serviceProperties() {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(TRANSPORT_NAME, name());
+        properties.put(TRANSPORT_ADDRESS, address());
+        return properties;
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // The framework unregisters a stopping bundle's services itself.
+        }
+        server.stop();
+    }
+
+    @Override
+    public String name() {
+        return UnixServer.TRANSPORT_NAME;
+    }
+
+    @Override
+    public String address() {
+        return server.settings().socketPath().toString();
+    }
+
+    @Override
+    public int clientCount() {
+        return server.clientCount();
+    }
+}

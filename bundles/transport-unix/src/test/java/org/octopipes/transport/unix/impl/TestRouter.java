@@ -1,0 +1,115 @@
+package org.octopipes.transport.unix.impl;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.PacketError;
+
+/**
+ * A router in memory for the transport's own tests: delivers to a name or a group, never back
+ * to the sender, lets a test change a client's groups as management would, and counts what the
+ * transport reports. The real router meets this transport in the Felix tests.
+ */
+final class TestRouter implements Router {
+
+    final Map<Name, Link> links = new ConcurrentHashMap<>();
+    final Map<DropReason, AtomicLong> drops = new ConcurrentHashMap<>();
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong detaches = new AtomicLong();
+
+    @Override
+    public ClientLink attach(Name name, Collection<Name> groups, Outlet outlet) {
+        Link link = new Link(name, groups, outlet);
+        if (links.putIfAbsent(name, link) != null) {
+            throw new SubscriptionRefusedException(SubscriptionRefusedException.Reason.NAME_TAKEN, "'" + name + "' is taken");
+        }
+        return link;
+    }
+
+    @Override
+    public void dropped(DropReason reason, int packets, String detail) {
+        drops.computeIfAbsent(reason, r -> new AtomicLong()).addAndGet(packets);
+    }
+
+    long drops(DropReason reason) {
+        AtomicLong count = drops.get(reason);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Kicks a client, as the router's management does: detach, then close the outlet. */
+    void kick(Name name) {
+        Link link = links.get(name);
+        link.detach();
+        link.outlet.close();
+    }
+
+    final class Link implements ClientLink {
+        final Name name;
+        volatile Set<Name> groups;
+        final Outlet outlet;
+
+        Link(Name name, Collection<Name> groups, Outlet outlet) {
+            this.name = name;
+            this.groups = Set.copyOf(new LinkedHashSet<>(groups));
+            this.outlet = outlet;
+        }
+
+        @Override
+        public Name name() {
+            return name;
+        }
+
+        @Override
+        public Set<Name> groups() {
+            return groups;
+        }
+
+        @Override
+        public void route(Frame packet) {
+            int recipients = 0;
+            for (Link other : links.values()) {
+                if (other != this && (packet.remoteIs(other.name) || other.groups.stream().anyMatch(packet::remoteIs))) {
+                    recipients++;
+                    if (!other.outlet.offer(packet)) {
+                        TestRouter.this.dropped(DropReason.QUEUE_FULL, 1, "queue of " + other.name);
+                    }
+                }
+            }
+            if (recipients == 0) {
+                TestRouter.this.dropped(DropReason.NO_RECIPIENT, 1, name.toString());
+            }
+        }
+
+        @Override
+        public void malformed(PacketError error) {
+            TestRouter.this.dropped(DropReason.MALFORMED, 1, name + ": " + error);
+        }
+
+        @Override
+        public void delivered(int packets) {
+            delivered.addAndGet(packets);
+        }
+
+        @Override
+        public void dropped(DropReason reason, int packets) {
+            TestRouter.this.dropped(reason, packets, name.toString());
+        }
+
+        @Override
+        public void detach() {
+            if (links.remove(name, this)) {
+                detaches.incrementAndGet();
+            }
+        }
+    }
+}

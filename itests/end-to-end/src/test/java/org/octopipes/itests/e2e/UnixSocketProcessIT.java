@@ -1,0 +1,130 @@
+package org.octopipes.itests.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher process with both transports, and the Java command line in processes of its own:
+ * some clients through the CAP and FIFOs, some through the Unix socket, talking to each other.
+ */
+class UnixSocketProcessIT {
+
+    private static final Path LAUNCHER = Path.of(System.getProperty("octopipes.launcher.jar"));
+    private static final Path CLIENT = Path.of(System.getProperty("octopipes.client.jar"));
+
+    private Path run;
+    private Path cap;
+    private Path socket;
+    private RunningProcess server;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        run = Files.createTempDirectory("octopipes-unix-e2e-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        cap = run.resolve("cap.fifo");
+        // The launcher configures no socket: the socket transport puts it beside the CAP.
+        socket = run.resolve("octopipes.sock");
+        server = startLauncher("server");
+    }
+
+    private RunningProcess startLauncher(String label) throws IOException {
+        RunningProcess launcher = RunningProcess.start(label, RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+                "--clients", run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString()));
+        launcher.awaitStdout(line -> line.endsWith("unix transport at " + socket), "that its socket is ready");
+        launcher.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that its CAP is ready");
+        return launcher;
+    }
+
+    @AfterEach
+    void stopServer() throws InterruptedException, IOException {
+        if (server.isAlive()) {
+            assertThat(server.terminate()).as("exit status after SIGTERM").isZero();
+            assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("the socket is removed at stop").isFalse();
+        }
+        Files.write(Path.of("target", "unix-socket-server.log"), server.stderr());
+        try (java.util.stream.Stream<Path> files = Files.walk(run)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private RunningProcess client(String label, String... arguments) throws IOException {
+        return RunningProcess.start(label, RunningProcess.java(CLIENT, arguments));
+    }
+
+    private void awaitSubscribedOnTheSocket(RunningProcess launcher, String name) {
+        await(name + " subscribed on the socket").atMost(RunningProcess.PATIENCE).until(() -> launcher.stderr().stream()
+                .anyMatch(line -> line.contains("Client '" + name + "' subscribed on the Unix socket")));
+    }
+
+    /** One packet from one socket client process to another, through {@link #server}. */
+    private void assertTheSocketCarries(String payload) throws Exception {
+        try (RunningProcess bob = client("sub bob", "sub", "--socket", socket.toString(), "--name", "bob", "--count", "1")) {
+            awaitSubscribedOnTheSocket(server, "bob");
+            try (RunningProcess alice = client("send alice", "send", "--socket", socket.toString(), "--name", "alice", "bob", payload)) {
+                assertThat(alice.awaitExit()).isZero();
+            }
+            assertThat(bob.awaitExit()).isZero();
+            assertThat(bob.stdout()).containsExactly("alice -> bob: " + payload);
+        }
+    }
+
+    @Test
+    void socketAndFifoClientsTalkBothWaysAndShareAGroup() throws Exception {
+        try (RunningProcess bob = client("sub bob", "sub", "--socket", socket.toString(), "--name", "bob", "--groups", "team", "--count", "2");
+                RunningProcess dan = client("sub dan", "sub", "--cap", cap.toString(), "--name", "dan", "--groups", "team", "--count", "2")) {
+            awaitSubscribedOnTheSocket(server, "bob");
+            await("dan subscribed").atMost(RunningProcess.PATIENCE).until(() -> Files.exists(run.resolve("clients").resolve("dan_rx.fifo")));
+
+            // Through the FIFOs to the socket client; its ACK comes back the other way.
+            try (RunningProcess alice = client("send alice", "send", "--cap", cap.toString(), "--name", "alice", "--rck", "bob", "fifo to socket")) {
+                assertThat(alice.awaitExit()).as("the ACK came back: %s", alice).isZero();
+            }
+            try (RunningProcess carol = client("send carol", "send", "--socket", socket.toString(), "--name", "carol", "--rck", "dan", "socket to fifo")) {
+                assertThat(carol.awaitExit()).as("the ACK came back: %s", carol).isZero();
+            }
+            try (RunningProcess eve = client("send eve", "send", "--socket", socket.toString(), "--name", "eve", "team", "to both")) {
+                assertThat(eve.awaitExit()).isZero();
+            }
+
+            assertThat(bob.awaitExit()).isZero();
+            assertThat(dan.awaitExit()).isZero();
+            assertThat(bob.stdout()).containsExactly("alice -> bob: fifo to socket", "eve -> team: to both");
+            assertThat(dan.stdout()).containsExactly("carol -> dan: socket to fifo", "eve -> team: to both");
+        }
+    }
+
+    @Test
+    void aServerKilledWithSigkillLeavesItsSocketAndTheNextServerTakesItOver() throws Exception {
+        server.close();
+        await("the killed server is gone").atMost(RunningProcess.PATIENCE).until(() -> !server.isAlive());
+        assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("nobody removed the socket").isTrue();
+
+        server = startLauncher("next server");
+
+        await("the stale socket is reported").atMost(RunningProcess.PATIENCE)
+                .until(() -> server.stderr().stream().anyMatch(line -> line.contains("Removed the stale socket " + socket)));
+        assertTheSocketCarries("after the crash");
+    }
+
+    @Test
+    void aSecondServerOnTheSameFolderLeavesTheLiveSocketAlone() throws Exception {
+        try (RunningProcess second = RunningProcess.start("second server", RunningProcess.java(LAUNCHER, "--no-console",
+                "--cap", run.resolve("other.fifo").toString(), "--clients", run.resolve("other-clients").toString(),
+                "--deploy", run.resolve("deploy").toString()))) {
+            await("the second server refuses the socket").atMost(RunningProcess.PATIENCE)
+                    .until(() -> second.stderr().stream().anyMatch(line -> line.contains("another server listens on " + socket)));
+            second.terminate();
+        }
+        assertTheSocketCarries("still the first");
+    }
+}

@@ -1,0 +1,267 @@
+package org.octopipes.itests.felix;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.inject.Inject;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.octopipes.api.Broker;
+import org.octopipes.api.ClientInfo;
+import org.octopipes.api.transport.Transport;
+import org.octopipes.client.OctopipesClient;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The Unix socket transport beside the FIFO transport in a bare Felix: clients of either reach
+ * each other through the one router, a group spans both, stopping the socket transport's bundle
+ * leaves the FIFO clients as they were, and socket clients outlive updates of the router bundle.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class UnixSocketTransportIT {
+
+    private static final String UNIX_BUNDLE = "org.octopipes.transport.unix";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    private Path cap;
+    private Path socket;
+
+    @Configuration
+    public Option[] configuration() throws IOException {
+        return options(
+                OurBundles.inFelix(),
+                OurBundles.awaitility(),
+                OurBundles.newRunFolder("octopipes-unix-it"));
+    }
+
+    @Before
+    public void bothTransportsServe() throws Exception {
+        Path run = OurBundles.runFolder();
+        cap = run.resolve("cap.fifo");
+        socket = run.resolve("octopipes.sock");
+        Dictionary<String, Object> fifo = new Hashtable<>();
+        fifo.put("cap.path", cap.toString());
+        fifo.put("clients.dir", run.resolve("clients").toString());
+        configurationAdmin.getConfiguration("org.octopipes.server", "?").update(fifo);
+        // No configuration of its own: the socket goes beside the CAP of the server's configuration.
+        // Installed by the test once its configuration is in place, so that it never serves the default path.
+        Bundle transport = find(UNIX_BUNDLE);
+        if (transport == null) {
+            transport = context.installBundle(OurBundles.location(UNIX_BUNDLE));
+        }
+        if (transport.getState() != Bundle.ACTIVE) {
+            transport.start();
+        }
+        awaitTransport("fifo", cap);
+        awaitTransport("unix", socket);
+    }
+
+    @Test
+    public void fifoAndSocketClientsReachEachOtherAndShareAGroup() throws Exception {
+        Broker broker = awaitService(Broker.class);
+        try (OctopipesClient fifo = OctopipesClient.builder(cap).name("fifo-ann").groups("mixed").connect();
+                OctopipesClient sock = OctopipesClient.socketBuilder(socket).name("sock-ben").groups("mixed").connect();
+                OctopipesClient sender = OctopipesClient.socketBuilder(socket).name("sock-cid").connect()) {
+            Set<String> transports = new HashSet<>();
+            for (ClientInfo client : broker.clients()) {
+                transports.add(client.name() + "=" + client.transport());
+            }
+            assertTrue(transports.toString(), transports.containsAll(Set.of("fifo-ann=fifo", "sock-ben=unix", "sock-cid=unix")));
+
+            fifo.send("sock-ben", "from the FIFO".getBytes(UTF_8));
+            assertPayload("from the FIFO", sock.receive(WAIT));
+            sock.send("fifo-ann", "from the socket".getBytes(UTF_8));
+            assertPayload("from the socket", fifo.receive(WAIT));
+
+            sender.send("mixed", "to both transports".getBytes(UTF_8));
+            assertPayload("to both transports", fifo.receive(WAIT));
+            assertPayload("to both transports", sock.receive(WAIT));
+
+            // An ACK crosses the transports too: the FIFO client acknowledges automatically.
+            sock.send(org.octopipes.client.Message.to("fifo-ann").payload("ack me".getBytes(UTF_8)).requestAck());
+            assertPayload("ack me", fifo.receive(WAIT));
+            Packet ack = sock.receive(WAIT);
+            assertNotNull("the ACK came back over the socket", ack);
+            assertTrue(org.octopipes.client.Message.isAck(ack));
+        }
+        await().atMost(WAIT).until(() -> broker.clients().isEmpty());
+    }
+
+    @Test
+    public void stoppingTheSocketTransportLeavesTheFifoClientsAlone() throws Exception {
+        Broker broker = awaitService(Broker.class);
+        try (OctopipesClient fifoA = OctopipesClient.builder(cap).name("fifo-dee").connect();
+                OctopipesClient fifoB = OctopipesClient.builder(cap).name("fifo-eve").connect();
+                OctopipesClient sock = OctopipesClient.socketBuilder(socket).name("sock-fay").onMessage(packet -> { }).connect()) {
+            find(UNIX_BUNDLE).stop();
+
+            await().atMost(WAIT).until(() -> !sock.isOpen());
+            assertFalse("the socket is removed", Files.exists(socket));
+            await().atMost(WAIT).until(() -> broker.client(Name.of("sock-fay")).isEmpty());
+            fifoA.send("fifo-eve", "still routed".getBytes(UTF_8));
+            assertPayload("still routed", fifoB.receive(WAIT));
+            assertTrue(fifoA.isOpen());
+            assertTrue(broker.client(Name.of("fifo-dee")).isPresent());
+
+            find(UNIX_BUNDLE).start();
+            awaitTransport("unix", socket);
+            try (OctopipesClient back = OctopipesClient.socketBuilder(socket).name("sock-fay").connect()) {
+                fifoA.send("sock-fay", "welcome back".getBytes(UTF_8));
+                assertPayload("welcome back", back.receive(WAIT));
+            }
+        }
+    }
+
+    @Test
+    public void updatingTheFifoTransportLeavesTheSocketClientsAlone() throws Exception {
+        try (OctopipesClient kit = OctopipesClient.socketBuilder(socket).name("sock-kit").connect();
+                OctopipesClient lee = OctopipesClient.socketBuilder(socket).name("sock-lee").connect()) {
+            find("org.octopipes.transport.fifo").update();
+            awaitTransport("fifo", cap);
+
+            kit.send("sock-lee", "after the FIFO transport's update".getBytes(UTF_8));
+            assertPayload("after the FIFO transport's update", lee.receive(WAIT));
+            assertTrue(kit.isOpen());
+            assertTrue(awaitService(Broker.class).client(Name.of("sock-kit")).isPresent());
+        }
+    }
+
+    @Test
+    public void socketClientsOutliveARouterUpdateWithTheirGroupsAndWhatTheyWroteMeanwhile() throws Exception {
+        try (OctopipesClient gus = OctopipesClient.socketBuilder(socket).name("sock-gus").connect();
+                OctopipesClient hal = OctopipesClient.socketBuilder(socket).name("sock-hal").connect()) {
+            // Management puts hal in a group after he subscribed: the next router must know it.
+            awaitService(Broker.class).subscribe(Name.of("sock-hal"), Set.of(Name.of("crew")));
+            Bundle router = find("org.octopipes.router");
+
+            router.stop();
+            // No router now: what gus writes waits in the kernel until the next router is bound.
+            gus.send("crew", "written while the router was away".getBytes(UTF_8));
+            router.start();
+
+            assertPayload("written while the router was away", hal.receive(WAIT));
+            Broker next = awaitService(Broker.class);
+            assertEquals(Set.of(Name.of("crew")), next.client(Name.of("sock-hal")).orElseThrow().groups());
+            assertTrue(gus.isOpen());
+            assertTrue(hal.isOpen());
+
+            router.update();
+            hal.send("sock-gus", "after bundle:update".getBytes(UTF_8));
+            assertPayload("after bundle:update", gus.receive(WAIT));
+        }
+    }
+
+    @Test
+    public void aStreamOverSocketsCrossesRouterUpdatesWithNothingLostDuplicatedOrReordered() throws Exception {
+        AtomicBoolean updated = new AtomicBoolean();
+        List<String> received = new CopyOnWriteArrayList<>();
+        ExecutorService sending = Executors.newSingleThreadExecutor();
+        try (OctopipesClient from = OctopipesClient.socketBuilder(socket).name("sock-ivy").connect();
+                OctopipesClient to = OctopipesClient.socketBuilder(socket).name("sock-jon")
+                        .onMessage(packet -> received.add(new String(packet.payloadBytes(), UTF_8))).connect()) {
+            // The sender goes on for as long as the updates take, and a thousand packets more.
+            Future<Integer> sent = sending.submit(() -> {
+                int i = 0;
+                while (!updated.get() || i < 1000) {
+                    from.send("sock-jon", Integer.toString(i++).getBytes(UTF_8));
+                }
+                return i;
+            });
+            Bundle router = find("org.octopipes.router");
+            for (int update = 0; update < 3; update++) {
+                router.update();
+                awaitService(Broker.class);
+            }
+            updated.set(true);
+            int count = sent.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            await().atMost(WAIT).until(() -> received.size() >= count);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                expected.add(Integer.toString(i));
+            }
+            assertEquals(expected, received);
+            assertTrue(from.isOpen());
+        } finally {
+            sending.shutdownNow();
+        }
+    }
+
+    private static void assertPayload(String expected, Packet packet) {
+        assertNotNull("a packet with '" + expected + "' came", packet);
+        assertEquals(expected, new String(packet.payloadBytes(), UTF_8));
+    }
+
+    private void awaitTransport(String name, Path address) throws Exception {
+        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Transport.class.getName() + ")(" + Transport.TRANSPORT_NAME + "=" + name
+                + ")(" + Transport.TRANSPORT_ADDRESS + "=" + address + "))";
+        ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
+        tracker.open();
+        try {
+            assertNotNull("the " + name + " transport serves " + address, tracker.waitForService(WAIT.toMillis()));
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private <T> T awaitService(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
+            assertNotNull(type.getSimpleName() + " service", service);
+            return service;
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private Bundle find(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        return null;
+    }
+}
