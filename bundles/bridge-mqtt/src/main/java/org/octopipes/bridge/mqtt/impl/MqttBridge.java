@@ -1,0 +1,531 @@
+package org.octopipes.bridge.mqtt.impl;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.octopipes.api.Broker;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Router;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameHandler;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.PacketError;
+import org.octopipes.codec.StreamDecoder;
+import org.osgi.service.log.Logger;
+
+/**
+ * One bridge between the local router and an MQTT broker, free of OSGi. To the router it is a
+ * client like any other ({@code mqtt-bridge.<name>}, transport {@code mqtt}) subscribed to the
+ * export groups: what the router queues to it is published, the packet's bytes unchanged as the
+ * MQTT payload. What arrives from the broker is routed through the {@link Broker} on behalf of its
+ * origin, a client of another server; the router offers it to the bridge too when the bridge is in
+ * its group, and {@link InjectionGuard} keeps the bridge from exporting it again.
+ *
+ * <p>Two MQTT connections: {@code <id>-sub} with a persistent session (clean session off), so the
+ * broker keeps the subscriptions and the messages that arrive while the bridge is away;
+ * {@code <id>-pub} with a clean session, because the bridge keeps its own ordered buffer and
+ * publishes each packet again until the broker acknowledges it: Paho keeping a copy too would send
+ * it twice. One thread connects (with back-off) and publishes, one packet in flight at a time, so
+ * the order of packets is kept across reconnections.
+ */
+final class MqttBridge implements BridgeStatus {
+
+    /** How long the publishing thread waits for a packet before it checks the connections again. */
+    private static final long POLL_MILLIS = 250;
+    /** Paho's wait for a connection, a subscription or a publication's acknowledgement. */
+    private static final int OPERATION_TIMEOUT_SECONDS = 10;
+    private static final int KEEP_ALIVE_SECONDS = 30;
+
+    private final BridgeSettings settings;
+    private final Router router;
+    private final Broker broker;
+    private final Logger logger;
+    private final Name clientName;
+    private final TopicScheme topics;
+    private final OutboundBuffer buffer;
+    private final RemoteNames remoteNames;
+    private final BridgeOutlet outlet = new BridgeOutlet();
+    /** Used only under {@code inbound}: Paho delivers on one thread, but after a reconnection that thread is new. */
+    private final StreamDecoder decoder = new StreamDecoder();
+    private final Object inbound = new Object();
+    /** Used only under {@code inbound}. */
+    private final RedeliveryFilter redeliveries = new RedeliveryFilter();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Thread worker;
+    private final MqttClient publisher;
+    private final MqttClient subscriber;
+    private final SSLSocketFactory socketFactory;
+
+    private volatile ClientLink link;
+    /** Whether the last attempt to reach the broker failed; a new outage is logged once, not every retry. */
+    private volatile boolean unreachable;
+
+    MqttBridge(BridgeSettings settings, Router router, Broker broker, Logger logger) throws Exception {
+        this.settings = settings;
+        this.router = router;
+        this.broker = broker;
+        this.logger = logger;
+        this.clientName = settings.clientName();
+        this.topics = new TopicScheme(settings.topicPrefix(), settings.clientId());
+        this.buffer = new OutboundBuffer(settings.bufferPackets(), settings.bufferBytes());
+        this.remoteNames = new RemoteNames(settings.remoteNames());
+        this.socketFactory = TlsContexts.socketFactory(settings.tls());
+        String uri = settings.brokerUris().get(0);
+        // In memory: the bridge's own buffer is what survives an outage; nothing is written to the working folder.
+        this.publisher = new MqttClient(uri, settings.clientId() + "-pub", new MemoryPersistence());
+        this.subscriber = new MqttClient(uri, settings.clientId() + "-sub", new MemoryPersistence());
+        publisher.setTimeToWait(TimeUnit.SECONDS.toMillis(OPERATION_TIMEOUT_SECONDS));
+        subscriber.setTimeToWait(TimeUnit.SECONDS.toMillis(OPERATION_TIMEOUT_SECONDS));
+        subscriber.setCallback(new Subscription());
+        this.worker = new Thread(this::run, "octopipes-mqtt-bridge-" + settings.name());
+        worker.setDaemon(true);
+    }
+
+    /** Attaches to the router (failing if the client name is taken) and starts connecting. */
+    void start() {
+        link = router.attach(clientName, settings.exportGroups(), outlet);
+        logger.info("MQTT bridge '{}' attached as client '{}', exporting {}, importing {}; connecting to {} as {}", settings.name(),
+                clientName, settings.exportGroups(), settings.importGroups(), settings.brokerUris(), settings.clientId());
+        worker.start();
+    }
+
+    /** Disconnects, and drops what was not published yet (counted as CLIENT_GONE). */
+    void stop() {
+        stopping.countDown();
+        worker.interrupt();
+        // Ends a publication the worker may be waiting on, so that it sees the stop at once.
+        forceDisconnect(publisher);
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(OPERATION_TIMEOUT_SECONDS + 5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (MqttClient client : List.of(publisher, subscriber)) {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(TimeUnit.SECONDS.toMillis(1));
+                }
+            } catch (MqttException e) {
+                logger.debug("MQTT bridge '{}': {} did not disconnect cleanly: {}", settings.name(), client.getClientId(), e.getMessage());
+            }
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                logger.debug("MQTT bridge '{}': {} did not close cleanly: {}", settings.name(), client.getClientId(), e.getMessage());
+            }
+        }
+        letGo(link);
+        logger.info("MQTT bridge '{}' stopped: {} packets sent, {} received, {} dropped", settings.name(), sent.get(), received.get(), dropped.get());
+    }
+
+    /** Drops the buffered packets, counted against the link, and detaches it. */
+    private void letGo(ClientLink current) {
+        int lost = buffer.clear().size();
+        if (current == null) {
+            return;
+        }
+        if (lost > 0) {
+            dropped.addAndGet(lost);
+            current.dropped(DropReason.CLIENT_GONE, lost);
+            logger.warn("MQTT bridge '{}' dropped {} packets it had not published yet", settings.name(), lost);
+        }
+        current.detach();
+    }
+
+    // ---- The publishing thread: connections, back-off, publication
+
+    private void run() {
+        long delay = settings.reconnectMinMillis();
+        while (stopping.getCount() > 0) {
+            try {
+                attachIfKicked();
+                connectIfNeeded();
+                if (unreachable) {
+                    unreachable = false;
+                    logger.info("MQTT bridge '{}' reached the broker again", settings.name());
+                }
+                delay = settings.reconnectMinMillis();
+                publishOldest();
+            } catch (InterruptedException e) {
+                return;
+            } catch (MqttException | RuntimeException e) {
+                if (stopping.getCount() == 0) {
+                    return;
+                }
+                if (!unreachable) {
+                    unreachable = true;
+                    logger.warn("MQTT bridge '{}' cannot reach the broker at {} ({}); {} packets buffered, retrying with back-off",
+                            settings.name(), settings.brokerUris(), describe(e), buffer.packets());
+                } else {
+                    logger.debug("MQTT bridge '{}': still no broker ({}); next attempt in {} ms", settings.name(), describe(e), delay);
+                }
+                forceDisconnect(publisher);
+                try {
+                    if (stopping.await(delay, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                delay = Math.min(delay * 2, settings.reconnectMaxMillis());
+            }
+        }
+    }
+
+    /** After a kick the router forgot the bridge; it subscribes again, like a client would. */
+    private void attachIfKicked() {
+        if (link == null) {
+            link = router.attach(clientName, settings.exportGroups(), outlet);
+            logger.info("MQTT bridge '{}' attached again as client '{}'", settings.name(), clientName);
+        }
+    }
+
+    private void connectIfNeeded() throws MqttException {
+        if (!subscriber.isConnected()) {
+            subscriber.connect(options(false));
+            List<String> filters = new ArrayList<>();
+            for (Name group : settings.importGroups()) {
+                filters.add(topics.groupFilter(group));
+            }
+            filters.add(topics.clientFilter());
+            int[] qos = new int[filters.size()];
+            Arrays.fill(qos, settings.qos());
+            IMqttToken token = subscriber.subscribeWithResponse(filters.toArray(String[]::new), qos);
+            for (int granted : token.getGrantedQos()) {
+                if (granted == 0x80) {
+                    subscriber.disconnect();
+                    throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED);
+                }
+            }
+            logger.info("MQTT bridge '{}' connected to {} and subscribed to {}", settings.name(), subscriber.getCurrentServerURI(), filters);
+        }
+        if (!publisher.isConnected()) {
+            publisher.connect(options(true));
+            logger.info("MQTT bridge '{}' connected to {} to publish", settings.name(), publisher.getCurrentServerURI());
+        }
+    }
+
+    private MqttConnectOptions options(boolean cleanSession) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setServerURIs(settings.brokerUris().toArray(String[]::new));
+        options.setCleanSession(cleanSession);
+        // The bridge reconnects itself, with its own back-off, and knows which connection to rebuild.
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(OPERATION_TIMEOUT_SECONDS);
+        options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
+        if (!settings.username().isEmpty()) {
+            options.setUserName(settings.username());
+            options.setPassword(settings.password().toCharArray());
+        }
+        if (socketFactory != null) {
+            options.setSocketFactory(socketFactory);
+        }
+        return options;
+    }
+
+    /** Publishes the oldest buffered packet and waits for the broker's acknowledgement; it stays buffered if that fails. */
+    private void publishOldest() throws MqttException, InterruptedException {
+        OutboundBuffer.Entry entry = buffer.oldest(POLL_MILLIS);
+        ClientLink current = link;
+        if (entry == null || current == null) {
+            return;
+        }
+        if (entry.expired(System.nanoTime())) {
+            buffer.remove(entry);
+            dropped.incrementAndGet();
+            current.dropped(DropReason.TTL_EXPIRED, 1);
+            return;
+        }
+        MqttMessage message = new MqttMessage(entry.packet());
+        message.setQos(settings.qos());
+        publisher.publish(entry.topic(), message);
+        buffer.remove(entry);
+        sent.incrementAndGet();
+        current.delivered(1);
+    }
+
+    /**
+     * A publication that failed or timed out leaves the connection in doubt: closing it makes Paho
+     * forget the packet, so that the next connection publishes it once more, from the buffer.
+     */
+    private void forceDisconnect(MqttClient client) {
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, TimeUnit.SECONDS.toMillis(1));
+            }
+        } catch (MqttException e) {
+            logger.debug("MQTT bridge '{}': {} did not disconnect: {}", settings.name(), client.getClientId(), e.getMessage());
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return e.getMessage() + (cause != e ? ": " + cause : "");
+    }
+
+    // ---- Inbound: what the broker delivers
+
+    /** Paho's callbacks for the subscribing connection. An exception thrown here would make Paho drop the connection. */
+    private final class Subscription implements MqttCallback {
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            logger.warn("MQTT bridge '{}' lost its subscribing connection ({}); reconnecting", settings.name(), describe(cause));
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                synchronized (inbound) {
+                    if (redeliveries.seenBefore(message.getId(), message.isDuplicate())) {
+                        logger.debug("MQTT bridge '{}': message {} on {} delivered again by the broker, routed already", settings.name(),
+                                message.getId(), topic);
+                        return;
+                    }
+                    onMessage(topic, message.getPayload());
+                }
+            } catch (RuntimeException e) {
+                dropped.incrementAndGet();
+                router.dropped(DropReason.UNHANDLED, 1, "MQTT bridge '" + settings.name() + "' could not route a message on " + topic + ": " + e);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // The subscribing connection publishes nothing.
+        }
+    }
+
+    /** Routes one MQTT message on this server, if it is for this server; visible for the unit tests. */
+    void onMessage(String topic, byte[] payload) {
+        TopicScheme.Parsed parsed = topics.parse(topic);
+        if (parsed == null) {
+            refuse(DropReason.UNHANDLED, "a message on " + topic + ", which is not one of this bridge's topics");
+            return;
+        }
+        if (topics.isOwn(parsed)) {
+            // Our own publication, back because MQTT 3.1.1 cannot say "not to me": the loop stops here.
+            return;
+        }
+        if (parsed.kind() == TopicScheme.Kind.GROUP && !settings.importGroups().contains(parsed.name())) {
+            refuse(DropReason.UNHANDLED, "a message on " + topic + ", a group this bridge does not import");
+            return;
+        }
+        if (parsed.kind() == TopicScheme.Kind.CLIENT && !isLocalClient(parsed.name())) {
+            // For a client of another server: that server's bridge delivers it. Not a loss.
+            return;
+        }
+        decoder.reset();
+        // [frames routed, errors reported]: a message must hold whole packets and nothing else.
+        int[] seen = {0, 0};
+        decoder.feed(ByteBuffer.wrap(payload), new FrameHandler() {
+            @Override
+            public void onFrame(Frame frame) {
+                seen[0]++;
+                inject(parsed, frame);
+            }
+
+            @Override
+            public void onError(PacketError error, long streamOffset) {
+                seen[1]++;
+                refuse(DropReason.MALFORMED, "a message on " + topic + " that is not an Octopipes packet: " + error + " at byte " + streamOffset);
+            }
+        });
+        if (seen[1] == 0 && (decoder.pendingBytes() > 0 || seen[0] == 0)) {
+            refuse(DropReason.MALFORMED, "a message on " + topic + " with no whole packet (" + payload.length + " bytes)");
+        }
+        decoder.reset();
+    }
+
+    private void inject(TopicScheme.Parsed parsed, Frame frame) {
+        if (!frame.remoteIs(parsed.name())) {
+            // The topic decides who may receive it; a packet claiming another remote would slip past the import list.
+            refuse(DropReason.POLICY_DENIED, "a packet to '" + frame.remote() + "' on the topic of '" + parsed.name() + "'");
+            return;
+        }
+        learn(frame.origin());
+        received.incrementAndGet();
+        // Through the Broker, not the bridge's own link: the router checks that a client's packets carry
+        // its own name as origin, and these carry the name of a client of another server.
+        Packet packet = frame.toPacket();
+        InjectionGuard.inject(() -> broker.send(packet));
+    }
+
+    /**
+     * Remembers the origin of an imported packet when it is a client of another server, and
+     * subscribes the bridge to its name here: an ACK or reply to it then reaches the bridge, which
+     * publishes it to the client's topic. Done before the packet is routed, so that an ACK sent at
+     * once finds the subscription.
+     */
+    private void learn(Name origin) {
+        if (origin.isServer() || origin.equals(clientName) || remoteNames.touch(origin) || isLocalClient(origin)) {
+            return;
+        }
+        RemoteNames.Learned learned = remoteNames.learn(origin);
+        if (!learned.added()) {
+            return;
+        }
+        try {
+            if (learned.forgotten() != null) {
+                broker.unsubscribe(clientName, Set.of(learned.forgotten()));
+                logger.info("MQTT bridge '{}' forgot remote client '{}': more than {} remote names", settings.name(), learned.forgotten(),
+                        settings.remoteNames());
+            }
+            broker.subscribe(clientName, Set.of(origin));
+        } catch (RuntimeException e) {
+            // The server's max.groups, say: packets from the name still come in, replies to it stay here.
+            remoteNames.forget(origin);
+            logger.warn("MQTT bridge '{}' could not subscribe to remote client '{}', so replies to it are not bridged: {}", settings.name(),
+                    origin, e.getMessage());
+        }
+    }
+
+    private boolean isLocalClient(Name name) {
+        return !name.equals(clientName) && broker.client(name).filter(info -> !info.transport().equals(BridgeOutlet.TRANSPORT)).isPresent();
+    }
+
+    /** Counts and logs an imported message that is not routed; the router keeps the server's drop counters. */
+    private void refuse(DropReason reason, String detail) {
+        dropped.incrementAndGet();
+        router.dropped(reason, 1, "MQTT bridge '" + settings.name() + "': " + detail);
+    }
+
+    // ---- Outbound: what the router queues to the bridge
+
+    /** The bridge's end as the router sees a client: each packet offered is buffered for publication. */
+    private final class BridgeOutlet implements Outlet {
+
+        static final String TRANSPORT = "mqtt";
+
+        @Override
+        public String transport() {
+            return TRANSPORT;
+        }
+
+        @Override
+        public String address() {
+            return broker();
+        }
+
+        @Override
+        public boolean offer(Frame packet) {
+            ClientLink current = link;
+            if (InjectionGuard.isInjecting()) {
+                // A packet a bridge imported, this one or another of this server: the server it came from
+                // exported it already. Exporting it again would loop; it reached every local member, so
+                // it is taken here and neither delivered nor dropped.
+                return true;
+            }
+            if (current != null && packet.remoteIs(clientName)) {
+                // Addressed to the bridge itself: there is nothing it could do with it.
+                current.dropped(DropReason.UNHANDLED, 1);
+                dropped.incrementAndGet();
+                return true;
+            }
+            Name remote = packet.remote();
+            String topic = !settings.exportGroups().contains(remote) && remoteNames.touch(remote)
+                    ? topics.clientTopic(remote)
+                    : topics.groupTopic(remote);
+            byte[] bytes = new byte[packet.size()];
+            packet.copyTo(ByteBuffer.wrap(bytes));
+            if (buffer.offer(new OutboundBuffer.Entry(topic, bytes, packet.ttl(), System.nanoTime()))) {
+                return true;
+            }
+            // The router counts this drop as QUEUE_FULL against the bridge, and logs it.
+            dropped.incrementAndGet();
+            return false;
+        }
+
+        @Override
+        public int queuedPackets() {
+            return MqttBridge.this.queuedPackets();
+        }
+
+        @Override
+        public long queuedBytes() {
+            return MqttBridge.this.queuedBytes();
+        }
+
+        @Override
+        public void close() {
+            // Kicked, or the router is stopping: let go of this link; the publishing thread attaches again while it runs.
+            ClientLink current = link;
+            link = null;
+            remoteNames.clear();
+            letGo(current);
+        }
+    }
+
+    // ---- Status
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public String broker() {
+        return String.join(",", settings.brokerUris());
+    }
+
+    @Override
+    public String clientId() {
+        return settings.clientId();
+    }
+
+    @Override
+    public boolean connected() {
+        return publisher.isConnected() && subscriber.isConnected();
+    }
+
+    @Override
+    public int queuedPackets() {
+        return buffer.packets();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return buffer.bytes();
+    }
+
+    @Override
+    public long sent() {
+        return sent.get();
+    }
+
+    @Override
+    public long received() {
+        return received.get();
+    }
+
+    @Override
+    public long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public int remoteNames() {
+        return remoteNames.size();
+    }
+}

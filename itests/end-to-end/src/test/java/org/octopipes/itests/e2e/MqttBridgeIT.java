@@ -1,0 +1,293 @@
+package org.octopipes.itests.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.octopipes.client.OctopipesClient;
+import org.octopipes.codec.Packet;
+
+/**
+ * Two servers, each its own launcher process with its own CAP, bridged through a real Mosquitto
+ * on a free loopback port, as two hosts would be: group packets cross exactly once, an ACK comes
+ * back across, and a broker stopped and started again mid-stream loses nothing that fits in the
+ * bridge's buffer.
+ */
+class MqttBridgeIT {
+
+    private static final Path LAUNCHER = Path.of(System.getProperty("octopipes.launcher.jar"));
+    private static final Path CLIENT = Path.of(System.getProperty("octopipes.client.jar"));
+    /** The bridges' buffer.packets: more than the restart test buffers, small enough to overflow quickly. */
+    private static final int BUFFER_PACKETS = 1000;
+
+    private Path mosquitto;
+    private Path brokerDir;
+    private int port;
+    private RunningProcess broker;
+    private Server serverA;
+    private Server serverB;
+
+    /** One launcher process and where its clients reach it. */
+    private record Server(RunningProcess process, Path cap) {
+    }
+
+    @BeforeEach
+    void startBrokerAndServers() throws IOException {
+        Optional<Path> found = findMosquitto();
+        Assumptions.assumeTrue(found.isPresent(),
+                "mosquitto is not installed (neither on PATH nor /usr/sbin/mosquitto): the MQTT bridge test needs a real broker; "
+                        + "apt-get install mosquitto (.ci/run does)");
+        mosquitto = found.get();
+        brokerDir = privateFolder("octopipes-mqtt-broker-");
+        port = freePort();
+        // Persistence keeps the bridges' sessions and what is queued for them across the restart, as a production broker would.
+        Files.writeString(brokerDir.resolve("mosquitto.conf"), String.join("\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "persistence true",
+                "persistence_location " + brokerDir + "/",
+                // Run as root (in CI), Mosquitto would otherwise switch to its own user, which cannot write here.
+                "user " + System.getProperty("user.name"),
+                "log_dest stderr",
+                ""));
+        broker = startBroker();
+        serverA = startServer("a");
+        serverB = startServer("b");
+        for (Server server : List.of(serverA, serverB)) {
+            awaitStderr(server.process(), "subscribed to");
+            awaitStderr(server.process(), "to publish");
+        }
+    }
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        for (Server server : new Server[] {serverA, serverB}) {
+            if (server != null) {
+                assertThat(server.process().terminate()).as("exit status of " + server.process()).isZero();
+            }
+        }
+        if (broker != null) {
+            broker.terminate();
+        }
+    }
+
+    @Test
+    void aGroupPacketReachesEveryMemberOnBothServersExactlyOnce() throws Exception {
+        try (OctopipesClient alice = client(serverA, "alice", "team");
+                OctopipesClient carol = client(serverA, "carol", "team");
+                OctopipesClient bob = client(serverB, "bob", "team")) {
+            List<String> sent = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                sent.add("to the team " + i);
+                alice.send("team", sent.get(i - 1).getBytes(StandardCharsets.UTF_8));
+            }
+            alice.send("team", "end".getBytes(StandardCharsets.UTF_8));
+            for (OctopipesClient member : List.of(carol, bob)) {
+                // In order, none twice: a duplicate would come before "end", which is sent last.
+                assertThat(receiveTexts(member, 21)).as("what " + member.name() + " received").containsExactlyElementsOf(concat(sent, "end"));
+            }
+
+            // Bob answers alice by name: his server's bridge learnt that alice is across, from her packets.
+            bob.send("alice", "hello alice, from B".getBytes(StandardCharsets.UTF_8));
+            Packet reply = alice.receive(RunningProcess.PATIENCE);
+            assertThat(reply).as("a reply across the bridge, and not alice's own group packets").isNotNull();
+            assertThat(reply.origin().toString()).isEqualTo("bob");
+            assertThat(text(reply)).isEqualTo("hello alice, from B");
+            assertThat(carol.receive(java.time.Duration.ZERO)).as("carol has nothing more").isNull();
+        }
+    }
+
+    @Test
+    void withThreeServersNoBridgePassesOnWhatAnotherBridgeImported() throws Exception {
+        Server serverC = startServer("c");
+        try {
+            awaitStderr(serverC.process(), "subscribed to");
+            awaitStderr(serverC.process(), "to publish");
+            try (OctopipesClient alice = client(serverA, "alice", "team");
+                    OctopipesClient bob = client(serverB, "bob", "team");
+                    OctopipesClient carol = client(serverC, "carol", "team")) {
+                for (OctopipesClient sender : List.of(alice, carol)) {
+                    List<String> sent = new ArrayList<>();
+                    sendNumbered(sender, 1, 10, sent);
+                    sender.send("team", "end".getBytes(StandardCharsets.UTF_8));
+                    for (OctopipesClient member : List.of(alice, bob, carol)) {
+                        if (member != sender) {
+                            // Were B to export what it imported from A, C would get every packet twice, before "end".
+                            assertThat(receiveTexts(member, 11)).as("what " + member.name() + " received from " + sender.name())
+                                    .containsExactlyElementsOf(concat(sent, "end"));
+                        }
+                    }
+                }
+            }
+        } finally {
+            assertThat(serverC.process().terminate()).as("exit status of " + serverC.process()).isZero();
+        }
+    }
+
+    @Test
+    void anAckFromAMemberOnTheOtherServerComesBackToTheSender() throws Exception {
+        try (OctopipesClient bob = client(serverB, "bob", "ops")) {
+            // A real client process on A asks for an ACK from the group ops, whose only member is on B.
+            RunningProcess dave = RunningProcess.start("dave", RunningProcess.java(CLIENT, "send", "--cap", serverA.cap().toString(),
+                    "--name", "dave", "--rck", "--timeout", "30", "ops", "are you there?"));
+            Packet asked = bob.receive(RunningProcess.PATIENCE);
+            assertThat(asked).as("dave's packet on B").isNotNull();
+            assertThat(asked.origin().toString()).isEqualTo("dave");
+            assertThat(text(asked)).isEqualTo("are you there?");
+            // Bob's client acknowledged it by itself; the ACK is addressed to dave, a client of server A.
+            assertThat(dave.awaitExit()).as("dave's exit status: 0 once the ACK came back; " + dave).isZero();
+        }
+    }
+
+    @Test
+    void theBrokerStoppedAndStartedAgainMidStreamLosesNothingWithinTheBuffer() throws Exception {
+        try (OctopipesClient alice = client(serverA, "alice", "team");
+                OctopipesClient bob = client(serverB, "bob", "team")) {
+            List<String> expected = new ArrayList<>();
+            sendNumbered(alice, 1, 50, expected);
+            assertThat(receiveTexts(bob, 50)).containsExactlyElementsOf(expected);
+
+            assertThat(broker.terminate()).as("Mosquitto's exit status after SIGTERM").isZero();
+            awaitStderr(serverA.process(), "cannot reach the broker");
+            // Buffered by bridge A while there is no broker.
+            sendNumbered(alice, 51, 150, expected);
+
+            broker = startBroker();
+            awaitStderr(serverA.process(), "reached the broker again");
+            sendNumbered(alice, 151, 200, expected);
+            alice.send("team", "end".getBytes(StandardCharsets.UTF_8));
+
+            // Every packet once, in order; a duplicate or a gap would show before "end".
+            assertThat(receiveTexts(bob, 151)).containsExactlyElementsOf(concat(expected.subList(50, 200), "end"));
+        }
+    }
+
+    @Test
+    void beyondItsBufferTheBridgeDropsCountsAndLogsAndLaterSendsTheRestInOrder() throws Exception {
+        try (OctopipesClient alice = client(serverA, "alice", "team");
+                OctopipesClient bob = client(serverB, "bob", "team")) {
+            alice.send("team", "before".getBytes(StandardCharsets.UTF_8));
+            assertThat(receiveTexts(bob, 1)).containsExactly("before");
+
+            assertThat(broker.terminate()).as("Mosquitto's exit status after SIGTERM").isZero();
+            awaitStderr(serverA.process(), "cannot reach the broker");
+            List<String> expected = new ArrayList<>();
+            sendNumbered(alice, 1, BUFFER_PACKETS + 10, expected);
+            // The router counts and logs the overflow against the bridge's client.
+            awaitStderr(serverA.process(), "for client 'mqtt-bridge.a': QUEUE_FULL");
+
+            broker = startBroker();
+            awaitStderr(serverA.process(), "reached the broker again");
+            alice.send("team", "end".getBytes(StandardCharsets.UTF_8));
+            assertThat(receiveTexts(bob, BUFFER_PACKETS + 1)).as("the packets that fitted, in order, then the next one")
+                    .containsExactlyElementsOf(concat(expected.subList(0, BUFFER_PACKETS), "end"));
+        }
+    }
+
+    // ---- Helpers
+
+    private static Optional<Path> findMosquitto() {
+        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "mosquitto"));
+        return Stream.concat(onPath, Stream.of(Path.of("/usr/sbin/mosquitto"))).filter(Files::isExecutable).findFirst();
+    }
+
+    private RunningProcess startBroker() throws IOException {
+        RunningProcess started = RunningProcess.start("mosquitto", List.of(mosquitto.toString(), "-c", brokerDir.resolve("mosquitto.conf").toString()));
+        await("Mosquitto listens on port " + port + "; " + started).atMost(RunningProcess.PATIENCE).until(() -> accepts(port));
+        return started;
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** A launcher whose deploy folder holds the bridge's factory configuration, as an operator would write it. */
+    private Server startServer(String name) throws IOException {
+        Path run = privateFolder("octopipes-mqtt-" + name + "-");
+        Path cap = run.resolve("cap.fifo");
+        Path deploy = Files.createDirectory(run.resolve("deploy"));
+        Files.writeString(deploy.resolve("org.octopipes.bridge.mqtt-" + name + ".cfg"), String.join("\n",
+                "broker.uri = tcp://127.0.0.1:" + port,
+                "export.groups = team, ops",
+                "import.groups = team, ops",
+                "buffer.packets = " + BUFFER_PACKETS,
+                // Short delays, so that the test does not wait for the default back-off.
+                "reconnect.min.millis = 100",
+                "reconnect.max.millis = 500",
+                ""));
+        RunningProcess process = RunningProcess.start("server " + name, RunningProcess.java(LAUNCHER, "--no-console",
+                "--cap", cap.toString(), "--clients", run.resolve("clients").toString(), "--deploy", deploy.toString()));
+        process.awaitStdout(line -> line.contains("fifo transport at " + cap), "that it is ready");
+        return new Server(process, cap);
+    }
+
+    private static void awaitStderr(RunningProcess process, String text) {
+        await(process + " logs '" + text + "'").atMost(RunningProcess.PATIENCE)
+                .until(() -> process.stderr().stream().anyMatch(line -> line.contains(text)));
+    }
+
+    private static OctopipesClient client(Server server, String name, String group) throws IOException {
+        return OctopipesClient.builder(server.cap()).name(name).groups(group).connect();
+    }
+
+    private static void sendNumbered(OctopipesClient sender, int from, int to, List<String> sent) throws IOException {
+        for (int i = from; i <= to; i++) {
+            String text = "packet " + i;
+            sender.send("team", text.getBytes(StandardCharsets.UTF_8));
+            sent.add(text);
+        }
+    }
+
+    private static List<String> receiveTexts(OctopipesClient client, int count) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Packet packet = client.receive(RunningProcess.PATIENCE);
+            assertThat(packet).as(client.name() + " receives packet " + (i + 1) + " of " + count + " after " + texts).isNotNull();
+            texts.add(text(packet));
+        }
+        return texts;
+    }
+
+    private static List<String> concat(List<String> texts, String last) {
+        List<String> all = new ArrayList<>(texts);
+        all.add(last);
+        return all;
+    }
+
+    private static String text(Packet packet) {
+        return new String(packet.payloadBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static Path privateFolder(String prefix) throws IOException {
+        return Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
