@@ -9,13 +9,15 @@ import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
 import org.octopipes.transport.handover.Relay;
+import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.PublishedSize;
 
 /**
  * One client of the FIFO transport: its two FIFOs, the decoder of what it writes, and the queue
  * of what it is to read. All of its state belongs to the server's I/O thread; {@link #offer} and
  * {@link #close} from other threads are handed over to that thread.
  */
-final class FifoClient implements Outlet, FrameHandler {
+final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoClient> {
 
     final long id;
     final Name name;
@@ -38,16 +40,10 @@ final class FifoClient implements Outlet, FrameHandler {
     /** Whether it is in the server's list of clients to write to at the end of this round. */
     boolean dirty;
     boolean closed;
-    // Backpressure, see there: as a recipient, whether it holds senders up, since when, and whom;
-    // as a sender, how many recipients hold it up; and whether it is known to read too slowly.
-    boolean congested;
-    long congestedSince;
-    final java.util.List<FifoClient> heldSenders = new java.util.ArrayList<>(2);
-    int holders;
-    boolean slowReader;
-    // Read from other threads for management; written only by the I/O thread.
-    private volatile int queuedPackets;
-    private volatile long queuedBytes;
+    /** Whom it holds up as a recipient, who holds it up as a sender: see {@link Backpressure}. */
+    final Backpressure.State<FifoClient> backpressure;
+    /** The queue's size for management, read from other threads; written only by the I/O thread. */
+    private final PublishedSize published = new PublishedSize();
 
     FifoClient(FifoServer server, long id, Name name, Path txPath, Path rxPath, int txFd, int rxFd, int maxPayload, int queueBytes) {
         this.server = server;
@@ -59,6 +55,7 @@ final class FifoClient implements Outlet, FrameHandler {
         this.rxFd = rxFd;
         this.decoder = new StreamDecoder(maxPayload);
         this.queue = new OutboundQueue(queueBytes);
+        this.backpressure = new Backpressure.State<>(queue, decoder);
     }
 
     long txToken() {
@@ -101,12 +98,12 @@ final class FifoClient implements Outlet, FrameHandler {
 
     @Override
     public int queuedPackets() {
-        return queuedPackets;
+        return published.packets();
     }
 
     @Override
     public long queuedBytes() {
-        return queuedBytes;
+        return published.bytes();
     }
 
     @Override
@@ -114,10 +111,21 @@ final class FifoClient implements Outlet, FrameHandler {
         server.closeLater(this);
     }
 
+    // ---- Backpressure.Party
+
+    @Override
+    public Backpressure.State<FifoClient> backpressure() {
+        return backpressure;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Publishes the queue's size to management; called by the I/O thread after it changes the queue. */
     void publishQueueSize() {
-        queuedPackets = queue.packets();
-        queuedBytes = queue.bytes();
+        published.publish(queue);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +39,8 @@ import org.octopipes.posix.Posix;
 import org.octopipes.posix.ReadyEvents;
 import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
+import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.PrivateFolder;
 import org.osgi.service.log.Logger;
 
 /**
@@ -87,7 +88,7 @@ final class FifoServer {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<CapReply> replies = new ArrayDeque<>();
     private final StreamDecoder capDecoder;
-    private final Backpressure backpressure;
+    private final Backpressure<FifoClient> backpressure;
     /** The client whose TX FIFO is being read now, if any: the sender of what gets queued. */
     private FifoClient reading;
     /** Senders no longer held up, whose decoders may hold packets to route. */
@@ -122,7 +123,7 @@ final class FifoServer {
         this.router = router;
         this.logger = logger;
         this.capDecoder = new StreamDecoder(settings.maxPayload());
-        this.backpressure = new Backpressure(new Backpressure.Reading() {
+        this.backpressure = new Backpressure<>(new Backpressure.Reading<FifoClient>() {
             @Override
             public void pause(FifoClient sender) {
                 watchTx(sender, 0);
@@ -154,10 +155,10 @@ final class FifoServer {
     String debugState() {
         StringBuilder b = new StringBuilder("router=" + router + " running=" + running + " resumed=" + resumed.size() + " tasks=" + tasks.size());
         for (FifoClient c : clientsById.values()) {
-            b.append("\n ").append(c.name).append(" id=").append(c.id).append(" link=").append(c.link.getClass().getSimpleName()).append(" holders=").append(c.holders)
-                    .append(" congested=").append(c.congested).append(" slow=").append(c.slowReader).append(" queue=").append(c.queue)
+            b.append("\n ").append(c.name).append(" id=").append(c.id).append(" link=").append(c.link.getClass().getSimpleName()).append(" holders=").append(c.backpressure.holders())
+                    .append(" congested=").append(c.backpressure.congested()).append(" slow=").append(c.backpressure.slowReader()).append(" queue=").append(c.queue)
                     .append(" waitingForRoom=").append(c.waitingForRoom).append(" decoderPending=").append(c.decoder.pendingBytes())
-                    .append(" handedOverTx=").append(c.handedOverTx == null ? -1 : c.handedOverTx.length).append(" heldSenders=").append(c.heldSenders);
+                    .append(" handedOverTx=").append(c.handedOverTx == null ? -1 : c.handedOverTx.length).append(" heldSenders=").append(c.backpressure.heldSenders());
         }
         return b.toString();
     }
@@ -322,7 +323,7 @@ final class FifoServer {
                 closeClient(client, "the router refused it: " + e.getMessage());
                 continue;
             }
-            if (client.holders == 0) {
+            if (!client.backpressure.heldUp()) {
                 watchTx(client, Poller.READABLE);
                 resumed.add(client);
             }
@@ -384,7 +385,7 @@ final class FifoServer {
                 }
                 while (!resumed.isEmpty()) {
                     FifoClient sender = resumed.poll();
-                    if (!sender.closed && sender.holders == 0) {
+                    if (!sender.closed && !sender.backpressure.heldUp()) {
                         readTxOrLetGo(sender);
                         flushDirty();
                     }
@@ -496,11 +497,11 @@ final class FifoServer {
             routeHandedOver(client);
             // First what an earlier read left in the decoder when a recipient held this sender up,
             // unless the packets just handed over made a recipient hold it up again.
-            if (client.holders == 0) {
+            if (!client.backpressure.heldUp()) {
                 client.decoder.drain(client);
             }
             // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
-            for (int turn = 0; turn < READS_PER_TURN && !client.closed && client.holders == 0; turn++) {
+            for (int turn = 0; turn < READS_PER_TURN && !client.closed && !client.backpressure.heldUp(); turn++) {
                 if (client.decoder.readFrom(tx, client) <= 0) {
                     break;
                 }
@@ -1107,23 +1108,7 @@ final class FifoServer {
     // ---- Files
 
     private void prepareFolder(Path folder) throws IOException {
-        FileStatus status = posix.lstat(folder);
-        if (status == null) {
-            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            status = posix.lstat(folder);
-            logger.info("Made the folder {} (mode 0700)", folder);
-        }
-        if (status == null || status.type() != FileType.DIRECTORY) {
-            throw new IOException(folder + " is not a folder" + (status != null && status.type() == FileType.SYMLINK ? " but a symbolic link" : ""));
-        }
-        int me = posix.geteuid();
-        if (status.uid() != me) {
-            throw new IOException("refusing to put FIFOs in " + folder + ": it belongs to user " + status.uid() + ", not to this user (" + me + ")");
-        }
-        if ((status.mode() & 0022) != 0) {
-            throw new IOException("refusing to put FIFOs in " + folder + ": other users can write there (mode 0"
-                    + Integer.toOctalString(status.mode()) + "); chmod go-w it or pick another folder");
-        }
+        PrivateFolder.prepare(posix, folder, "FIFOs", made -> logger.info("Made the folder {} (mode 0700)", made));
     }
 
     private void removeStaleFifos() throws IOException {

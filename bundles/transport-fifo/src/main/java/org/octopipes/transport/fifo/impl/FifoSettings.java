@@ -2,7 +2,7 @@ package org.octopipes.transport.fifo.impl;
 
 import java.nio.file.Path;
 import org.octopipes.codec.CapLocation;
-import org.octopipes.codec.Protocol;
+import org.octopipes.transport.support.SettingChecks;
 
 /**
  * The FIFO transport's settings with defaults applied and checked, so that the server gets only
@@ -16,21 +16,12 @@ record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload,
     FifoSettings {
         capPath = capPath.toAbsolutePath().normalize();
         clientsDir = clientsDir.toAbsolutePath().normalize();
-        if ((fifoMode & ~0777) != 0) {
-            throw new IllegalArgumentException("fifo.mode must be permission bits 0000 to 0777, not " + Integer.toOctalString(fifoMode));
-        }
-        if ((fifoMode & 0600) != 0600) {
-            throw new IllegalArgumentException("fifo.mode must let the owner read and write (0600 at least), not 0" + Integer.toOctalString(fifoMode));
-        }
-        if (maxPayload < 0 || maxPayload > Protocol.MAX_CONFIGURABLE_PAYLOAD) {
-            throw new IllegalArgumentException("max.payload must be 0 to " + Protocol.MAX_CONFIGURABLE_PAYLOAD + ", not " + maxPayload);
-        }
+        SettingChecks.checkMode("fifo.mode", fifoMode);
+        SettingChecks.checkMaxPayload(maxPayload);
         if (maxNameLength < 1 || maxNameLength > LONGEST_NAME_THAT_FITS_A_FILE_NAME) {
             throw new IllegalArgumentException("max.name.length must be 1 to " + LONGEST_NAME_THAT_FITS_A_FILE_NAME + ", not " + maxNameLength);
         }
-        if (queueBytes < 1) {
-            throw new IllegalArgumentException("queue.bytes must be at least 1, not " + queueBytes);
-        }
+        SettingChecks.checkQueueBytes(queueBytes);
     }
 
     static FifoSettings from(FifoServerConfiguration configuration) {
@@ -43,11 +34,7 @@ record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload,
     }
 
     static int parseMode(String text) {
-        try {
-            return Integer.parseInt(text.trim(), 8);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("fifo.mode must be octal permission bits such as 0600, not '" + text + "'", e);
-        }
+        return SettingChecks.parseMode("fifo.mode", text);
     }
 
     Path txPath(String fileName) {

@@ -2,14 +2,12 @@ package org.octopipes.transport.fifo.impl;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.Transport;
 import org.octopipes.transport.handover.Handover;
 import org.octopipes.transport.handover.Parcel;
+import org.octopipes.transport.support.TransportService;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -48,7 +46,7 @@ public final class FifoTransportComponent implements Transport {
 
     private final Logger logger;
     private final Handover handover;
-    private final ServiceRegistration<Transport> registration;
+    private final TransportService service;
     /** Serialises the router's comings and goings with starting and stopping the server. */
     private final Object lifecycle = new Object();
     /** Replaced when a configuration change moves the FIFOs; read by management threads. */
@@ -66,7 +64,7 @@ public final class FifoTransportComponent implements Transport {
             server = startServer(settings, handover.take(key(settings)).orElse(null));
         }
         // Registered by hand, not by DS, because the address is known only once the configuration is resolved.
-        registration = context.registerService(Transport.class, this, serviceProperties());
+        service = TransportService.register(context, this);
     }
 
     /**
@@ -126,7 +124,7 @@ public final class FifoTransportComponent implements Transport {
                 server = startServer(previous, null);
             }
         }
-        registration.setProperties(serviceProperties());
+        service.addressChanged();
     }
 
     /** The key of a server's state in the holder: one per CAP. */
@@ -154,13 +152,6 @@ public final class FifoTransportComponent implements Transport {
         }
     }
 
-    private Dictionary<String, Object> serviceProperties() {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(TRANSPORT_NAME, name());
-        properties.put(TRANSPORT_ADDRESS, address());
-        return properties;
-    }
-
     /**
      * Stopping with the bundle (update, refresh, stop, framework shutdown) or because a reference
      * left: the state goes to the holder, for the next instance. Disabled or disposed for good:
@@ -168,11 +159,7 @@ public final class FifoTransportComponent implements Transport {
      */
     @Deactivate
     void deactivate(int reason) {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // The framework unregisters a stopping bundle's services itself.
-        }
+        service.unregister();
         synchronized (lifecycle) {
             if (reason == DEACTIVATION_REASON_BUNDLE_STOPPED || reason == DEACTIVATION_REASON_REFERENCE) {
                 Parcel state = server.handOver();

@@ -3,6 +3,7 @@ package org.octopipes.transport.fifo.impl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.octopipes.codec.Frame;
+import org.octopipes.transport.support.Backlog;
 
 /**
  * The packets waiting for one client, as one run of bytes so that whatever is queued goes out in
@@ -10,7 +11,7 @@ import org.octopipes.codec.Frame;
  * deadline passes before its first byte is written is dropped instead of delivered late. Used by
  * one thread only.
  */
-final class OutboundQueue {
+final class OutboundQueue implements Backlog {
 
     /** Where the queue writes to; returns the bytes taken, 0 if none could be. */
     @FunctionalInterface
@@ -207,15 +208,18 @@ final class OutboundQueue {
         }
     }
 
-    boolean isEmpty() {
+    @Override
+    public boolean isEmpty() {
         return count == 0;
     }
 
-    int packets() {
+    @Override
+    public int packets() {
         return count;
     }
 
-    int bytes() {
+    @Override
+    public long bytes() {
         return end - start;
     }
 

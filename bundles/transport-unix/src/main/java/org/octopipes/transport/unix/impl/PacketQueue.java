@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.octopipes.transport.support.Backlog;
 
 /**
  * The packets waiting for one socket client, each a copy of its bytes with its delivery deadline.
@@ -12,7 +13,7 @@ import java.util.Iterator;
  * whose deadline passes before its first byte is written is dropped instead of delivered late.
  * Used by one thread only.
  */
-final class PacketQueue {
+final class PacketQueue implements Backlog {
 
     static final long NO_DEADLINE = Long.MAX_VALUE;
     /** Most packets offered to one gathering write; the kernel takes a few hundred KiB at most anyway. */
@@ -102,15 +103,18 @@ final class PacketQueue {
         return dropped;
     }
 
-    boolean isEmpty() {
+    @Override
+    public boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    int packets() {
+    @Override
+    public int packets() {
         return entries.size();
     }
 
-    long bytes() {
+    @Override
+    public long bytes() {
         return bytes;
     }
 

@@ -2,9 +2,7 @@ package org.octopipes.transport.unix.impl;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.octopipes.api.DropReason;
@@ -14,13 +12,15 @@ import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.PublishedSize;
 
 /**
  * One connection to the Unix socket transport: first a peer that has not subscribed yet, then a
  * client with a name, groups and a link to the router. Its state belongs to the server's I/O
  * thread; other threads reach it only through its {@link Attachment}, which hands work over.
  */
-final class SocketClient implements FrameHandler {
+final class SocketClient implements FrameHandler, Backpressure.Party<SocketClient> {
 
     final long id;
     final SocketChannel channel;
@@ -53,16 +53,10 @@ final class SocketClient implements FrameHandler {
     /** Whether the socket is watched for room to write: only while bytes wait for it. */
     boolean waitingForRoom;
     boolean dirty;
-    // Backpressure, see SenderThrottle: as a recipient, whether it holds senders up, since when,
-    // and whom; as a sender, how many recipients hold it up; and whether it is a slow reader.
-    boolean congested;
-    long congestedSince;
-    final List<SocketClient> heldSenders = new ArrayList<>(2);
-    int holders;
-    boolean slowReader;
-    // Read from other threads for management; written only by the I/O thread.
-    private volatile int queuedPackets;
-    private volatile long queuedBytes;
+    /** Whom it holds up as a recipient, who holds it up as a sender: see {@link Backpressure}. */
+    final Backpressure.State<SocketClient> backpressure;
+    /** The queue's size for management, read from other threads; written only by the I/O thread. */
+    private final PublishedSize published = new PublishedSize();
 
     SocketClient(UnixServer server, long id, SocketChannel channel, SelectionKey key, int maxPayload, int queueBytes) {
         this.server = server;
@@ -71,6 +65,7 @@ final class SocketClient implements FrameHandler {
         this.key = key;
         this.decoder = new StreamDecoder(maxPayload);
         this.queue = new PacketQueue(queueBytes);
+        this.backpressure = new Backpressure.State<>(queue, decoder);
     }
 
     boolean subscribed() {
@@ -124,18 +119,29 @@ final class SocketClient implements FrameHandler {
         return held;
     }
 
+    // ---- Backpressure.Party
+
+    @Override
+    public Backpressure.State<SocketClient> backpressure() {
+        return backpressure;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Publishes the queue's size to management; called by the I/O thread after it changes the queue. */
     void publishQueueSize() {
-        queuedPackets = queue.packets();
-        queuedBytes = queue.bytes();
+        published.publish(queue);
     }
 
     int queuedPackets() {
-        return queuedPackets;
+        return published.packets();
     }
 
     long queuedBytes() {
-        return queuedBytes;
+        return published.bytes();
     }
 
     String address() {

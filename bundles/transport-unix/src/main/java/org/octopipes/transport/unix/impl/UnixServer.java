@@ -13,7 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +39,8 @@ import org.octopipes.codec.Protocol;
 import org.octopipes.posix.FileStatus;
 import org.octopipes.posix.FileType;
 import org.octopipes.posix.Posix;
+import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.PrivateFolder;
 import org.osgi.service.log.Logger;
 
 /**
@@ -78,7 +79,7 @@ final class UnixServer {
     /** Senders no longer held up, or back with a router, whose decoders may hold packets. */
     private final ArrayDeque<SocketClient> resumed = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final SenderThrottle throttle;
+    private final Backpressure<SocketClient> throttle;
     /** The bytes of both paths of a successful ASSIGNMENT: the socket is where the client writes and reads. */
     private final byte[] assignedPath;
     /** Written by the I/O thread only (or before it starts, after it ends). */
@@ -99,7 +100,7 @@ final class UnixServer {
         this.router = router;
         this.logger = logger;
         this.assignedPath = settings.socketPath().toString().getBytes(StandardCharsets.UTF_8);
-        this.throttle = new SenderThrottle(new SenderThrottle.Reading() {
+        this.throttle = new Backpressure<>(new Backpressure.Reading<SocketClient>() {
             @Override
             public void pause(SocketClient sender) {
                 updateInterest(sender);
@@ -196,7 +197,7 @@ final class UnixServer {
                 }
                 while (!resumed.isEmpty()) {
                     SocketClient sender = resumed.poll();
-                    if (!sender.closed && sender.holders == 0 && router != null) {
+                    if (!sender.closed && !sender.backpressure.heldUp() && router != null) {
                         readOrLetGo(sender);
                         flushDirty();
                     }
@@ -363,7 +364,7 @@ final class UnixServer {
             return;
         }
         int ops = 0;
-        if (router != null && !client.closeWhenFlushed && client.holders == 0) {
+        if (router != null && !client.closeWhenFlushed && !client.backpressure.heldUp()) {
             ops |= SelectionKey.OP_READ;
         }
         if (client.waitingForRoom) {
@@ -401,7 +402,7 @@ final class UnixServer {
     }
 
     private boolean mayRead(SocketClient client) {
-        return !client.closed && !client.closeWhenFlushed && client.holders == 0 && router != null;
+        return !client.closed && !client.closeWhenFlushed && !client.backpressure.heldUp() && router != null;
     }
 
     /** Connections that never sent a SUBSCRIPTION hold a descriptor each: they get a while, not forever. */
@@ -761,22 +762,9 @@ final class UnixServer {
     // ---- Files
 
     private void prepareFolder(Path folder) throws IOException {
-        FileStatus status = posix.lstat(folder);
-        if (status == null) {
-            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            status = posix.lstat(folder);
-        }
-        if (status == null || status.type() != FileType.DIRECTORY) {
-            throw new IOException(folder + " is not a folder" + (status != null && status.type() == FileType.SYMLINK ? " but a symbolic link" : ""));
-        }
-        int me = posix.geteuid();
-        if (status.uid() != me) {
-            throw new IOException("refusing to put the socket in " + folder + ": it belongs to user " + status.uid() + ", not to this user (" + me + ")");
-        }
-        if ((status.mode() & 0022) != 0) {
-            throw new IOException("refusing to put the socket in " + folder + ": other users can write there (mode 0"
-                    + Integer.toOctalString(status.mode()) + "); chmod go-w it or pick another folder");
-        }
+        // Made only at start, and not logged; the FIFO transport logs it because a SUBSCRIPTION may
+        // remake its clients' folder under a running server (see docs/RELIABILITY.md).
+        PrivateFolder.prepare(posix, folder, "the socket", made -> { });
     }
 
     /** A socket file left by a server that crashed is removed; one that a live server listens on is not. */

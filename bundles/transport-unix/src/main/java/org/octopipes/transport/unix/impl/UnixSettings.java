@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.octopipes.codec.CapLocation;
-import org.octopipes.codec.Protocol;
+import org.octopipes.transport.support.SettingChecks;
 
 /**
  * The Unix socket transport's settings with defaults applied and checked, so that the server gets
@@ -26,18 +26,9 @@ record UnixSettings(Path socketPath, int socketMode, int maxPayload, int queueBy
             throw new IllegalArgumentException("socket.path is " + pathBytes + " bytes long; a Unix socket's path is at most "
                     + MAX_SOCKET_PATH_BYTES + ": " + socketPath);
         }
-        if ((socketMode & ~0777) != 0) {
-            throw new IllegalArgumentException("socket.mode must be permission bits 0000 to 0777, not " + Integer.toOctalString(socketMode));
-        }
-        if ((socketMode & 0600) != 0600) {
-            throw new IllegalArgumentException("socket.mode must let the owner read and write (0600 at least), not 0" + Integer.toOctalString(socketMode));
-        }
-        if (maxPayload < 0 || maxPayload > Protocol.MAX_CONFIGURABLE_PAYLOAD) {
-            throw new IllegalArgumentException("max.payload must be 0 to " + Protocol.MAX_CONFIGURABLE_PAYLOAD + ", not " + maxPayload);
-        }
-        if (queueBytes < 1) {
-            throw new IllegalArgumentException("queue.bytes must be at least 1, not " + queueBytes);
-        }
+        SettingChecks.checkMode("socket.mode", socketMode);
+        SettingChecks.checkMaxPayload(maxPayload);
+        SettingChecks.checkQueueBytes(queueBytes);
         if (maxConnections < 1) {
             throw new IllegalArgumentException("max.connections must be at least 1, not " + maxConnections);
         }
@@ -69,10 +60,6 @@ record UnixSettings(Path socketPath, int socketMode, int maxPayload, int queueBy
     }
 
     static int parseMode(String text) {
-        try {
-            return Integer.parseInt(text.trim(), 8);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("socket.mode must be octal permission bits such as 0600, not '" + text + "'", e);
-        }
+        return SettingChecks.parseMode("socket.mode", text);
     }
 }

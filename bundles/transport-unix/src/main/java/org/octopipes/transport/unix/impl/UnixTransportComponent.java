@@ -1,13 +1,11 @@
 package org.octopipes.transport.unix.impl;
 
 import java.io.IOException;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Map;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.Transport;
+import org.octopipes.transport.support.TransportService;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -35,7 +33,7 @@ public final class UnixTransportComponent implements Transport {
     static final String CAP_PATH = "cap.path";
 
     private final Logger logger;
-    private final ServiceRegistration<Transport> registration;
+    private final TransportService service;
     /** Replaced when a configuration change moves the socket; read by management threads. */
     private volatile UnixServer server;
     /** The router bound now, or null; guarded by this, so that a restart and a router change do not cross. */
@@ -50,7 +48,8 @@ public final class UnixTransportComponent implements Transport {
         synchronized (this) {
             server = startServer(settings(configuration, properties), null);
         }
-        registration = context.registerService(Transport.class, this, serviceProperties());
+        // Registered by hand, not by DS, because the address is known only once the configuration is resolved.
+        service = TransportService.register(context, this);
     }
 
     @Reference(name = "router", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -91,7 +90,7 @@ public final class UnixTransportComponent implements Transport {
             logger.error("Going back to the Unix socket settings that worked, at {}", previous.socketPath());
             server = startServer(previous, router);
         }
-        registration.setProperties(serviceProperties());
+        service.addressChanged();
     }
 
     private UnixServer startServer(UnixSettings settings, Router current) throws IOException {
@@ -115,20 +114,9 @@ public final class UnixTransportComponent implements Transport {
         }
     }
 
-    private Dictionary<String, Object> serviceProperties() {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(TRANSPORT_NAME, name());
-        properties.put(TRANSPORT_ADDRESS, address());
-        return properties;
-    }
-
     @Deactivate
     synchronized void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // The framework unregisters a stopping bundle's services itself.
-        }
+        service.unregister();
         server.stop();
     }
 
