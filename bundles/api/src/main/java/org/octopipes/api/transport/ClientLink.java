@@ -28,6 +28,16 @@ public interface ClientLink {
     /** Routes a packet the client wrote to its recipients. The frame is valid only during the call. */
     void route(Frame packet);
 
+    /**
+     * Routes a packet this client passes on for a client elsewhere, e.g. a bridge to other servers
+     * relaying what their clients sent. Unlike {@link #route}, the packet's origin is that other
+     * client's name and is not checked against this client's; routing policies see this client as
+     * the sender, so a group packet is not handed back to it (under the {@code spec} rules) and
+     * access rules can tell relayed traffic by this client's name. Called from one thread at a
+     * time, together with {@link #route}. The frame is valid only during the call.
+     */
+    void relay(Frame packet);
+
     /** The client wrote bytes that are not a valid packet; counted once per loss of sync. */
     void malformed(PacketError error);
 

@@ -73,7 +73,14 @@ final class ClientRecord implements ClientLink, Subscriber {
     public void route(Frame packet) {
         counter.received();
         touch();
-        router.route(this, packet, recipients);
+        router.route(this, packet, recipients, true);
+    }
+
+    @Override
+    public void relay(Frame packet) {
+        counter.received();
+        touch();
+        router.route(this, packet, recipients, false);
     }
 
     @Override

@@ -114,10 +114,14 @@ final class RouterCore implements Router {
 
     // ---- Routing: the per-packet path
 
-    /** @return the number of recipients the packet was queued for */
-    int route(ClientRecord origin, Frame packet, RecipientCollector recipients) {
+    /**
+     * @param checkOrigin whether the packet's origin must be the sending client's name: false for a
+     *        packet the client relays for a client elsewhere
+     * @return the number of recipients the packet was queued for
+     */
+    int route(ClientRecord origin, Frame packet, RecipientCollector recipients, boolean checkOrigin) {
         totals.received();
-        if (origin != null && !OriginCheck.isFrom(packet, origin.name())) {
+        if (checkOrigin && origin != null && !OriginCheck.isFrom(packet, origin.name())) {
             // Whoever can write a client's TX FIFO is that client; a packet claiming to be from
             // someone else would let a client pass itself off as another, so it goes nowhere.
             dropped(origin, DropReason.FORGED_ORIGIN, 1, "it claimed the origin '" + packet.origin() + "' but is '" + origin.name() + "'");
@@ -246,7 +250,7 @@ final class RouterCore implements Router {
         int[] queued = new int[1];
         // Transports hand packets over as frames; a packet from management takes the same path.
         new StreamDecoder(packet.payloadLength()).feed(ByteBuffer.wrap(packet.toBytes()),
-                frame -> queued[0] = route(origin, frame, recipients));
+                frame -> queued[0] = route(origin, frame, recipients, true));
         return queued[0];
     }
 

@@ -112,6 +112,25 @@ class ForgedOriginTest {
         assertThat(bob.offered).hasSize(1);
     }
 
+    @Test
+    void aRelayingClientPassesOnOtherOriginsAndIsNotHandedItsOwnGroupPacketsBack() {
+        RecordingOutlet bridgeOutlet = new RecordingOutlet();
+        RecordingOutlet member = new RecordingOutlet();
+        ClientLink bridge = router.attach(Name.of("mqtt-bridge.site"), List.of(Name.of("team")), bridgeOutlet);
+        router.attach(Name.of("member"), List.of(Name.of("team")), member);
+
+        Packet fromElsewhere = Packet.builder().origin(Name.of("alice")).remote(Name.of("team")).payload("from host A".getBytes()).build();
+        new StreamDecoder().feed(ByteBuffer.wrap(fromElsewhere.toBytes()), bridge::relay);
+
+        assertThat(member.offered).as("the local member gets it, origin and all").containsExactly(fromElsewhere);
+        assertThat(bridgeOutlet.offered).as("the relaying client is the sender: not handed it back").isEmpty();
+        assertThat(router.counters().dropped(DropReason.FORGED_ORIGIN)).isZero();
+
+        route(bridge, fromElsewhere);
+        assertThat(router.counters().dropped(DropReason.FORGED_ORIGIN)).as("route, unlike relay, checks the origin").isEqualTo(1);
+        assertThat(member.offered).hasSize(1);
+    }
+
     private static boolean isFrom(Name origin, String remote, String sender) {
         byte[] packet = Packet.builder().origin(origin).remote(Name.of(remote)).build().toBytes();
         boolean[] result = new boolean[1];

@@ -25,7 +25,6 @@ import org.octopipes.api.transport.Router;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
-import org.octopipes.codec.Packet;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
 import org.osgi.service.log.Logger;
@@ -34,9 +33,11 @@ import org.osgi.service.log.Logger;
  * One bridge between the local router and an MQTT broker, free of OSGi. To the router it is a
  * client like any other ({@code mqtt-bridge.<name>}, transport {@code mqtt}) subscribed to the
  * export groups: what the router queues to it is published, the packet's bytes unchanged as the
- * MQTT payload. What arrives from the broker is routed through the {@link Broker} on behalf of its
- * origin, a client of another server; the router offers it to the bridge too when the bridge is in
- * its group, and {@link InjectionGuard} keeps the bridge from exporting it again.
+ * MQTT payload. What arrives from the broker is relayed through the bridge's own link
+ * ({@link ClientLink#relay}): its origin is a client of another server, and the router takes the
+ * bridge as the sender, so it is not handed back to it; should a policy hand it to a bridge all the
+ * same (echo, or a second bridge on this server), {@link InjectionGuard} keeps it from being
+ * exported again.
  *
  * <p>Two MQTT connections: {@code <id>-sub} with a persistent session (clean session off), so the
  * broker keeps the subscriptions and the messages that arrive while the bridge is away;
@@ -366,10 +367,14 @@ final class MqttBridge implements BridgeStatus {
         }
         learn(frame.origin());
         received.incrementAndGet();
-        // Through the Broker, not the bridge's own link: the router checks that a client's packets carry
-        // its own name as origin, and these carry the name of a client of another server.
-        Packet packet = frame.toPacket();
-        InjectionGuard.inject(() -> broker.send(packet));
+        ClientLink current = link;
+        if (current == null) {
+            refuse(DropReason.CLIENT_GONE, "a packet to '" + frame.remote() + "' while the bridge is not attached to the router");
+            return;
+        }
+        // Relayed, not routed: the origin is a client of another server, and the router takes the bridge
+        // as the sender, so that no policy hands the packet back to it and anycast picks a local member.
+        InjectionGuard.inject(() -> current.relay(frame));
     }
 
     /**

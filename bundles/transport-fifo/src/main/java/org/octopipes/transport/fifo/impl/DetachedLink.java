@@ -65,6 +65,11 @@ final class DetachedLink implements ClientLink {
     }
 
     @Override
+    public void relay(Frame packet) {
+        route(packet);
+    }
+
+    @Override
     public void malformed(PacketError error) {
         // Not counted: see the class comment.
     }

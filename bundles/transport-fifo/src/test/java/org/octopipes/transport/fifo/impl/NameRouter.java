@@ -85,6 +85,12 @@ final class NameRouter implements Router {
         }
 
         @Override
+        public void relay(Frame packet) {
+            // A transport never relays; here it is routing all the same.
+            route(packet);
+        }
+
+        @Override
         public void malformed(PacketError error) {
             malformed.add(error);
             NameRouter.this.dropped(DropReason.MALFORMED, 1, name.toString());

@@ -108,6 +108,11 @@ class HandoverComponentTest {
         }
 
         @Override
+        public void relay(Frame packet) {
+            route(packet);
+        }
+
+        @Override
         public void malformed(PacketError error) {
         }
 

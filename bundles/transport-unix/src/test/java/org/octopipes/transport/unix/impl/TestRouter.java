@@ -91,6 +91,12 @@ final class TestRouter implements Router {
         }
 
         @Override
+        public void relay(Frame packet) {
+            // A transport never relays; here it is routing all the same.
+            route(packet);
+        }
+
+        @Override
         public void malformed(PacketError error) {
             TestRouter.this.dropped(DropReason.MALFORMED, 1, name + ": " + error);
         }
