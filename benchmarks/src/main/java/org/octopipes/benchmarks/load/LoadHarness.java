@@ -1,5 +1,6 @@
 package org.octopipes.benchmarks.load;
 
+import com.google.gson.GsonBuilder;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -7,12 +8,18 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,181 +30,793 @@ import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 
 /**
  * Runs the real server (the launcher jar, its own process) under load from client processes,
- * alternating with a baseline (a minimal C relay over FIFOs) in the same run, and reports medians
- * and ratios: figures that hold on a shared, noisy machine.
+ * alternating with baselines (a minimal C relay over FIFOs, and Mosquitto) in the same run, and
+ * reports medians and ratios: figures that hold on a shared, noisy machine.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.octopipes.benchmarks.load.LoadHarness \
- *     [--scenario one-to-one|fan-out] [--members 10] [--payload 32] [--count 2000000] [--runs 5]
+ *     [--scenario one-to-one|fan-out|round-trip|many-clients|sweep|all] [--runs 5] [--plot FILE.png] ...
  * </pre>
+ *
+ * See benchmarks/README.md for every option. Each scenario writes
+ * {@code benchmarks/target/load-<scenario>.json}; {@code --plot} draws the sweep and the round-trip
+ * results found there (see {@link LoadPlot}).
  */
 public final class LoadHarness {
 
     private static final Pattern RECEIVED = Pattern.compile("RECEIVED received=(\\d+) lost=(\\d+) reordered=(\\d+) seconds=([\\d.]+)"
             + " msgs_per_s=(\\d+) mb_per_s=([\\d.]+) p50_us=([\\d.]+) p99_us=([\\d.]+) p999_us=([\\d.]+)");
+    private static final Pattern RTT = Pattern.compile("RTT count=(\\d+) missing=(\\d+) unexpected=(\\d+) p50_us=([\\d.]+)"
+            + " p99_us=([\\d.]+) p999_us=([\\d.]+) max_us=([\\d.]+) hist=(\\S+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** The name (truncated to 15 bytes by Linux) of the FIFO transport's I/O thread. */
+    private static final String IO_THREAD = "octopipes-fifo-";
+    private static final String OURS = "octopipes";
+    private static final String RELAY = "c-relay";
+    private static final String MOSQUITTO = "mosquitto";
+    /** The other build of ours that {@code --compare JAR} alternates with the first (one-to-one and fan-out). */
+    private static final String OURS_B = "octopipes-b";
 
     private final Map<String, String> options;
+    private final boolean all;
+    private final int runs;
     private final Path root;
     private final Path launcher;
     private final Path benchmarksJar;
+    private final List<String> serverJvmOptions;
     private final String java = ProcessHandle.current().info().command().orElse("java");
+    private Path relay;
+    private Path mosquitto;
 
-    private LoadHarness(Map<String, String> options) throws IOException {
+    private LoadHarness(Map<String, String> options) {
         this.options = options;
+        this.all = options.getOrDefault("scenario", "one-to-one").equals("all");
+        this.runs = Integer.parseInt(options.getOrDefault("runs", "5"));
         this.root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         this.launcher = root.resolve(options.getOrDefault("launcher", "launcher/target/octopipes-launcher.jar"));
         this.benchmarksJar = root.resolve("benchmarks/target/benchmarks.jar");
+        String jvm = options.getOrDefault("server-jvm", "").trim();
+        this.serverJvmOptions = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 == args.length) {
+                throw new IllegalArgumentException("options come as --name value pairs; not understood: " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
         }
         new LoadHarness(options).run();
     }
 
     private void run() throws Exception {
         String scenario = options.getOrDefault("scenario", "one-to-one");
-        int members = scenario.equals("fan-out") ? Integer.parseInt(options.getOrDefault("members", "10")) : 1;
-        int payload = Integer.parseInt(options.getOrDefault("payload", "32"));
-        long count = Long.parseLong(options.getOrDefault("count", "2000000"));
-        int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
-        Path relay = compileRelay();
-        Path mosquitto = findMosquitto();
-        Map<String, List<Result>> results = new LinkedHashMap<>();
-        results.put("octopipes", new ArrayList<>());
-        results.put("c-relay", new ArrayList<>());
-        if (mosquitto != null) {
-            results.put("mosquitto", new ArrayList<>());
-        } else {
+        if (!Files.isRegularFile(launcher)) {
+            throw new IOException("no launcher jar at " + launcher + ": build it (mvn -B -q install -pl launcher -DskipTests) or pass --launcher");
+        }
+        relay = compileRelay();
+        mosquitto = findMosquitto();
+        if (mosquitto == null) {
             System.out.println("no mosquitto on this machine (apt-get install mosquitto): its baseline is left out");
         }
-        for (int i = 1; i <= runs; i++) {
-            // Alternated, so that the machine's mood changes every system alike.
-            Result ours = runOurs(members, payload, count);
-            System.out.printf(Locale.ROOT, "run %d octopipes %s%n", i, ours);
-            results.get("octopipes").add(ours);
-            Result baseline = runRelay(relay, members, payload, count);
-            System.out.printf(Locale.ROOT, "run %d c-relay   %s%n", i, baseline);
-            results.get("c-relay").add(baseline);
-            if (mosquitto != null) {
-                Result broker = runMosquitto(mosquitto, members, payload, count);
-                System.out.printf(Locale.ROOT, "run %d mosquitto %s%n", i, broker);
-                results.get("mosquitto").add(broker);
+        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep") : List.of(scenario);
+        for (String each : scenarios) {
+            switch (each) {
+                case "one-to-one" -> throughputScenario("one-to-one", 1, count("count", 1_000_000), true);
+                // Without Mosquitto: the fan-out target compares with the C relay only, and MQTT fan-out is slow to measure.
+                case "fan-out" -> throughputScenario("fan-out", Integer.parseInt(options.getOrDefault("members", "10")),
+                        count("fan-out-count", 300_000), false);
+                case "round-trip" -> roundTripScenario();
+                case "many-clients" -> manyClientsScenario();
+                case "sweep" -> sweepScenario();
+                default -> throw new IllegalArgumentException("unknown scenario " + each
+                        + ": one-to-one, fan-out, round-trip, many-clients, sweep or all");
             }
         }
-        report(scenario, members, payload, count, results);
+        if (options.containsKey("plot")) {
+            Path png = root.resolve(options.get("plot"));
+            LoadPlot.draw(jsonPath("sweep"), jsonPath("round-trip"), png);
+            System.out.println("plot written to " + png);
+        }
     }
 
-    /** One run's figures. */
+    /** A scenario's count: its own option, else {@code --count} when only that scenario runs, else the default. */
+    private long count(String key, long defaultValue) {
+        if (options.containsKey(key)) {
+            return Long.parseLong(options.get(key));
+        }
+        return !all && options.containsKey("count") ? Long.parseLong(options.get("count")) : defaultValue;
+    }
+
+    private Path jsonPath(String scenario) {
+        return root.resolve("benchmarks/target/load-" + scenario + ".json");
+    }
+
+    // ---- Throughput: one-to-one and fan-out, and the payload sweep for the plot
+
+    /** One run's throughput figures. */
     record Result(double deliveriesPerSecond, double megabytesPerSecond, long lost, long reordered, double p50Micros,
-            double p99Micros, double p999Micros, double serverCpuSeconds, long serverPeakRssKb, long deliveries) {
+            double p99Micros, double p999Micros, double serverCpuSeconds, double serverUserSeconds, long serverPeakRssKb,
+            long deliveries) {
 
         double cpuNanosPerDelivery() {
             return serverCpuSeconds * 1e9 / Math.max(1, deliveries);
         }
 
+        double userNanosPerDelivery() {
+            return serverUserSeconds * 1e9 / Math.max(1, deliveries);
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("deliveries_per_s", Math.round(deliveriesPerSecond));
+            json.put("mb_per_s", round(megabytesPerSecond, 2));
+            json.put("lost", lost);
+            json.put("reordered", reordered);
+            json.put("p50_us", round(p50Micros, 1));
+            json.put("p99_us", round(p99Micros, 1));
+            json.put("p999_us", round(p999Micros, 1));
+            json.put("server_cpu_s", round(serverCpuSeconds, 3));
+            json.put("server_user_s", round(serverUserSeconds, 3));
+            json.put("server_cpu_ns_per_delivery", Math.round(cpuNanosPerDelivery()));
+            json.put("server_peak_rss_kb", serverPeakRssKb);
+            json.put("deliveries", deliveries);
+            return json;
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%,.0f deliveries/s, %.1f MB/s, lost %d, reordered %d, p50 %.0f us, p99 %.0f us,"
-                    + " server CPU %.0f ns/delivery, peak RSS %,d kB", deliveriesPerSecond, megabytesPerSecond, lost, reordered,
-                    p50Micros, p99Micros, cpuNanosPerDelivery(), serverPeakRssKb);
+                    + " server CPU %.0f ns/delivery (user %.0f), peak RSS %,d kB", deliveriesPerSecond, megabytesPerSecond, lost,
+                    reordered, p50Micros, p99Micros, cpuNanosPerDelivery(), userNanosPerDelivery(), serverPeakRssKb);
+        }
+
+        static Result median(List<Result> results) {
+            return new Result(of(results, Result::deliveriesPerSecond), of(results, Result::megabytesPerSecond),
+                    (long) of(results, r -> r.lost), (long) of(results, r -> r.reordered), of(results, Result::p50Micros),
+                    of(results, Result::p99Micros), of(results, Result::p999Micros), of(results, Result::serverCpuSeconds),
+                    of(results, Result::serverUserSeconds), (long) of(results, r -> r.serverPeakRssKb),
+                    (long) of(results, r -> r.deliveries));
         }
     }
 
-    private Result runOurs(int members, int payload, long count) throws Exception {
-        Path run = Files.createTempDirectory("octopipes-load-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path cap = run.resolve("cap.fifo");
-        // A deep queue: the subscribers are fast, but a momentary stall must not cost packets.
-        Path config = Files.writeString(run.resolve("server.properties"), "queue.bytes=268435456\n");
-        Child server = Child.start("server", List.of(java, "-jar", launcher.toString(), "--no-console", "--cap", cap.toString(),
-                "--clients", run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString(), "--config", config.toString()));
-        try {
-            server.await(line -> line.contains("transport at"), 60);
+    private static <T> double of(List<T> results, ToDoubleFunction<T> figure) {
+        return Stats.median(results.stream().mapToDouble(figure).toArray());
+    }
+
+    private void throughputScenario(String scenario, int members, long count, boolean withMosquitto) throws Exception {
+        int payload = Integer.parseInt(options.getOrDefault("payload", "32"));
+        long mqttCount = count("mqtt-count", 200_000);
+        Map<String, Object> environment = environment();
+        Map<String, List<Result>> results = new LinkedHashMap<>();
+        results.put(OURS, new ArrayList<>());
+        Path compare = options.containsKey("compare") ? root.resolve(options.get("compare")) : null;
+        if (compare != null) {
+            results.put(OURS_B, new ArrayList<>());
+        }
+        results.put(RELAY, new ArrayList<>());
+        if (mosquitto != null && withMosquitto) {
+            results.put(MOSQUITTO, new ArrayList<>());
+        }
+        for (int i = 1; i <= runs; i++) {
+            // Alternated, so that the machine's mood changes every system alike.
+            record(results, OURS, i, runOurs(launcher, members, payload, count));
+            if (compare != null) {
+                record(results, OURS_B, i, runOurs(compare, members, payload, count));
+            }
+            record(results, RELAY, i, runRelay(members, payload, count));
+            if (results.containsKey(MOSQUITTO)) {
+                record(results, MOSQUITTO, i, runMosquitto(members, payload, mqttCount));
+            }
+        }
+        environment.put("loadavg_after", loadAverage());
+        Map<String, Result> medians = new LinkedHashMap<>();
+        results.forEach((system, list) -> medians.put(system, Result.median(list)));
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                "%nscenario %s, %d subscriber(s), payload %d B, %,d packets (Mosquitto %,d), medians of %d alternated runs%n",
+                scenario, members, payload, count, mqttCount, runs));
+        throughputTable(table, medians);
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("octopipes_over_c_relay", round(medians.get(OURS).deliveriesPerSecond() / medians.get(RELAY).deliveriesPerSecond(), 3));
+        if (medians.containsKey(OURS_B)) {
+            ratios.put("octopipes_b_over_c_relay", round(medians.get(OURS_B).deliveriesPerSecond() / medians.get(RELAY).deliveriesPerSecond(), 3));
+            ratios.put("octopipes_b_over_octopipes_cpu_per_delivery", round(medians.get(OURS_B).cpuNanosPerDelivery()
+                    / medians.get(OURS).cpuNanosPerDelivery(), 3));
+        }
+        if (medians.containsKey(MOSQUITTO)) {
+            ratios.put("octopipes_over_mosquitto", round(medians.get(OURS).deliveriesPerSecond() / medians.get(MOSQUITTO).deliveriesPerSecond(), 1));
+        }
+        ratios.forEach((name, value) -> table.append(name).append(" throughput: ").append(value).append('\n'));
+        System.out.print(table);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("scenario", scenario);
+        json.put("members", members);
+        json.put("payload", payload);
+        json.put("count", count);
+        json.put("mosquitto_count", mqttCount);
+        json.put("environment", environment);
+        if (compare != null) {
+            json.put("octopipes_b", compare.toString());
+        }
+        json.put("runs", toJson(results));
+        json.put("medians", toJson(medians));
+        json.put("ratios", ratios);
+        writeJson(scenario, json);
+    }
+
+    private static void throughputTable(StringBuilder table, Map<String, Result> medians) {
+        table.append(String.format(Locale.ROOT, "%-10s %14s %9s %6s %9s %9s %14s %13s %13s%n", "system", "deliveries/s", "MB/s", "lost",
+                "p50 us", "p99 us", "CPU ns/deliv.", "user ns/del.", "peak RSS kB"));
+        medians.forEach((system, r) -> table.append(String.format(Locale.ROOT, "%-10s %,14.0f %9.1f %6d %9.0f %9.0f %14.0f %13.0f %,13d%n",
+                system, r.deliveriesPerSecond(), r.megabytesPerSecond(), r.lost(), r.p50Micros(), r.p99Micros(), r.cpuNanosPerDelivery(),
+                r.userNanosPerDelivery(), r.serverPeakRssKb())));
+    }
+
+    private static <T> void record(Map<String, List<T>> results, String system, int run, T result) {
+        System.out.printf(Locale.ROOT, "run %d %-9s %s   [load %s]%n", run, system, result, loadAverage());
+        results.get(system).add(result);
+    }
+
+    /** Throughput against payload size, ours and the C relay alternated: the data of the plot's first panel. */
+    private void sweepScenario() throws Exception {
+        long count = count("sweep-count", 1_000_000);
+        int runs = Integer.parseInt(options.getOrDefault("sweep-runs", String.valueOf(this.runs)));
+        Map<String, Object> environment = environment();
+        List<Map<String, Object>> points = new ArrayList<>();
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%nsweep, one-to-one, %,d packets, medians of %d alternated runs%n",
+                count, runs));
+        for (String size : options.getOrDefault("payloads", "32,256,1024,4096").split(",")) {
+            int payload = Integer.parseInt(size.trim());
+            Map<String, List<Result>> results = new LinkedHashMap<>();
+            results.put(OURS, new ArrayList<>());
+            results.put(RELAY, new ArrayList<>());
+            for (int i = 1; i <= runs; i++) {
+                record(results, OURS, i, runOurs(launcher, 1, payload, count));
+                record(results, RELAY, i, runRelay(1, payload, count));
+            }
+            Map<String, Result> medians = new LinkedHashMap<>();
+            results.forEach((system, list) -> medians.put(system, Result.median(list)));
+            double ratio = medians.get(OURS).deliveriesPerSecond() / medians.get(RELAY).deliveriesPerSecond();
+            table.append(String.format(Locale.ROOT, "payload %d B: octopipes / c-relay %.2f%n", payload, ratio));
+            throughputTable(table, medians);
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("payload", payload);
+            point.put("runs", toJson(results));
+            point.put("medians", toJson(medians));
+            point.put("ratio", round(ratio, 3));
+            points.add(point);
+        }
+        environment.put("loadavg_after", loadAverage());
+        System.out.print(table);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("scenario", "sweep");
+        json.put("count", count);
+        json.put("environment", environment);
+        json.put("points", points);
+        writeJson("sweep", json);
+    }
+
+    /*
+     * The subscribers of a run are one process with a thread per subscriber (LoadClient --instances),
+     * which subscribes them one after the other: ten processes subscribing through the CAP at once
+     * sometimes left one without its assignment on this loaded machine, and ten JVM starts cost more
+     * than the run.
+     */
+
+    private Result runOurs(Path build, int members, int payload, long count) throws Exception {
+        try (Running server = startServer(build, "")) {
+            Child subscribers = loadClient("subs", "sub", "--cap", server.address(), "--name", members == 1 ? "sub0" : "sub",
+                    "--instances", String.valueOf(members), "--groups", "load", "--count", String.valueOf(count));
+            subscribers.await(line -> line.equals("READY"), 120);
+            long[] cpuBefore = cpuTicks(server.pid());
+            Child publisher = loadClient("pub", "pub", "--cap", server.address(), "--name", "pub", "--to", members == 1 ? "sub0" : "load",
+                    "--count", String.valueOf(count), "--payload", String.valueOf(payload));
+            return collect(List.of(subscribers), publisher, server.pid(), cpuBefore);
+        }
+    }
+
+    private Result runRelay(int members, int payload, long count) throws Exception {
+        Path run = privateFolder("octopipes-relay-");
+        Path in = mkfifo(run.resolve("pub_tx.fifo"));
+        List<String> outs = new ArrayList<>();
+        for (int m = 0; m < members; m++) {
+            outs.add(mkfifo(run.resolve("sub" + m + "_rx.fifo")).toString());
+        }
+        try (Running relay = startRelay(run, in + ":" + String.join(",", outs))) {
+            Child subscribers = loadClient("subs", "sub", "--rx", String.join(",", outs), "--name", "sub", "--instances",
+                    String.valueOf(members), "--count", String.valueOf(count));
+            subscribers.await(line -> line.equals("READY"), 120);
+            long[] cpuBefore = cpuTicks(relay.pid());
+            Child publisher = loadClient("pub", "pub", "--tx", in.toString(), "--name", "pub", "--to", members == 1 ? "sub0" : "load",
+                    "--count", String.valueOf(count), "--payload", String.valueOf(payload));
+            return collect(List.of(subscribers), publisher, relay.pid(), cpuBefore);
+        }
+    }
+
+    private Result runMosquitto(int members, int payload, long count) throws Exception {
+        try (Running broker = startMosquitto()) {
+            String topic = members == 1 ? "sub0" : "load";
             List<Child> subscribers = new ArrayList<>();
             for (int m = 0; m < members; m++) {
-                subscribers.add(loadClient("sub" + m, "sub", "--cap", cap.toString(), "--name", "sub" + m, "--groups", "load",
+                subscribers.add(mqttClient("sub" + m, "sub", "--port", broker.address(), "--name", "sub" + m, "--topic", topic,
                         "--count", String.valueOf(count)));
             }
             for (Child subscriber : subscribers) {
-                subscriber.await(line -> line.equals("READY"), 60);
+                subscriber.await(line -> line.equals("READY"), 120);
             }
-            String target = members == 1 ? "sub0" : "load";
-            long cpuBefore = cpuTicks(server.pid());
-            Child publisher = loadClient("pub", "pub", "--cap", cap.toString(), "--name", "pub", "--to", target,
+            long[] cpuBefore = cpuTicks(broker.pid());
+            Child publisher = mqttClient("pub", "pub", "--port", broker.address(), "--name", "pub", "--topic", topic,
                     "--count", String.valueOf(count), "--payload", String.valueOf(payload));
-            Result result = collect(subscribers, publisher, server.pid(), cpuBefore);
-            return result;
-        } finally {
-            server.terminate();
+            return collect(subscribers, publisher, broker.pid(), cpuBefore);
         }
     }
 
-    private Result runRelay(Path relay, int members, int payload, long count) throws Exception {
-        Path run = Files.createTempDirectory("octopipes-relay-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path in = run.resolve("pub_tx.fifo");
-        mkfifo(in);
-        List<String> outs = new ArrayList<>();
-        for (int m = 0; m < members; m++) {
-            Path out = run.resolve("sub" + m + "_rx.fifo");
-            mkfifo(out);
-            outs.add(out.toString());
+    private Result collect(List<Child> subscribers, Child publisher, long serverPid, long[] cpuBefore) throws Exception {
+        publisher.awaitExit(600);
+        double seconds = 0;
+        long received = 0;
+        long lost = 0;
+        long reordered = 0;
+        double megabytes = 0;
+        double p50 = 0;
+        double p99 = 0;
+        double p999 = 0;
+        for (Child subscriber : subscribers) {
+            Matcher m = subscriber.awaitMatch(RECEIVED, 600);
+            received += Long.parseLong(m.group(1));
+            lost += Long.parseLong(m.group(2));
+            reordered += Long.parseLong(m.group(3));
+            double s = Double.parseDouble(m.group(4));
+            seconds = Math.max(seconds, s);
+            megabytes += Double.parseDouble(m.group(6)) * s;
+            p50 = Math.max(p50, Double.parseDouble(m.group(7)));
+            p99 = Math.max(p99, Double.parseDouble(m.group(8)));
+            p999 = Math.max(p999, Double.parseDouble(m.group(9)));
+            subscriber.awaitExit(60);
         }
-        Child server = Child.start("relay", List.of(relay.toString(), in + ":" + String.join(",", outs)));
+        long[] cpuAfter = cpuTicks(serverPid);
+        double cpu = (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) / (double) CLOCK_TICKS_PER_SECOND;
+        double user = (cpuAfter[0] - cpuBefore[0]) / (double) CLOCK_TICKS_PER_SECOND;
+        return new Result(received / seconds, megabytes / seconds, lost, reordered, p50, p99, p999, cpu, user, peakRssKb(serverPid),
+                received);
+    }
+
+    // ---- Round trip
+
+    /** One run's round trips: percentiles in microseconds and the whole histogram (nanoseconds). */
+    record RoundTrip(long count, long missing, long unexpected, double p50Micros, double p99Micros, double p999Micros,
+            double maxMicros, Histogram nanos, double serverCpuSeconds) {
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("round_trips", count);
+            json.put("missing", missing);
+            json.put("unexpected", unexpected);
+            json.put("p50_us", round(p50Micros, 2));
+            json.put("p99_us", round(p99Micros, 2));
+            json.put("p999_us", round(p999Micros, 2));
+            json.put("max_us", round(maxMicros, 2));
+            json.put("server_cpu_s", round(serverCpuSeconds, 3));
+            return json;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d round trips, missing %d, p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.0f us,"
+                    + " server CPU %.2f s", count, missing, p50Micros, p99Micros, p999Micros, maxMicros, serverCpuSeconds);
+        }
+
+        static RoundTrip parse(Matcher m, double serverCpuSeconds) throws DataFormatException {
+            Histogram nanos = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(m.group(8))), 0);
+            return new RoundTrip(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)),
+                    Double.parseDouble(m.group(7)), nanos, serverCpuSeconds);
+        }
+    }
+
+    private void roundTripScenario() throws Exception {
+        long count = count("rt-count", 50_000);
+        long warmup = Long.parseLong(options.getOrDefault("warmup", "10000"));
+        int window = Integer.parseInt(options.getOrDefault("window", "1"));
+        int payload = Integer.parseInt(options.getOrDefault("payload", "32"));
+        long mqttCount = Math.min(count, count("rt-mqtt-count", 20_000));
+        Map<String, Object> environment = environment();
+        Map<String, List<RoundTrip>> results = new LinkedHashMap<>();
+        results.put(OURS, new ArrayList<>());
+        results.put(RELAY, new ArrayList<>());
+        if (mosquitto != null) {
+            results.put(MOSQUITTO, new ArrayList<>());
+        }
+        List<String> pingOptions = List.of("--warmup", String.valueOf(warmup), "--window", String.valueOf(window),
+                "--payload", String.valueOf(payload));
+        for (int i = 1; i <= runs; i++) {
+            record(results, OURS, i, roundTripOurs(count, pingOptions));
+            record(results, RELAY, i, roundTripRelay(count, pingOptions));
+            if (mosquitto != null) {
+                // Window 1 only: the MQTT ping answers one message with the next.
+                record(results, MOSQUITTO, i, roundTripMosquitto(mqttCount, warmup, payload));
+            }
+        }
+        environment.put("loadavg_after", loadAverage());
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                "%nround trip, window %d, payload %d B, %,d timed round trips after %,d untimed (Mosquitto %,d), medians of %d alternated runs%n",
+                window, payload, count, warmup, mqttCount, runs));
+        table.append(String.format(Locale.ROOT, "%-10s %10s %10s %10s %10s %8s%n", "system", "p50 us", "p99 us", "p99.9 us", "max us", "missing"));
+        Map<String, Object> medians = new LinkedHashMap<>();
+        Map<String, Object> cdfs = new LinkedHashMap<>();
+        Map<String, Object> runsJson = new LinkedHashMap<>();
+        for (Map.Entry<String, List<RoundTrip>> system : results.entrySet()) {
+            List<RoundTrip> list = system.getValue();
+            double p50 = of(list, RoundTrip::p50Micros);
+            double p99 = of(list, RoundTrip::p99Micros);
+            double p999 = of(list, RoundTrip::p999Micros);
+            double max = of(list, RoundTrip::maxMicros);
+            long missing = list.stream().mapToLong(RoundTrip::missing).sum();
+            table.append(String.format(Locale.ROOT, "%-10s %10.1f %10.1f %10.1f %10.0f %8d%n", system.getKey(), p50, p99, p999, max, missing));
+            Map<String, Object> median = new LinkedHashMap<>();
+            median.put("p50_us", round(p50, 2));
+            median.put("p99_us", round(p99, 2));
+            median.put("p999_us", round(p999, 2));
+            median.put("missing_all_runs", missing);
+            medians.put(system.getKey(), median);
+            Histogram merged = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            list.forEach(r -> merged.add(r.nanos()));
+            cdfs.put(system.getKey(), Stats.cdfMicros(merged, 5));
+            runsJson.put(system.getKey(), list.stream().map(RoundTrip::toJson).toList());
+        }
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("p50_octopipes_over_c_relay", round(of(results.get(OURS), RoundTrip::p50Micros) / of(results.get(RELAY), RoundTrip::p50Micros), 3));
+        if (results.containsKey(MOSQUITTO)) {
+            ratios.put("p50_octopipes_over_mosquitto", round(of(results.get(OURS), RoundTrip::p50Micros)
+                    / of(results.get(MOSQUITTO), RoundTrip::p50Micros), 3));
+        }
+        ratios.forEach((name, value) -> table.append(name).append(": ").append(value).append('\n'));
+        System.out.print(table);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("scenario", "round-trip");
+        json.put("window", window);
+        json.put("payload", payload);
+        json.put("count", count);
+        json.put("warmup", warmup);
+        json.put("mosquitto_count", mqttCount);
+        json.put("environment", environment);
+        json.put("runs", runsJson);
+        json.put("medians", medians);
+        json.put("ratios", ratios);
+        json.put("cdf_us_all_runs", cdfs);
+        writeJson("round-trip", json);
+    }
+
+    private RoundTrip roundTripOurs(long count, List<String> pingOptions) throws Exception {
+        try (Running server = startServer(launcher, "")) {
+            Child pong = roundTripClient("pong", "pong", List.of("--cap", server.address(), "--name", "pong", "--count", String.valueOf(count)),
+                    pingOptions);
+            pong.await(line -> line.equals("READY"), 120);
+            long[] cpuBefore = cpuTicks(server.pid());
+            Child ping = roundTripClient("ping", "ping", List.of("--cap", server.address(), "--name", "ping", "--to", "pong",
+                    "--count", String.valueOf(count)), pingOptions);
+            return finishRoundTrips(ping, pong, server.pid(), cpuBefore);
+        }
+    }
+
+    private RoundTrip roundTripRelay(long count, List<String> pingOptions) throws Exception {
+        Path run = privateFolder("octopipes-relay-");
+        Path pingTx = mkfifo(run.resolve("ping_tx.fifo"));
+        Path pingRx = mkfifo(run.resolve("ping_rx.fifo"));
+        Path pongTx = mkfifo(run.resolve("pong_tx.fifo"));
+        Path pongRx = mkfifo(run.resolve("pong_rx.fifo"));
+        // Two routes, one each way: what ping writes goes to pong, what pong writes to ping.
+        try (Running relay = startRelay(run, pingTx + ":" + pongRx, pongTx + ":" + pingRx)) {
+            Child pong = roundTripClient("pong", "pong", List.of("--tx", pongTx.toString(), "--rx", pongRx.toString(), "--name", "pong",
+                    "--count", String.valueOf(count)), pingOptions);
+            pong.await(line -> line.equals("READY"), 120);
+            long[] cpuBefore = cpuTicks(relay.pid());
+            Child ping = roundTripClient("ping", "ping", List.of("--tx", pingTx.toString(), "--rx", pingRx.toString(), "--name", "ping",
+                    "--to", "pong", "--count", String.valueOf(count)), pingOptions);
+            return finishRoundTrips(ping, pong, relay.pid(), cpuBefore);
+        }
+    }
+
+    private RoundTrip roundTripMosquitto(long count, long warmup, int payload) throws Exception {
+        try (Running broker = startMosquitto()) {
+            Child pong = mqttClient("pong", "pong", "--port", broker.address(), "--name", "pong", "--count", String.valueOf(count),
+                    "--warmup", String.valueOf(warmup));
+            pong.await(line -> line.equals("READY"), 120);
+            long[] cpuBefore = cpuTicks(broker.pid());
+            Child ping = mqttClient("ping", "ping", "--port", broker.address(), "--name", "ping", "--count", String.valueOf(count),
+                    "--warmup", String.valueOf(warmup), "--payload", String.valueOf(payload));
+            return finishRoundTrips(ping, pong, broker.pid(), cpuBefore);
+        }
+    }
+
+    private RoundTrip finishRoundTrips(Child ping, Child pong, long serverPid, long[] cpuBefore) throws Exception {
+        Matcher m = ping.awaitMatch(RTT, 600);
+        ping.awaitExit(60);
+        long[] cpuAfter = cpuTicks(serverPid);
+        pong.terminate();
+        return RoundTrip.parse(m, (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) / (double) CLOCK_TICKS_PER_SECOND);
+    }
+
+    private Child roundTripClient(String label, String role, List<String> arguments, List<String> pingOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java, "-cp", benchmarksJar.toString(), RoundTripClient.class.getName(), role));
+        command.addAll(arguments);
+        command.addAll(pingOptions);
+        return Child.start(label, command);
+    }
+
+    // ---- Many clients
+
+    /** One run of the many-clients scenario. */
+    record ManyClients(int idleClients, double subscribeSeconds, IdleWindow noClients, IdleWindow withIdleClients, double windowSeconds,
+            long rssKbBeforeIdle, long rssKbWithIdle, Result onePair, Result pairs, long peakRssKb) {
+
+        double cpuSecondsNoClients() {
+            return noClients.processTicks() / (double) CLOCK_TICKS_PER_SECOND;
+        }
+
+        double cpuSecondsIdleClients() {
+            return withIdleClients.processTicks() / (double) CLOCK_TICKS_PER_SECOND;
+        }
+
+        double aggregateRatio() {
+            return pairs.deliveriesPerSecond() / onePair.deliveriesPerSecond();
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("idle_clients", idleClients);
+            json.put("idle_subscribe_s", round(subscribeSeconds, 2));
+            json.put("cpu_window_s", windowSeconds);
+            json.put("server_cpu_s_no_clients", cpuSecondsNoClients());
+            json.put("server_cpu_s_idle_clients", cpuSecondsIdleClients());
+            json.put("io_thread_ticks_no_clients", noClients.ioThreadTicks());
+            json.put("io_thread_ticks_idle_clients", withIdleClients.ioThreadTicks());
+            json.put("busy_thread_ticks_no_clients", noClients.busyThreads());
+            json.put("busy_thread_ticks_idle_clients", withIdleClients.busyThreads());
+            json.put("rss_kb_before_idle", rssKbBeforeIdle);
+            json.put("rss_kb_with_idle", rssKbWithIdle);
+            json.put("one_pair", onePair.toJson());
+            json.put("pairs", pairs.toJson());
+            json.put("aggregate_ratio", round(aggregateRatio(), 3));
+            json.put("server_peak_rss_kb", peakRssKb);
+            return json;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d idle clients subscribed in %.1f s; server CPU over %.0f s: %.2f s without clients,"
+                    + " %.2f s with them (I/O thread %d and %d ticks); RSS %,d kB -> %,d kB; one pair %,.0f/s, pairs %,.0f/s (ratio %.2f),"
+                    + " lost %d; peak RSS %,d kB; busy threads with idle clients %s", idleClients, subscribeSeconds, windowSeconds,
+                    cpuSecondsNoClients(), cpuSecondsIdleClients(), noClients.ioThreadTicks(), withIdleClients.ioThreadTicks(), rssKbBeforeIdle, rssKbWithIdle, onePair.deliveriesPerSecond(),
+                    pairs.deliveriesPerSecond(), aggregateRatio(), onePair.lost() + pairs.lost(), peakRssKb,
+                    withIdleClients.busyThreads());
+        }
+    }
+
+    private void manyClientsScenario() throws Exception {
+        int idle = Integer.parseInt(options.getOrDefault("idle", "990"));
+        int pairs = Integer.parseInt(options.getOrDefault("pairs", "10"));
+        long count = count("pair-count", 1_000_000);
+        int payload = Integer.parseInt(options.getOrDefault("payload", "32"));
+        int window = Integer.parseInt(options.getOrDefault("idle-window", "5"));
+        checkFileLimit(idle + 2 * pairs + 2);
+        Map<String, Object> environment = environment();
+        List<ManyClients> results = new ArrayList<>();
+        for (int i = 1; i <= runs; i++) {
+            ManyClients result = runManyClients(idle, pairs, count, payload, window);
+            System.out.printf(Locale.ROOT, "run %d %s   [load %s]%n", i, result, loadAverage());
+            results.add(result);
+        }
+        environment.put("loadavg_after", loadAverage());
+        Map<String, Object> medians = new LinkedHashMap<>();
+        medians.put("server_peak_rss_kb", Math.round(of(results, ManyClients::peakRssKb)));
+        medians.put("server_cpu_s_no_clients", of(results, ManyClients::cpuSecondsNoClients));
+        medians.put("server_cpu_s_idle_clients", of(results, ManyClients::cpuSecondsIdleClients));
+        medians.put("io_thread_ticks_idle_clients", of(results, r -> r.withIdleClients().ioThreadTicks()));
+        medians.put("one_pair_deliveries_per_s", Math.round(of(results, r -> r.onePair().deliveriesPerSecond())));
+        medians.put("pairs_deliveries_per_s", Math.round(of(results, r -> r.pairs().deliveriesPerSecond())));
+        medians.put("aggregate_ratio", round(of(results, ManyClients::aggregateRatio), 3));
+        medians.put("lost_all_runs", results.stream().mapToLong(r -> r.onePair().lost() + r.pairs().lost()).sum());
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                "%nmany clients: %d idle + %d active pairs, payload %d B, %,d packets in all per phase, medians of %d runs%n",
+                idle, pairs, payload, count, runs));
+        medians.forEach((name, value) -> table.append(String.format(Locale.ROOT, "%-32s %s%n", name, value)));
+        System.out.print(table);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("scenario", "many-clients");
+        json.put("idle_clients", idle);
+        json.put("pairs", pairs);
+        json.put("payload", payload);
+        json.put("count_per_phase", count);
+        json.put("environment", environment);
+        json.put("runs", results.stream().map(ManyClients::toJson).toList());
+        json.put("medians", medians);
+        writeJson("many-clients", json);
+    }
+
+    private ManyClients runManyClients(int idle, int pairs, long count, int payload, int windowSeconds) throws Exception {
+        // Room for every client (the default maximum is 1,024).
+        try (Running server = startServer(launcher, "max.clients=" + Math.max(1024, 2 * (idle + 2 * pairs + 2)) + "\n")) {
+            // Let the JVM settle after start (JIT, FileInstall's first scans) before the CPU is read.
+            TimeUnit.SECONDS.sleep(2);
+            IdleWindow noClients = idleCpu(server.pid(), windowSeconds);
+            long rssBefore = rssKb(server.pid());
+            long subscribeStart = System.nanoTime();
+            Child fleet = loadClient("idle", "idle", "--cap", server.address(), "--name", "idle", "--groups", "idle",
+                    "--instances", String.valueOf(idle));
+            try {
+                fleet.await(line -> line.startsWith("READY"), 600);
+                double subscribeSeconds = (System.nanoTime() - subscribeStart) / 1e9;
+                // Let the JIT finish compiling the subscription path before the CPU is read.
+                TimeUnit.SECONDS.sleep(3);
+                IdleWindow idleClients = idleCpu(server.pid(), windowSeconds);
+                long rssWith = rssKb(server.pid());
+                // Untimed: the server's JIT warms up here, so that neither measured phase pays for it.
+                runPairs(server, 1, "warm", Math.max(1, count / 4), payload);
+                Result one = runPairs(server, 1, "solo", count, payload);
+                Result many = runPairs(server, pairs, "pair", Math.max(1, count / pairs), payload);
+                return new ManyClients(idle, subscribeSeconds, noClients, idleClients, windowSeconds, rssBefore, rssWith, one, many,
+                        peakRssKb(server.pid()));
+            } finally {
+                fleet.terminate();
+            }
+        }
+    }
+
+    /** Active pairs {@code <prefix>-pubI -> <prefix>-subI}, each side one process with a thread per client. */
+    private Result runPairs(Running server, int pairs, String prefix, long countEach, int payload) throws Exception {
+        Child subscribers = loadClient(prefix + "-sub", "sub", "--cap", server.address(), "--name", prefix + "-sub", "--instances", String.valueOf(pairs),
+                "--count", String.valueOf(countEach));
+        subscribers.await(line -> line.equals("READY"), 120);
+        long[] cpuBefore = cpuTicks(server.pid());
+        Child publishers = loadClient(prefix + "-pub", "pub", "--cap", server.address(), "--name", prefix + "-pub", "--to", prefix + "-sub",
+                "--instances", String.valueOf(pairs), "--count", String.valueOf(countEach), "--payload", String.valueOf(payload));
+        return collect(List.of(subscribers), publishers, server.pid(), cpuBefore);
+    }
+
+    /** The server's CPU ticks over a window in which no client does anything: in all, in its I/O thread, and by busy thread. */
+    record IdleWindow(long processTicks, long ioThreadTicks, Map<String, Long> busyThreads) {
+    }
+
+    private static IdleWindow idleCpu(long pid, int seconds) throws IOException, InterruptedException {
+        long[] before = cpuTicks(pid);
+        Map<String, Long> threadsBefore = threadTicks(pid);
+        TimeUnit.SECONDS.sleep(seconds);
+        long[] after = cpuTicks(pid);
+        Map<String, Long> busy = new LinkedHashMap<>();
+        long io = -1;
+        for (Map.Entry<String, Long> thread : threadTicks(pid).entrySet()) {
+            long spent = thread.getValue() - threadsBefore.getOrDefault(thread.getKey(), 0L);
+            if (thread.getKey().startsWith(IO_THREAD)) {
+                io = spent;
+            }
+            if (spent > 0) {
+                busy.put(thread.getKey(), spent);
+            }
+        }
+        if (io < 0) {
+            throw new IOException("no thread named " + IO_THREAD + "* in process " + pid);
+        }
+        return new IdleWindow(after[0] + after[1] - before[0] - before[1], io, busy);
+    }
+
+    /** CPU ticks so far of every thread of a process, by "name/tid". */
+    private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    long[] spent = statTicks(task.resolve("stat"));
+                    ticks.put(Files.readString(task.resolve("comm")).trim() + "/" + task.getFileName(), spent[0] + spent[1]);
+                } catch (IOException ended) {
+                    // The thread ended between the listing and the read.
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /**
+     * Every client holds two FIFOs in the server and in the client process: fail early and clearly
+     * rather than with a refused subscription half-way.
+     */
+    private static void checkFileLimit(int clients) throws IOException {
+        long needed = 2L * clients + 512;
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
+                if (!fields[0].equals("unlimited") && Long.parseLong(fields[0]) < needed) {
+                    throw new IOException("the many-clients scenario needs about " + needed + " open files per process (two FIFOs per"
+                            + " client); the limit is " + fields[0] + ": raise it with ulimit -n " + needed + " (or more)");
+                }
+                System.out.println("open files limit " + fields[0] + ", about " + needed + " needed");
+            }
+        }
+    }
+
+    // ---- The systems under test
+
+    /**
+     * A system under test (ours, the C relay or Mosquitto) running in its own process, with the
+     * private folder it works in, and where clients reach it: the CAP's path, or Mosquitto's port.
+     */
+    private record Running(Child child, Path folder, String address) implements AutoCloseable {
+        long pid() {
+            return child.pid();
+        }
+
+        @Override
+        public void close() throws Exception {
+            child.terminate();
+            deleteRecursively(folder);
+        }
+    }
+
+    /** What tells that a system is ready for clients. */
+    private interface Readiness {
+        void await() throws Exception;
+    }
+
+    private static Running started(Child child, Path folder, String address, Readiness readiness) throws Exception {
+        Running running = new Running(child, folder, address);
         try {
-            server.await(line -> line.equals("READY"), 30);
-            List<Child> subscribers = new ArrayList<>();
-            for (int m = 0; m < members; m++) {
-                subscribers.add(loadClient("sub" + m, "sub", "--rx", outs.get(m), "--name", "sub" + m, "--count", String.valueOf(count)));
-            }
-            for (Child subscriber : subscribers) {
-                subscriber.await(line -> line.equals("READY"), 60);
-            }
-            long cpuBefore = cpuTicks(server.pid());
-            Child publisher = loadClient("pub", "pub", "--tx", in.toString(), "--name", "pub", "--to", members == 1 ? "sub0" : "load",
-                    "--count", String.valueOf(count), "--payload", String.valueOf(payload));
-            return collect(subscribers, publisher, server.pid(), cpuBefore);
-        } finally {
-            server.terminate();
+            readiness.await();
+            return running;
+        } catch (Exception e) {
+            running.close();
+            throw e;
         }
     }
 
-    private Result runMosquitto(Path mosquitto, int members, int payload, long count) throws Exception {
-        Path run = Files.createTempDirectory("octopipes-mqtt-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    private Running startServer(Path build, String extraConfiguration) throws Exception {
+        Path run = privateFolder("octopipes-load-");
+        Path cap = run.resolve("cap.fifo");
+        // A deep queue: the subscribers are fast, but a momentary stall must not cost packets.
+        Path config = Files.writeString(run.resolve("server.properties"), "queue.bytes=268435456\n" + extraConfiguration);
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(serverJvmOptions);
+        command.addAll(List.of("-jar", build.toString(), "--no-console", "--cap", cap.toString(), "--clients",
+                run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString(), "--config", config.toString()));
+        Child child = Child.start("server", command);
+        return started(child, run, cap.toString(), () -> child.await(line -> line.contains("transport at"), 120));
+    }
+
+    /** Starts the C relay on routes {@code IN:OUT[,OUT...]} between FIFOs of {@code folder}, which it then owns. */
+    private Running startRelay(Path folder, String... routes) throws Exception {
+        List<String> command = new ArrayList<>(List.of(relay.toString()));
+        command.addAll(List.of(routes));
+        Child child = Child.start("relay", command);
+        return started(child, folder, "", () -> child.await(line -> line.equals("READY"), 30));
+    }
+
+    /** Mosquitto on a loopback port of its own. */
+    private Running startMosquitto() throws Exception {
+        Path run = privateFolder("octopipes-mqtt-");
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
         Path config = Files.writeString(run.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous true\n"
                 + "max_queued_messages 0\nmax_inflight_messages 0\n");
-        Child server = Child.start("mosquitto", List.of(mosquitto.toString(), "-c", config.toString()));
-        try {
-            awaitPort(port, 30);
-            String topic = members == 1 ? "sub0" : "load";
-            List<Child> subscribers = new ArrayList<>();
-            for (int m = 0; m < members; m++) {
-                subscribers.add(mqttClient("sub" + m, "sub", "--port", String.valueOf(port), "--name", "sub" + m, "--topic", topic,
-                        "--count", String.valueOf(count)));
-            }
-            for (Child subscriber : subscribers) {
-                subscriber.await(line -> line.equals("READY"), 60);
-            }
-            long cpuBefore = cpuTicks(server.pid());
-            Child publisher = mqttClient("pub", "pub", "--port", String.valueOf(port), "--name", "pub", "--topic", topic,
-                    "--count", String.valueOf(count), "--payload", String.valueOf(payload));
-            return collect(subscribers, publisher, server.pid(), cpuBefore);
-        } finally {
-            server.terminate();
-        }
+        return started(Child.start(MOSQUITTO, List.of(mosquitto.toString(), "-c", config.toString())), run, String.valueOf(port),
+                () -> awaitPort(port, 30));
     }
 
     private Child mqttClient(String label, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(java, "-cp", benchmarksJar.toString(), MqttLoadClient.class.getName()));
+        command.addAll(List.of(arguments));
+        return Child.start(label, command);
+    }
+
+    private Child loadClient(String label, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java, "-cp", benchmarksJar.toString(), LoadClient.class.getName()));
         command.addAll(List.of(arguments));
         return Child.start(label, command);
     }
@@ -218,112 +837,12 @@ public final class LoadHarness {
 
     private static Path findMosquitto() {
         for (String folder : List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin")) {
-            Path candidate = Path.of(folder, "mosquitto");
+            Path candidate = Path.of(folder, MOSQUITTO);
             if (Files.isExecutable(candidate)) {
                 return candidate;
             }
         }
         return null;
-    }
-
-    private Result collect(List<Child> subscribers, Child publisher, long serverPid, long cpuBefore) throws Exception {
-        publisher.awaitExit(300);
-        double seconds = 0;
-        long received = 0;
-        long lost = 0;
-        long reordered = 0;
-        double megabytes = 0;
-        double p50 = 0;
-        double p99 = 0;
-        double p999 = 0;
-        for (Child subscriber : subscribers) {
-            String line = subscriber.await(l -> l.startsWith("RECEIVED"), 300);
-            Matcher m = RECEIVED.matcher(line);
-            if (!m.find()) {
-                throw new IllegalStateException("unexpected subscriber report: " + line);
-            }
-            received += Long.parseLong(m.group(1));
-            lost += Long.parseLong(m.group(2));
-            reordered += Long.parseLong(m.group(3));
-            double s = Double.parseDouble(m.group(4));
-            seconds = Math.max(seconds, s);
-            megabytes += Double.parseDouble(m.group(6)) * s;
-            p50 = Math.max(p50, Double.parseDouble(m.group(7)));
-            p99 = Math.max(p99, Double.parseDouble(m.group(8)));
-            p999 = Math.max(p999, Double.parseDouble(m.group(9)));
-            subscriber.awaitExit(60);
-        }
-        double cpu = (cpuTicks(serverPid) - cpuBefore) / (double) CLOCK_TICKS_PER_SECOND;
-        return new Result(received / seconds, megabytes / seconds, lost, reordered, p50, p99, p999, cpu, peakRssKb(serverPid), received);
-    }
-
-    private void report(String scenario, int members, int payload, long count, Map<String, List<Result>> results) throws IOException {
-        Result ours = median(results.get("octopipes"));
-        Result relay = median(results.get("c-relay"));
-        Result broker = results.containsKey("mosquitto") ? median(results.get("mosquitto")) : null;
-        StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%nscenario %s, %d subscriber(s), payload %d B, %,d packets, medians of %d alternated runs%n",
-                scenario, members, payload, count, results.get("octopipes").size()));
-        table.append(String.format(Locale.ROOT, "%-10s %16s %10s %8s %10s %10s %14s %14s%n", "system", "deliveries/s", "MB/s", "lost",
-                "p50 us", "p99 us", "CPU ns/deliv.", "peak RSS kB"));
-        Map<String, Result> rows = new LinkedHashMap<>();
-        rows.put("octopipes", ours);
-        rows.put("c-relay", relay);
-        if (broker != null) {
-            rows.put("mosquitto", broker);
-        }
-        for (Map.Entry<String, Result> row : rows.entrySet()) {
-            Result r = row.getValue();
-            table.append(String.format(Locale.ROOT, "%-10s %,16.0f %10.1f %8d %10.0f %10.0f %14.0f %,14d%n", row.getKey(),
-                    r.deliveriesPerSecond(), r.megabytesPerSecond(), r.lost(), r.p50Micros(), r.p99Micros(), r.cpuNanosPerDelivery(),
-                    r.serverPeakRssKb()));
-        }
-        table.append(String.format(Locale.ROOT, "octopipes / c-relay throughput: %.2f%n", ours.deliveriesPerSecond() / relay.deliveriesPerSecond()));
-        if (broker != null) {
-            table.append(String.format(Locale.ROOT, "octopipes / mosquitto throughput: %.1f%n", ours.deliveriesPerSecond() / broker.deliveriesPerSecond()));
-        }
-        System.out.print(table);
-        Path out = root.resolve(options.getOrDefault("out", "benchmarks/target/load-" + scenario + ".json"));
-        Files.createDirectories(out.getParent());
-        StringBuilder json = new StringBuilder("{\"scenario\":\"" + scenario + "\",\"members\":" + members + ",\"payload\":" + payload
-                + ",\"count\":" + count + ",\"runs\":{");
-        String separator = "";
-        for (Map.Entry<String, List<Result>> system : results.entrySet()) {
-            json.append(separator).append('"').append(system.getKey()).append("\":[");
-            String inner = "";
-            for (Result r : system.getValue()) {
-                json.append(inner).append(String.format(Locale.ROOT,
-                        "{\"deliveries_per_s\":%.0f,\"mb_per_s\":%.2f,\"lost\":%d,\"reordered\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f,"
-                                + "\"p999_us\":%.1f,\"server_cpu_s\":%.3f,\"server_peak_rss_kb\":%d}",
-                        r.deliveriesPerSecond(), r.megabytesPerSecond(), r.lost(), r.reordered(), r.p50Micros(), r.p99Micros(),
-                        r.p999Micros(), r.serverCpuSeconds(), r.serverPeakRssKb()));
-                inner = ",";
-            }
-            json.append(']');
-            separator = ",";
-        }
-        json.append(String.format(Locale.ROOT, "},\"ratio_throughput\":%.3f}%n", ours.deliveriesPerSecond() / relay.deliveriesPerSecond()));
-        Files.writeString(out, json);
-        System.out.println("written " + out);
-    }
-
-    private static Result median(List<Result> results) {
-        return new Result(median(results, Result::deliveriesPerSecond), median(results, Result::megabytesPerSecond),
-                (long) median(results, r -> (double) r.lost()), (long) median(results, r -> (double) r.reordered()),
-                median(results, Result::p50Micros), median(results, Result::p99Micros), median(results, Result::p999Micros),
-                median(results, Result::serverCpuSeconds), (long) median(results, r -> (double) r.serverPeakRssKb()),
-                (long) median(results, r -> (double) r.deliveries()));
-    }
-
-    private static double median(List<Result> results, ToDoubleFunction<Result> figure) {
-        double[] values = results.stream().mapToDouble(figure).sorted().toArray();
-        return values.length % 2 == 1 ? values[values.length / 2] : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
-    }
-
-    private Child loadClient(String label, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java, "-cp", benchmarksJar.toString(), LoadClient.class.getName()));
-        command.addAll(List.of(arguments));
-        return Child.start(label, command);
     }
 
     private Path compileRelay() throws IOException, InterruptedException {
@@ -336,22 +855,104 @@ public final class LoadHarness {
         return binary;
     }
 
-    private static void mkfifo(Path path) throws IOException, InterruptedException {
+    // ---- Files, processes, /proc
+
+    private static Path privateFolder(String prefix) throws IOException {
+        return Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private static Path mkfifo(Path path) throws IOException, InterruptedException {
         if (new ProcessBuilder("mkfifo", "-m", "600", path.toString()).inheritIO().start().waitFor() != 0) {
             throw new IOException("mkfifo " + path + " failed");
         }
+        return path;
     }
 
-    /** User plus system CPU time of a process so far, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private void writeJson(String scenario, Map<String, Object> json) throws IOException {
+        Path out = all || !options.containsKey("out") ? jsonPath(scenario) : root.resolve(options.get("out"));
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json) + "\n");
+        System.out.println("written " + out);
+    }
+
+    private static Map<String, Object> toJson(Map<String, ?> bySystem) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        bySystem.forEach((system, value) -> json.put(system, value instanceof List<?> list
+                ? list.stream().map(r -> ((Result) r).toJson()).toList() : ((Result) value).toJson()));
+        return json;
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    /** What the figures depend on, recorded with them. */
+    private Map<String, Object> environment() throws IOException {
+        Map<String, Object> environment = new LinkedHashMap<>();
+        environment.put("launcher", launcher + ", " + Files.size(launcher) + " bytes, modified " + Files.getLastModifiedTime(launcher)
+                + ", sha-256 " + sha256(launcher).substring(0, 16));
+        environment.put("started", Instant.now().toString());
+        environment.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        environment.put("cpus", Runtime.getRuntime().availableProcessors());
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            environment.put("cpu", lines.filter(l -> l.startsWith("model name")).map(l -> l.replaceFirst(".*:\\s*", "")).findFirst().orElse("?"));
+        }
+        environment.put("loadavg_before", loadAverage());
+        return environment;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages: how busy the machine was besides us. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** User and system CPU time of a process so far, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    private static long[] cpuTicks(long pid) throws IOException {
+        return statTicks(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    private static long[] statTicks(Path stat) throws IOException {
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
     }
 
     private static long peakRssKb(long pid) throws IOException {
+        return statusKb(pid, "VmHWM:");
+    }
+
+    private static long rssKb(long pid) throws IOException {
+        return statusKb(pid, "VmRSS:");
+    }
+
+    private static long statusKb(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
@@ -398,11 +999,24 @@ public final class LoadHarness {
                     }
                 }
                 if (!process.isAlive() && lines.stream().noneMatch(match)) {
-                    throw new IllegalStateException(label + " ended without the expected line; it printed " + lines);
+                    throw new IllegalStateException(label + " ended without the expected line; it printed " + shorten(lines));
                 }
                 TimeUnit.MILLISECONDS.sleep(20);
             }
-            throw new IllegalStateException(label + " did not print the expected line within " + seconds + " s; it printed " + lines);
+            throw new IllegalStateException(label + " did not print the expected line within " + seconds + " s; it printed " + shorten(lines));
+        }
+
+        Matcher awaitMatch(Pattern pattern, long seconds) throws InterruptedException {
+            Matcher m = pattern.matcher(await(line -> pattern.matcher(line).find(), seconds));
+            if (!m.find()) {
+                throw new IllegalStateException("unexpected report from " + label);
+            }
+            return m;
+        }
+
+        private static String shorten(List<String> lines) {
+            String text = String.join(" | ", lines);
+            return text.length() > 2000 ? text.substring(0, 2000) + "..." : text;
         }
 
         void awaitExit(long seconds) throws InterruptedException {

@@ -5,8 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -30,10 +32,14 @@ public final class MqttLoadClient {
         String broker = "tcp://127.0.0.1:" + options.get("port");
         String topic = "load/" + options.get("topic");
         long count = Long.parseLong(options.getOrDefault("count", "100000"));
-        MqttClient client = new MqttClient(broker, options.get("name"), new MemoryPersistence());
         MqttConnectOptions connect = new MqttConnectOptions();
         connect.setCleanSession(true);
         connect.setMaxInflight(65535);
+        if (args[0].equals("ping") || args[0].equals("pong")) {
+            roundTrips(args[0], new MqttAsyncClient(broker, options.get("name"), new MemoryPersistence()), connect, options);
+            return;
+        }
+        MqttClient client = new MqttClient(broker, options.get("name"), new MemoryPersistence());
         if (args[0].equals("pub")) {
             client.connect(connect);
             System.out.println("READY");
@@ -102,5 +108,80 @@ public final class MqttLoadClient {
             client.disconnect();
         }
         client.close();
+    }
+
+    /**
+     * The round-trip scenario over MQTT: {@code pong} answers every message on {@code rt/ping} at
+     * once on {@code rt/pong}; {@code ping} sends one message, waits for its answer, and times it,
+     * as {@link RoundTripClient} does over FIFOs (window 1, the first {@code --warmup} untimed).
+     * The asynchronous client, because it can publish from the arrival callback: the synchronous
+     * one waits there for a completion that the same callback thread would report, and hangs.
+     */
+    private static void roundTrips(String role, MqttAsyncClient client, MqttConnectOptions connect, Map<String, String> options)
+            throws Exception {
+        long warmup = Long.parseLong(options.getOrDefault("warmup", "2000"));
+        long total = warmup + Long.parseLong(options.getOrDefault("count", "20000"));
+        int payloadSize = Integer.parseInt(options.getOrDefault("payload", "32"));
+        Histogram roundTrips = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        AtomicLong answered = new AtomicLong();
+        long[] state = new long[2]; // unexpected, sent: only the callback thread touches them once started
+        CountDownLatch done = new CountDownLatch(1);
+        ByteBuffer payload = ByteBuffer.allocate(payloadSize);
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                System.err.println("connection lost: " + cause);
+                done.countDown();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) throws Exception {
+                if (role.equals("pong")) {
+                    client.publish("rt/pong", message.getPayload(), 0, false);
+                    if (answered.incrementAndGet() >= total) {
+                        done.countDown();
+                    }
+                    return;
+                }
+                long now = System.nanoTime();
+                ByteBuffer bytes = ByteBuffer.wrap(message.getPayload());
+                long sequence = bytes.getLong(0);
+                if (sequence != answered.get()) {
+                    state[0]++;
+                }
+                if (sequence >= warmup) {
+                    roundTrips.recordValue(Math.max(0, now - bytes.getLong(8)));
+                }
+                if (answered.incrementAndGet() >= total) {
+                    done.countDown();
+                } else {
+                    send(client, payload, state[1]++);
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        client.connect(connect).waitForCompletion();
+        client.subscribe(role.equals("pong") ? "rt/ping" : "rt/pong", 0).waitForCompletion();
+        System.out.println("READY");
+        if (role.equals("ping")) {
+            send(client, payload, state[1]++);
+        }
+        long seen = -1;
+        while (!done.await(10, TimeUnit.SECONDS) && answered.get() != seen) {
+            seen = answered.get();
+        }
+        if (role.equals("ping")) {
+            RoundTripClient.report(roundTrips, total - answered.get(), state[0]);
+        }
+        client.disconnect().waitForCompletion();
+        client.close();
+    }
+
+    private static void send(MqttAsyncClient client, ByteBuffer payload, long sequence) throws Exception {
+        payload.putLong(0, sequence).putLong(8, System.nanoTime());
+        client.publish("rt/ping", payload.array().clone(), 0, false);
     }
 }

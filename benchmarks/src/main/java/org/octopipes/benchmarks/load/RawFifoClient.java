@@ -47,7 +47,7 @@ final class RawFifoClient implements AutoCloseable {
         write(cap, new CapMessage.Subscription(groupNames).toPacket(me).toBytes());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(20);
+            TimeUnit.MILLISECONDS.sleep(2);
             for (Packet packet : readSome(cap)) {
                 if (packet.origin().isServer() && packet.remote().equals(me)) {
                     CapMessage.Assignment assignment = (CapMessage.Assignment) CapMessage.parse(packet.payload());
