@@ -29,6 +29,15 @@ public interface ClientLink {
     void route(Frame packet);
 
     /**
+     * As {@link #route(Frame)}, with the time the transport read the packet, from
+     * {@link System#nanoTime()}: a transport that reads many packets at once reads the clock once
+     * for all of them, where a clock read per packet would be a large part of the server's work.
+     */
+    default void route(Frame packet, long readNanos) {
+        route(packet);
+    }
+
+    /**
      * Routes a packet this client passes on for a client elsewhere, e.g. a bridge to other servers
      * relaying what their clients sent. Unlike {@link #route}, the packet's origin is that other
      * client's name and is not checked against this client's; routing policies see this client as

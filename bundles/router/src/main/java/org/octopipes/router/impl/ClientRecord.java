@@ -2,6 +2,7 @@ package org.octopipes.router.impl;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.octopipes.api.ClientInfo;
 import org.octopipes.api.DropReason;
@@ -28,7 +29,8 @@ final class ClientRecord implements ClientLink, Subscriber {
     /** Used only by the thread that routes this client's packets, one at a time. */
     private final RecipientCollector recipients = new RecipientCollector();
     private volatile Set<Name> groups;
-    private volatile long lastActivityMillis = System.currentTimeMillis();
+    /** System.nanoTime() of its last packet or delivery; made a wall-clock time only when someone asks. */
+    private volatile long lastActivityNanos = System.nanoTime();
 
     ClientRecord(RouterCore router, Name name, Set<Name> groups, Outlet outlet) {
         this.router = router;
@@ -71,8 +73,13 @@ final class ClientRecord implements ClientLink, Subscriber {
 
     @Override
     public void route(Frame packet) {
+        route(packet, System.nanoTime());
+    }
+
+    @Override
+    public void route(Frame packet, long readNanos) {
         counter.received();
-        touch();
+        lastActivityNanos = readNanos;
         router.route(this, packet, recipients, true);
     }
 
@@ -112,12 +119,13 @@ final class ClientRecord implements ClientLink, Subscriber {
     }
 
     private void touch() {
-        lastActivityMillis = System.currentTimeMillis();
+        lastActivityNanos = System.nanoTime();
     }
 
     ClientInfo info() {
+        long sinceActivityMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
         return new ClientInfo(name, groups, outlet.transport(), outlet.address(), outlet.queuedPackets(),
-                outlet.queuedBytes(), counter.snapshot(), subscribedAt, Instant.ofEpochMilli(lastActivityMillis));
+                outlet.queuedBytes(), counter.snapshot(), subscribedAt, Instant.ofEpochMilli(System.currentTimeMillis() - sinceActivityMillis));
     }
 
     @Override

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.Tap;
@@ -27,6 +30,22 @@ class RouterCoreTest {
     private final TestLogger log = new TestLogger();
     private final AtomicReference<RoutingPolicy> policy = new AtomicReference<>(new SpecRoutingPolicy());
     private final RouterCore router = new RouterCore(log.logger(), policy::get, 10);
+
+    @Test
+    void theLastActivityIsTheTimeTheTransportReadThePacketNotWhenItWasRouted() {
+        RecordingOutlet bob = new RecordingOutlet();
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(), bob);
+        long readFiveSecondsAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(5);
+        Instant before = Instant.now();
+
+        Packet packet = Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload("hi".getBytes()).build();
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> alice.route(frame, readFiveSecondsAgo));
+
+        assertThat(bob.offered).hasSize(1);
+        Instant lastActivity = router.client(Name.of("alice")).orElseThrow().lastActivity();
+        assertThat(Duration.between(lastActivity, before).toMillis()).as("about five seconds before").isBetween(4_000L, 6_000L);
+    }
 
     @Test
     void aPacketToANameReachesThatClientOnly() {

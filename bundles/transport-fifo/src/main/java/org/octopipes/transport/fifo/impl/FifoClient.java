@@ -70,7 +70,7 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
 
     @Override
     public void onFrame(Frame frame) {
-        link.route(frame);
+        link.route(frame, server.readNanos());
     }
 
     @Override
