@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,17 @@ class StreamDecoderTest {
 
     private static final Packet PING = packet("foo", "bar", "ping");
     private static final Packet PONG = packet("bar", "foo", "pong");
+
+    @Test
+    void aDecoderThatWasNeverFedHoldsNoBufferAndTheFirstBytesBringOne() throws Exception {
+        StreamDecoder decoder = new StreamDecoder();
+        assertThat(decoder.capacity()).as("a listening client costs no receive buffer").isZero();
+        List<Packet> packets = new ArrayList<>();
+        Packet sent = Packet.builder().origin(Name.of("a")).remote(Name.of("b")).payload("first".getBytes()).build();
+        decoder.readFrom(Channels.newChannel(new ByteArrayInputStream(sent.toBytes())), frame -> packets.add(frame.toPacket()));
+        assertThat(packets).containsExactly(sent);
+        assertThat(decoder.capacity()).isEqualTo(StreamDecoder.INITIAL_CAPACITY);
+    }
 
     @Test
     void aPacketSplitAtEveryByteIsDecodedOnceWhole() {
