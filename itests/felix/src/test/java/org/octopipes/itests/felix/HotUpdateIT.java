@@ -26,7 +26,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.octopipes.api.Broker;
 import org.octopipes.api.PolicyInfo;
-import org.octopipes.api.transport.Transport;
 import org.octopipes.client.Message;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
@@ -220,7 +219,7 @@ public class HotUpdateIT {
 
     /** Bundle.update() then a refresh of the bundle, as {@code bundle:update} and {@code refresh} do; the stream must go on. */
     private void update(String symbolicName, Stream stream) throws Exception {
-        Bundle bundle = find(symbolicName);
+        Bundle bundle = ProbeSupport.installed(context, symbolicName);
         bundle.update();
         CountDownLatch refreshed = new CountDownLatch(1);
         context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> {
@@ -229,18 +228,9 @@ public class HotUpdateIT {
             }
         });
         assertTrue("the refresh of " + symbolicName + " ends", refreshed.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(symbolicName + " is active again", Bundle.ACTIVE, find(symbolicName).getState());
+        assertEquals(symbolicName + " is active again", Bundle.ACTIVE, ProbeSupport.installed(context, symbolicName).getState());
         awaitTransport();
         stream.awaitFlow();
-    }
-
-    private Bundle find(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError(symbolicName + " is not installed");
     }
 
     private Bundle install(String symbolicName) throws Exception {
@@ -266,14 +256,7 @@ public class HotUpdateIT {
     }
 
     private void awaitTransport() throws Exception {
-        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Transport.class.getName() + ")(" + Transport.TRANSPORT_ADDRESS + "=" + cap + "))";
-        ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
-        tracker.open();
-        try {
-            assertNotNull("a FIFO transport serving " + cap, tracker.waitForService(PATIENCE.toMillis()));
-        } finally {
-            tracker.close();
-        }
+        ProbeSupport.awaitTransport(context, null, cap, PATIENCE);
     }
 
     private OctopipesClient connect(String name, String... groups) throws IOException {

@@ -14,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
@@ -38,9 +36,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The JMX bundle in Felix, seen as JConsole sees it, through the platform MBeanServer: the
@@ -124,7 +120,7 @@ public class JmxMBeansIT {
     @Test
     public void stoppingTheBundleUnregistersEveryMBeanAndStartingItRegistersThemAgain() throws Exception {
         Path cap = serverInTemporaryFolder();
-        Bundle jmx = bundle("org.octopipes.jmx");
+        Bundle jmx = ProbeSupport.installed(context, "org.octopipes.jmx");
         try (OctopipesClient client = OctopipesClient.builder(cap).name("carol").connect()) {
             ObjectName carol = objectName("org.octopipes:type=Client,name=carol");
             awaitUntil("carol has an MBean", () -> platform.isRegistered(carol));
@@ -146,20 +142,8 @@ public class JmxMBeansIT {
         properties.put("clients.dir", run.resolve("clients").toString());
         configurationAdmin.getConfiguration("org.octopipes.server", "?").update(properties);
 
-        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Transport.class.getName() + ")(" + Transport.TRANSPORT_ADDRESS + "=" + cap + "))";
-        ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
-        tracker.open();
-        try {
-            assertNotNull("a FIFO transport serving " + cap, tracker.waitForService(TimeUnit.SECONDS.toMillis(30)));
-        } finally {
-            tracker.close();
-        }
+        ProbeSupport.awaitTransport(context, null, cap, Duration.ofSeconds(30));
         return cap;
-    }
-
-    private Bundle bundle(String symbolicName) {
-        return Arrays.stream(context.getBundles()).filter(bundle -> symbolicName.equals(bundle.getSymbolicName())).findFirst()
-                .orElseThrow(() -> new AssertionError(symbolicName + " is not installed"));
     }
 
     private static ObjectName objectName(String text) {

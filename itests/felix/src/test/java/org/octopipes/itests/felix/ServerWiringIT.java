@@ -8,9 +8,9 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -25,10 +25,8 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Our bundles in a bare Felix: they resolve and start, Declarative Services wires the router to
@@ -57,8 +55,7 @@ public class ServerWiringIT {
     @Test
     public void everyBundleOfOursIsActive() {
         for (String symbolicName : OUR_BUNDLES) {
-            Bundle bundle = find(symbolicName);
-            assertNotNull(symbolicName + " is installed", bundle);
+            Bundle bundle = ProbeSupport.installed(context, symbolicName);
             assertEquals(symbolicName + " is active", Bundle.ACTIVE, bundle.getState());
         }
     }
@@ -68,15 +65,15 @@ public class ServerWiringIT {
         Path run = OurBundles.runFolder();
         configure(run.resolve("cap.fifo"), run.resolve("clients"));
 
-        Transport transport = awaitTransportAt(run.resolve("cap.fifo").toString());
+        Transport transport = ProbeSupport.awaitTransport(context, null, run.resolve("cap.fifo").toString(), Duration.ofSeconds(30));
         assertEquals("fifo", transport.name());
         assertTrue(Files.exists(run.resolve("cap.fifo")));
-        assertNotNull(await(Router.class));
-        assertEquals(0, await(Broker.class).clients().size());
+        assertNotNull(ProbeSupport.awaitService(context, Router.class, Duration.ofSeconds(30)));
+        assertEquals(0, ProbeSupport.awaitService(context, Broker.class, Duration.ofSeconds(30)).clients().size());
 
         ServiceReference<RoutingPolicy> policy = context.getServiceReference(RoutingPolicy.class);
         assertEquals("spec", policy.getProperty(RoutingPolicy.POLICY_NAME));
-        java.util.List<org.octopipes.api.PolicyInfo> policies = await(Broker.class).policies();
+        java.util.List<org.octopipes.api.PolicyInfo> policies = ProbeSupport.awaitService(context, Broker.class, Duration.ofSeconds(30)).policies();
         assertEquals(1, policies.size());
         assertEquals("spec", policies.get(0).name());
         assertTrue("the only policy is the active one", policies.get(0).active());
@@ -87,11 +84,11 @@ public class ServerWiringIT {
     public void aConfigurationChangeMovesTheCap() throws Exception {
         Path run = OurBundles.runFolder();
         configure(run.resolve("first.fifo"), run.resolve("clients"));
-        awaitTransportAt(run.resolve("first.fifo").toString());
+        ProbeSupport.awaitTransport(context, null, run.resolve("first.fifo").toString(), Duration.ofSeconds(30));
 
         configure(run.resolve("second.fifo"), run.resolve("clients"));
 
-        awaitTransportAt(run.resolve("second.fifo").toString());
+        ProbeSupport.awaitTransport(context, null, run.resolve("second.fifo").toString(), Duration.ofSeconds(30));
         assertTrue(Files.exists(run.resolve("second.fifo")));
         assertTrue("the old CAP is removed", !Files.exists(run.resolve("first.fifo")));
     }
@@ -101,8 +98,8 @@ public class ServerWiringIT {
         Path run = OurBundles.runFolder();
         Path cap = run.resolve("steady.fifo");
         configure(cap, run.resolve("clients"));
-        awaitTransportAt(cap.toString());
-        Broker broker = await(Broker.class);
+        ProbeSupport.awaitTransport(context, null, cap.toString(), Duration.ofSeconds(30));
+        Broker broker = ProbeSupport.awaitService(context, Broker.class, Duration.ofSeconds(30));
         try (org.octopipes.client.OctopipesClient client = org.octopipes.client.OctopipesClient.builder(cap).name("steady").connect()) {
             configure(cap, run.resolve("clients"), "max.clients", "500");
             configure(cap, run.resolve("clients"), "fifo.mode", "not octal");
@@ -124,39 +121,5 @@ public class ServerWiringIT {
             properties.put(more[i], more[i + 1]);
         }
         configurationAdmin.getConfiguration("org.octopipes.server", "?").update(properties);
-    }
-
-    private Transport awaitTransportAt(String address) throws Exception {
-        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Transport.class.getName() + ")(" + Transport.TRANSPORT_ADDRESS + "=" + address + "))";
-        ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
-        tracker.open();
-        try {
-            Transport transport = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
-            assertNotNull("a FIFO transport serving " + address, transport);
-            return transport;
-        } finally {
-            tracker.close();
-        }
-    }
-
-    private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
-            assertNotNull(type.getSimpleName() + " service", service);
-            return service;
-        } finally {
-            tracker.close();
-        }
-    }
-
-    private Bundle find(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        return null;
     }
 }

@@ -30,7 +30,6 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.octopipes.api.Broker;
 import org.octopipes.api.ClientInfo;
-import org.octopipes.api.transport.Transport;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
@@ -41,9 +40,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The Unix socket transport beside the FIFO transport in a bare Felix: clients of either reach
@@ -85,20 +82,20 @@ public class UnixSocketTransportIT {
         configurationAdmin.getConfiguration("org.octopipes.server", "?").update(fifo);
         // No configuration of its own: the socket goes beside the CAP of the server's configuration.
         // Installed by the test once its configuration is in place, so that it never serves the default path.
-        Bundle transport = find(UNIX_BUNDLE);
+        Bundle transport = ProbeSupport.find(context, UNIX_BUNDLE).orElse(null);
         if (transport == null) {
             transport = context.installBundle(OurBundles.location(UNIX_BUNDLE));
         }
         if (transport.getState() != Bundle.ACTIVE) {
             transport.start();
         }
-        awaitTransport("fifo", cap);
-        awaitTransport("unix", socket);
+        ProbeSupport.awaitTransport(context, "fifo", cap, WAIT);
+        ProbeSupport.awaitTransport(context, "unix", socket, WAIT);
     }
 
     @Test
     public void fifoAndSocketClientsReachEachOtherAndShareAGroup() throws Exception {
-        Broker broker = awaitService(Broker.class);
+        Broker broker = ProbeSupport.awaitService(context, Broker.class, WAIT);
         try (OctopipesClient fifo = OctopipesClient.builder(cap).name("fifo-ann").groups("mixed").connect();
                 OctopipesClient sock = OctopipesClient.socketBuilder(socket).name("sock-ben").groups("mixed").connect();
                 OctopipesClient sender = OctopipesClient.socketBuilder(socket).name("sock-cid").connect()) {
@@ -129,11 +126,11 @@ public class UnixSocketTransportIT {
 
     @Test
     public void stoppingTheSocketTransportLeavesTheFifoClientsAlone() throws Exception {
-        Broker broker = awaitService(Broker.class);
+        Broker broker = ProbeSupport.awaitService(context, Broker.class, WAIT);
         try (OctopipesClient fifoA = OctopipesClient.builder(cap).name("fifo-dee").connect();
                 OctopipesClient fifoB = OctopipesClient.builder(cap).name("fifo-eve").connect();
                 OctopipesClient sock = OctopipesClient.socketBuilder(socket).name("sock-fay").onMessage(packet -> { }).connect()) {
-            find(UNIX_BUNDLE).stop();
+            ProbeSupport.installed(context, UNIX_BUNDLE).stop();
 
             await().atMost(WAIT).until(() -> !sock.isOpen());
             assertFalse("the socket is removed", Files.exists(socket));
@@ -143,8 +140,8 @@ public class UnixSocketTransportIT {
             assertTrue(fifoA.isOpen());
             assertTrue(broker.client(Name.of("fifo-dee")).isPresent());
 
-            find(UNIX_BUNDLE).start();
-            awaitTransport("unix", socket);
+            ProbeSupport.installed(context, UNIX_BUNDLE).start();
+            ProbeSupport.awaitTransport(context, "unix", socket, WAIT);
             try (OctopipesClient back = OctopipesClient.socketBuilder(socket).name("sock-fay").connect()) {
                 fifoA.send("sock-fay", "welcome back".getBytes(UTF_8));
                 assertPayload("welcome back", back.receive(WAIT));
@@ -156,13 +153,13 @@ public class UnixSocketTransportIT {
     public void updatingTheFifoTransportLeavesTheSocketClientsAlone() throws Exception {
         try (OctopipesClient kit = OctopipesClient.socketBuilder(socket).name("sock-kit").connect();
                 OctopipesClient lee = OctopipesClient.socketBuilder(socket).name("sock-lee").connect()) {
-            find("org.octopipes.transport.fifo").update();
-            awaitTransport("fifo", cap);
+            ProbeSupport.installed(context, "org.octopipes.transport.fifo").update();
+            ProbeSupport.awaitTransport(context, "fifo", cap, WAIT);
 
             kit.send("sock-lee", "after the FIFO transport's update".getBytes(UTF_8));
             assertPayload("after the FIFO transport's update", lee.receive(WAIT));
             assertTrue(kit.isOpen());
-            assertTrue(awaitService(Broker.class).client(Name.of("sock-kit")).isPresent());
+            assertTrue(ProbeSupport.awaitService(context, Broker.class, WAIT).client(Name.of("sock-kit")).isPresent());
         }
     }
 
@@ -171,8 +168,8 @@ public class UnixSocketTransportIT {
         try (OctopipesClient gus = OctopipesClient.socketBuilder(socket).name("sock-gus").connect();
                 OctopipesClient hal = OctopipesClient.socketBuilder(socket).name("sock-hal").connect()) {
             // Management puts hal in a group after he subscribed: the next router must know it.
-            awaitService(Broker.class).subscribe(Name.of("sock-hal"), Set.of(Name.of("crew")));
-            Bundle router = find("org.octopipes.router");
+            ProbeSupport.awaitService(context, Broker.class, WAIT).subscribe(Name.of("sock-hal"), Set.of(Name.of("crew")));
+            Bundle router = ProbeSupport.installed(context, "org.octopipes.router");
 
             router.stop();
             // No router now: what gus writes waits in the kernel until the next router is bound.
@@ -180,7 +177,7 @@ public class UnixSocketTransportIT {
             router.start();
 
             assertPayload("written while the router was away", hal.receive(WAIT));
-            Broker next = awaitService(Broker.class);
+            Broker next = ProbeSupport.awaitService(context, Broker.class, WAIT);
             assertEquals(Set.of(Name.of("crew")), next.client(Name.of("sock-hal")).orElseThrow().groups());
             assertTrue(gus.isOpen());
             assertTrue(hal.isOpen());
@@ -207,10 +204,10 @@ public class UnixSocketTransportIT {
                 }
                 return i;
             });
-            Bundle router = find("org.octopipes.router");
+            Bundle router = ProbeSupport.installed(context, "org.octopipes.router");
             for (int update = 0; update < 3; update++) {
                 router.update();
-                awaitService(Broker.class);
+                ProbeSupport.awaitService(context, Broker.class, WAIT);
             }
             updated.set(true);
             int count = sent.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -230,38 +227,5 @@ public class UnixSocketTransportIT {
     private static void assertPayload(String expected, Packet packet) {
         assertNotNull("a packet with '" + expected + "' came", packet);
         assertEquals(expected, new String(packet.payloadBytes(), UTF_8));
-    }
-
-    private void awaitTransport(String name, Path address) throws Exception {
-        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Transport.class.getName() + ")(" + Transport.TRANSPORT_NAME + "=" + name
-                + ")(" + Transport.TRANSPORT_ADDRESS + "=" + address + "))";
-        ServiceTracker<Transport, Transport> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
-        tracker.open();
-        try {
-            assertNotNull("the " + name + " transport serves " + address, tracker.waitForService(WAIT.toMillis()));
-        } finally {
-            tracker.close();
-        }
-    }
-
-    private <T> T awaitService(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        try {
-            T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(30));
-            assertNotNull(type.getSimpleName() + " service", service);
-            return service;
-        } finally {
-            tracker.close();
-        }
-    }
-
-    private Bundle find(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        return null;
     }
 }
