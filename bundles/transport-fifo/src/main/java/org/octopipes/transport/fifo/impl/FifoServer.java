@@ -536,7 +536,7 @@ final class FifoServer {
     /** Queues a packet for a client; any thread. */
     boolean offer(FifoClient target, Frame packet) {
         boolean onIoThread = Thread.currentThread() == ioThread;
-        long deadline = deadlineOf(packet.ttl(), onIoThread && readNanos != NOT_READING ? readNanos : System.nanoTime());
+        long deadline = deadlineOf(packet.ttl(), onIoThread ? readNanos() : System.nanoTime());
         if (onIoThread) {
             if (target.closed) {
                 target.link.dropped(DropReason.CLIENT_GONE, 1);
@@ -641,7 +641,7 @@ final class FifoServer {
                 : nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
     }
 
-    /** The time of the read being routed now; for the packets a client's decoder hands out. */
+    /** The time of the read being routed now, or the time now; I/O thread only. */
     long readNanos() {
         return readNanos != NOT_READING ? readNanos : System.nanoTime();
     }
