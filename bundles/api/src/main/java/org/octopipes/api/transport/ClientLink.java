@@ -50,7 +50,10 @@ public interface ClientLink {
     /** The client wrote bytes that are not a valid packet; counted once per loss of sync. */
     void malformed(PacketError error);
 
-    /** {@code packets} queued to this client reached it (were written to its RX FIFO, say). */
+    /**
+     * {@code packets} queued to this client reached it (were written to its RX FIFO, say). Called
+     * from one thread at a time per client, like {@link #route}: the router counts in plain fields.
+     */
     void delivered(int packets);
 
     /** {@code packets} queued to this client were dropped, for {@code reason}. */

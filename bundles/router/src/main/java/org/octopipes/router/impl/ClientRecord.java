@@ -78,16 +78,14 @@ final class ClientRecord implements ClientLink, Subscriber {
 
     @Override
     public void route(Frame packet, long readNanos) {
-        counter.received();
         lastActivityNanos = readNanos;
-        router.route(this, packet, recipients, true);
+        router.route(this, packet, recipients, true, counter);
     }
 
     @Override
     public void relay(Frame packet) {
-        counter.received();
         touch();
-        router.route(this, packet, recipients, false);
+        router.route(this, packet, recipients, false, counter);
     }
 
     @Override
@@ -98,7 +96,6 @@ final class ClientRecord implements ClientLink, Subscriber {
     @Override
     public void delivered(int packets) {
         counter.delivered(packets);
-        router.delivered(packets);
         touch();
     }
 

@@ -44,7 +44,15 @@ final class RouterCore implements Router {
     private final Logger logger;
     private final DropLog dropLog;
     private final Supplier<RoutingPolicy> policy;
-    private final TrafficCounter totals = new TrafficCounter();
+    /**
+     * The server's totals are summed when asked, from its clients' counters and these: what
+     * management sent (guarded by itself), what clients that left had counted (guarded by
+     * {@code changes}), and every drop, counted here as well as on its client's counter (drops are
+     * rare, and a client's drops may be reported after it left).
+     */
+    private final TrafficCounter sentByServer = new TrafficCounter();
+    private final TrafficCounter departed = new TrafficCounter();
+    private final TrafficCounter allDrops = new TrafficCounter();
     private final TapSet taps = new TapSet();
     private final Object changes = new Object();
     private volatile SubscriptionSnapshot table = SubscriptionSnapshot.EMPTY;
@@ -106,6 +114,7 @@ final class RouterCore implements Router {
         synchronized (changes) {
             if (table.client(client.name()) == client) {
                 table = table.without(client);
+                departed.absorb(client.counter());
                 logger.info("Client '{}' unsubscribed", client.name());
             }
         }
@@ -117,10 +126,11 @@ final class RouterCore implements Router {
     /**
      * @param checkOrigin whether the packet's origin must be the sending client's name: false for a
      *        packet the client relays for a client elsewhere
+     * @param counts where the packet is counted: the sender's counter, written by its routing thread only
      * @return the number of recipients the packet was queued for
      */
-    int route(ClientRecord origin, Frame packet, RecipientCollector recipients, boolean checkOrigin) {
-        totals.received();
+    int route(ClientRecord origin, Frame packet, RecipientCollector recipients, boolean checkOrigin, TrafficCounter counts) {
+        counts.received();
         if (checkOrigin && origin != null && !OriginCheck.isFrom(packet, origin.name())) {
             // Whoever can write a client's TX FIFO is that client; a packet claiming to be from
             // someone else would let a client pass itself off as another, so it goes nowhere.
@@ -146,10 +156,7 @@ final class RouterCore implements Router {
             dropped(origin, DropReason.NO_RECIPIENT, 1, "nobody else is subscribed to '" + packet.remote() + "'");
             return 0;
         }
-        totals.routed();
-        if (origin != null) {
-            origin.counter().routed();
-        }
+        counts.routed();
         int queued = 0;
         for (int i = 0; i < count; i++) {
             ClientRecord recipient = recipients.get(i);
@@ -162,13 +169,9 @@ final class RouterCore implements Router {
         return queued;
     }
 
-    void delivered(int packets) {
-        totals.delivered(packets);
-    }
-
     /** Counts and logs a drop; {@code client} is the recipient when known, else the sender, or null for the server. */
     void dropped(ClientRecord client, DropReason reason, int packets, String detail) {
-        totals.dropped(reason, packets);
+        allDrops.dropped(reason, packets);
         if (client != null) {
             client.counter().dropped(reason, packets);
         }
@@ -248,14 +251,24 @@ final class RouterCore implements Router {
         ClientRecord origin = packet.origin().isServer() ? null : table.client(packet.origin());
         RecipientCollector recipients = new RecipientCollector();
         int[] queued = new int[1];
-        // Transports hand packets over as frames; a packet from management takes the same path.
-        new StreamDecoder(packet.payloadLength()).feed(ByteBuffer.wrap(packet.toBytes()),
-                frame -> queued[0] = route(origin, frame, recipients, true));
+        // Counted as the server's, not the client's it names: that client's own routing thread
+        // writes its counter alone. One management send at a time keeps the server's exact.
+        synchronized (sentByServer) {
+            // Transports hand packets over as frames; a packet from management takes the same path.
+            new StreamDecoder(packet.payloadLength()).feed(ByteBuffer.wrap(packet.toBytes()),
+                    frame -> queued[0] = route(origin, frame, recipients, true, sentByServer));
+        }
         return queued[0];
     }
 
     public TrafficCounters counters() {
-        return totals.snapshot();
+        synchronized (changes) {
+            TrafficCounter.Sum sum = new TrafficCounter.Sum().add(departed).add(sentByServer);
+            for (ClientRecord client : table.clients()) {
+                sum.add(client.counter());
+            }
+            return sum.snapshot(allDrops);
+        }
     }
 
     public Tap tap(Set<Name> names, Consumer<TappedPacket> listener) {

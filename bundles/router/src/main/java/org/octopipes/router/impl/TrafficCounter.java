@@ -1,17 +1,43 @@
 package org.octopipes.router.impl;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.TrafficCounters;
 
-/** Live packet counters, updated from transport threads and read by management at any time. */
+/**
+ * Live packet counters of one client, read by management at any time.
+ *
+ * <p>Received and routed are counted by the one thread that routes the client's packets, delivered
+ * by the one thread that writes to it (the transport contract: one thread at a time per client).
+ * Each is therefore a plain field with a single writer, stored with opaque access so that a reader
+ * sees whole, recent values: on the per-packet path that is an ordinary store, where an atomic
+ * add (a {@code LongAdder}'s compare-and-set) was a measured 7% of the server's work. Drops
+ * happen on any thread, rarely, and stay adders.
+ */
 final class TrafficCounter {
 
-    private final LongAdder received = new LongAdder();
-    private final LongAdder routed = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
+    private static final VarHandle RECEIVED;
+    private static final VarHandle ROUTED;
+    private static final VarHandle DELIVERED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RECEIVED = lookup.findVarHandle(TrafficCounter.class, "received", long.class);
+            ROUTED = lookup.findVarHandle(TrafficCounter.class, "routed", long.class);
+            DELIVERED = lookup.findVarHandle(TrafficCounter.class, "delivered", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private long received;
+    private long routed;
+    private long delivered;
     private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
 
     TrafficCounter() {
@@ -20,27 +46,77 @@ final class TrafficCounter {
         }
     }
 
+    /** By the thread routing the client's packets only. */
     void received() {
-        received.increment();
+        RECEIVED.setOpaque(this, received + 1);
     }
 
+    /** By the thread routing the client's packets only. */
     void routed() {
-        routed.increment();
+        ROUTED.setOpaque(this, routed + 1);
     }
 
+    /** By the thread writing to the client only. */
     void delivered(int packets) {
-        delivered.add(packets);
+        DELIVERED.setOpaque(this, delivered + packets);
     }
 
+    /** Any thread. */
     void dropped(DropReason reason, int packets) {
         dropped[reason.ordinal()].add(packets);
     }
 
+    long receivedCount() {
+        return (long) RECEIVED.getOpaque(this);
+    }
+
+    long routedCount() {
+        return (long) ROUTED.getOpaque(this);
+    }
+
+    long deliveredCount() {
+        return (long) DELIVERED.getOpaque(this);
+    }
+
+    long droppedCount(DropReason reason) {
+        return dropped[reason.ordinal()].sum();
+    }
+
+    /** Adds another's received, routed and delivered counts to this one's; by this counter's writer only. */
+    void absorb(TrafficCounter other) {
+        RECEIVED.setOpaque(this, received + other.receivedCount());
+        ROUTED.setOpaque(this, routed + other.routedCount());
+        DELIVERED.setOpaque(this, delivered + other.deliveredCount());
+    }
+
+    /** This client's counts. */
     TrafficCounters snapshot() {
-        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
-        for (DropReason reason : DropReason.values()) {
-            drops.put(reason, dropped[reason.ordinal()].sum());
+        return new Sum().add(this).snapshot(this);
+    }
+
+    /**
+     * Adds up counters: the server's totals are its clients' counts, the departed ones' included,
+     * so that no packet pays for a shared counter.
+     */
+    static final class Sum {
+        private long received;
+        private long routed;
+        private long delivered;
+
+        Sum add(TrafficCounter counter) {
+            received += counter.receivedCount();
+            routed += counter.routedCount();
+            delivered += counter.deliveredCount();
+            return this;
         }
-        return new TrafficCounters(received.sum(), routed.sum(), delivered.sum(), drops);
+
+        /** The sums, with the drops that {@code drops} counted. */
+        TrafficCounters snapshot(TrafficCounter drops) {
+            Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
+            for (DropReason reason : DropReason.values()) {
+                dropped.put(reason, drops.droppedCount(reason));
+            }
+            return new TrafficCounters(received, routed, delivered, dropped);
+        }
     }
 }

@@ -167,6 +167,30 @@ class RouterCoreTest {
     }
 
     @Test
+    void theTotalsKeepWhatClientsThatLeftCountedAndWhatManagementSent() {
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        ClientLink bob = router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
+        route(alice, packet("alice", "bob", "one"));
+        route(alice, packet("alice", "bob", "two"));
+        bob.delivered(2);
+        bob.dropped(DropReason.TTL_EXPIRED, 1);
+
+        alice.detach();
+        bob.detach();
+        // Reported by a transport after the client left: still a drop of the server's.
+        bob.dropped(DropReason.CLIENT_GONE, 1);
+        router.attach(Name.of("carol"), List.of(), new RecordingOutlet());
+        router.send(Packet.builder().origin(Name.SERVER).remote(Name.of("carol")).payload("three".getBytes()).build());
+
+        assertThat(router.counters().received()).isEqualTo(3);
+        assertThat(router.counters().routed()).isEqualTo(3);
+        assertThat(router.counters().delivered()).isEqualTo(2);
+        assertThat(router.counters().dropped(DropReason.TTL_EXPIRED)).isEqualTo(1);
+        assertThat(router.counters().dropped(DropReason.CLIENT_GONE)).isEqualTo(1);
+        assertThat(router.client(Name.of("carol")).orElseThrow().counters().received()).as("the server's packet, not carol's").isZero();
+    }
+
+    @Test
     void deliveriesReportedByTheTransportAreCounted() {
         ClientLink bob = router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
 
