@@ -790,7 +790,7 @@ final class FifoServer {
         // The router holds a relay rather than the client itself: the relay outlives this instance
         // of the transport, so that the router keeps the client while the bundle is updated.
         client.relay = new Relay(TRANSPORT_NAME, rxPath.toString(), settings.queueBytes());
-        client.relay.resume(client);
+        client.relay.resume(client, ioThread);
         ClientLink link;
         try {
             link = router.attach(name, groups, client.relay);
@@ -1084,7 +1084,7 @@ final class FifoServer {
             clientsByName.put(name, client);
             poller.register(txFd, 0, client.txToken());
             // What the router offered while no instance served the client goes after what was queued.
-            for (Relay.Parked parked : relay.resume(client)) {
+            for (Relay.Parked parked : relay.resume(client, ioThread)) {
                 if (!client.queue.offer(parked.bytes(), 0, parked.bytes().length, parked.deadlineNanos())) {
                     client.link.dropped(DropReason.QUEUE_FULL, 1);
                 }

@@ -1,0 +1,107 @@
+package org.octopipes.transport.handover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.StreamDecoder;
+
+/** A relay forwards while a transport serves the client and parks while none does, whichever thread offers. */
+class RelayTest {
+
+    private final RecordingOutlet transport = new RecordingOutlet();
+    private final Relay relay = new Relay("fifo", "/tmp/alice_rx", 1024);
+
+    @Test
+    void theServingThreadsOffersGoToTheTargetUntilItParks() {
+        relay.resume(transport, Thread.currentThread());
+
+        assertThat(offer("one")).isTrue();
+        relay.park();
+        assertThat(offer("two")).isTrue();
+
+        assertThat(transport.payloads).containsExactly("one");
+        List<Relay.Parked> parked = relay.resume(transport, Thread.currentThread());
+        assertThat(parked).hasSize(1);
+        RecordingOutlet decoded = new RecordingOutlet();
+        new StreamDecoder().feed(ByteBuffer.wrap(parked.get(0).bytes()), decoded::offer);
+        assertThat(decoded.payloads).containsExactly("two");
+    }
+
+    @Test
+    void anotherThreadsOffersTakeTheLockedWayToTheSameTarget() throws Exception {
+        relay.resume(transport, Thread.currentThread());
+
+        assertThat(CompletableFuture.supplyAsync(() -> offer("from elsewhere")).get()).isTrue();
+        relay.park();
+        assertThat(CompletableFuture.supplyAsync(() -> offer("parked")).get()).isTrue();
+
+        assertThat(transport.payloads).containsExactly("from elsewhere");
+        assertThat(relay.queuedPackets()).isEqualTo(1);
+    }
+
+    @Test
+    void aThreadThatNoLongerServesTheClientDoesNotReachTheOldTarget() throws Exception {
+        Thread previous = new Thread(() -> { });
+        relay.resume(transport, previous);
+        relay.park();
+        RecordingOutlet next = new RecordingOutlet();
+        relay.resume(next, Thread.currentThread());
+
+        assertThat(offer("after the update")).isTrue();
+
+        assertThat(transport.payloads).isEmpty();
+        assertThat(next.payloads).containsExactly("after the update");
+    }
+
+    private boolean offer(String payload) {
+        Packet packet = Packet.builder().origin(Name.of("bob")).remote(Name.of("alice")).payload(payload.getBytes()).build();
+        boolean[] taken = new boolean[1];
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = relay.offer(frame));
+        return taken[0];
+    }
+
+    private static final class RecordingOutlet implements Outlet {
+        final List<String> payloads = new ArrayList<>();
+
+        @Override
+        public String transport() {
+            return "fifo";
+        }
+
+        @Override
+        public String address() {
+            return "/tmp/alice_rx";
+        }
+
+        @Override
+        public synchronized boolean offer(Frame packet) {
+            ByteBuffer payload = packet.payload();
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            payloads.add(new String(bytes));
+            return true;
+        }
+
+        @Override
+        public int queuedPackets() {
+            return 0;
+        }
+
+        @Override
+        public long queuedBytes() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
