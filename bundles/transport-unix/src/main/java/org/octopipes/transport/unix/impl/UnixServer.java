@@ -86,6 +86,12 @@ final class UnixServer {
     private Router router;
     /** The client whose socket is being read now, if any: the sender of what gets queued. */
     private SocketClient reading;
+    /**
+     * System.nanoTime() when the read being routed now began: one clock read per read gives every
+     * packet in it its deadline and the sender's activity time (a clock read per packet was a
+     * large part of the FIFO transport's work). Meaningful only while {@code reading} is set.
+     */
+    private long readNanos;
     private Selector selector;
     private ServerSocketChannel listener;
     private Thread ioThread;
@@ -375,6 +381,7 @@ final class UnixServer {
 
     private void readOrLetGo(SocketClient client) {
         reading = client;
+        readNanos = System.nanoTime();
         try {
             // First what an earlier read left in the decoder while a recipient held this sender up.
             client.decoder.drain(client);
@@ -445,7 +452,7 @@ final class UnixServer {
             client.dropped(DropReason.CLIENT_GONE, 1);
             return;
         }
-        client.link.route(frame);
+        client.link.route(frame, readNanos);
     }
 
     void malformed(SocketClient client, PacketError error, long streamOffset) {
@@ -522,10 +529,11 @@ final class UnixServer {
 
     /** Queues a packet for a client; any thread. */
     boolean offer(SocketClient target, Frame packet) {
-        long deadline = deadlineOf(packet.ttl());
+        boolean onIoThread = Thread.currentThread() == ioThread;
+        long deadline = deadlineOf(packet.ttl(), onIoThread && reading != null ? readNanos : System.nanoTime());
         byte[] bytes = new byte[packet.size()];
         packet.copyTo(ByteBuffer.wrap(bytes));
-        if (Thread.currentThread() == ioThread) {
+        if (onIoThread) {
             if (target.closed) {
                 target.dropped(DropReason.CLIENT_GONE, 1);
                 return true;
@@ -631,9 +639,9 @@ final class UnixServer {
         }
     }
 
-    private static long deadlineOf(int ttlSeconds) {
+    private static long deadlineOf(int ttlSeconds, long nowNanos) {
         return ttlSeconds == Protocol.TTL_NO_DEADLINE ? PacketQueue.NO_DEADLINE
-                : System.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds);
+                : nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
     }
 
     // ---- Leaving
