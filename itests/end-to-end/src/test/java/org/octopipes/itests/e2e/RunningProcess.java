@@ -33,7 +33,19 @@ final class RunningProcess implements AutoCloseable {
     }
 
     static RunningProcess start(String label, List<String> command) throws IOException {
+        return start(label, command, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, List)}, with {@code environment} added to this JVM's (a null value removes a variable). */
+    static RunningProcess start(String label, List<String> command, java.util.Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         return new RunningProcess(label, builder.start());
     }
 
