@@ -803,11 +803,13 @@ public final class LoadHarness {
         Path cap = run.resolve("cap.fifo");
         // A deep queue: the subscribers are fast, but a momentary stall must not cost packets.
         Path config = Files.writeString(run.resolve("server.properties"), "queue.bytes=268435456\n" + extraConfiguration);
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(serverJvmOptions);
-        command.addAll(List.of("-jar", build.toString(), "--no-console", "--cap", cap.toString(), "--clients",
-                run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString(), "--config", config.toString()));
-        Child child = Child.start("server", command);
+        // Started as the README starts it, by launcher/octopipes with its JVM defaults; the script
+        // execs the JVM, so the PID whose CPU and memory are measured is the server's.
+        List<String> command = List.of("sh", root.resolve("launcher/octopipes").toString(), "--no-console", "--cap", cap.toString(),
+                "--clients", run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString(), "--config", config.toString());
+        Map<String, String> environment = Map.of("JAVA_HOME", System.getProperty("java.home"), "OCTOPIPES_JAR", build.toString(),
+                "EXTRA_JAVA_OPTS", String.join(" ", serverJvmOptions));
+        Child child = Child.start("server", command, environment);
         return started(child, run, cap.toString(), () -> child.await(line -> line.contains("transport at"), 120));
     }
 
@@ -1006,8 +1008,16 @@ public final class LoadHarness {
         }
 
         static Child start(String label, List<String> command) throws IOException {
-            return new Child(label, new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+            return start(label, command, Map.of());
+        }
+
+        /** As {@link #start(String, List)}, with {@code environment} added to the harness's. */
+        static Child start(String label, List<String> command, Map<String, String> environment) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().remove("JAVA_OPTS");
+            builder.environment().putAll(environment);
+            return new Child(label, builder.start());
         }
 
         long pid() {
