@@ -13,20 +13,60 @@ final class NameIndex<V> {
     private final Name[] keys;
     private final Object[] values;
     private final int mask;
+    private final int size;
 
     NameIndex(Map<Name, V> entries) {
-        int capacity = Integer.highestOneBit(Math.max(4, entries.size() * 2 - 1)) * 2;
+        this(entries.size());
+        for (Map.Entry<Name, V> entry : entries.entrySet()) {
+            put(entry.getKey(), entry.getValue());
+        }
+    }
+
+    /** An empty index with room for {@code entries} at a load of at most a half. */
+    private NameIndex(int entries) {
+        int capacity = Integer.highestOneBit(Math.max(4, entries * 2 - 1)) * 2;
         keys = new Name[capacity];
         values = new Object[capacity];
         mask = capacity - 1;
-        for (Map.Entry<Name, V> entry : entries.entrySet()) {
-            int slot = slot(entry.getKey().hashCode());
-            while (keys[slot] != null) {
-                slot = (slot + 1) & mask;
-            }
-            keys[slot] = entry.getKey();
-            values[slot] = entry.getValue();
+        size = entries;
+    }
+
+    /** Fills a new index; only while it is being made. */
+    private void put(Name key, Object value) {
+        int slot = slot(key.hashCode());
+        while (keys[slot] != null) {
+            slot = (slot + 1) & mask;
         }
+        keys[slot] = key;
+        values[slot] = value;
+    }
+
+    /**
+     * A new index with {@code changes} applied (a null value removes its key), sharing every value
+     * that did not change: a subscription costs two arrays, not a map entry per client.
+     */
+    NameIndex<V> with(Map<Name, V> changes) {
+        int entries = size;
+        for (Map.Entry<Name, V> change : changes.entrySet()) {
+            boolean present = get(change.getKey()) != null;
+            if (!present && change.getValue() != null) {
+                entries++;
+            } else if (present && change.getValue() == null) {
+                entries--;
+            }
+        }
+        NameIndex<V> next = new NameIndex<>(entries);
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (keys[slot] != null && !changes.containsKey(keys[slot])) {
+                next.put(keys[slot], values[slot]);
+            }
+        }
+        for (Map.Entry<Name, V> change : changes.entrySet()) {
+            if (change.getValue() != null) {
+                next.put(change.getKey(), change.getValue());
+            }
+        }
+        return next;
     }
 
     /** The value for the frame's remote, or {@code null}. */
