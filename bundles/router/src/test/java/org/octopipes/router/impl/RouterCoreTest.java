@@ -83,6 +83,54 @@ class RouterCoreTest {
     }
 
     @Test
+    void aSendersNextPacketsFollowTheTableAndTheRemoteThoughTheLastRouteIsRemembered() {
+        RecordingOutlet bob = new RecordingOutlet();
+        RecordingOutlet carol = new RecordingOutlet();
+        RecordingOutlet dave = new RecordingOutlet();
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
+        router.attach(Name.of("carol"), List.of(), carol);
+
+        route(alice, packet("alice", "team", "1"));
+        route(alice, packet("alice", "team", "2"));
+        route(alice, packet("alice", "carol", "3"));
+        route(alice, packet("alice", "team", "4"));
+        router.subscribe(Name.of("carol"), List.of(Name.of("team")));
+        route(alice, packet("alice", "team", "5"));
+        router.attach(Name.of("dave"), List.of(Name.of("team")), dave);
+        route(alice, packet("alice", "team", "6"));
+        router.kick(Name.of("bob"));
+        route(alice, packet("alice", "team", "7"));
+
+        assertThat(payloads(bob)).containsExactly("1", "2", "4", "5", "6");
+        assertThat(payloads(carol)).containsExactly("3", "5", "6", "7");
+        assertThat(payloads(dave)).containsExactly("6", "7");
+    }
+
+    @Test
+    void anotherPolicyInBetweenLeavesNoStaleRouteBehind() {
+        RecordingOutlet bob = new RecordingOutlet();
+        RecordingOutlet carol = new RecordingOutlet();
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(), bob);
+        router.attach(Name.of("carol"), List.of(), carol);
+        RoutingPolicy spec = policy.get();
+
+        route(alice, packet("alice", "bob", "1"));
+        policy.set((packet, origin, table, recipients) -> table.subscriber(Name.of("carol")).ifPresent(recipients::add));
+        route(alice, packet("alice", "bob", "2"));
+        policy.set(spec);
+        route(alice, packet("alice", "bob", "3"));
+
+        assertThat(payloads(bob)).containsExactly("1", "3");
+        assertThat(payloads(carol)).containsExactly("2");
+    }
+
+    private static List<String> payloads(RecordingOutlet outlet) {
+        return outlet.offered.stream().map(packet -> new String(packet.payloadBytes())).toList();
+    }
+
+    @Test
     void theOriginIsTheClientWhoseFifoItCameFromNotTheBytesItClaims() {
         RecordingOutlet bobby = new RecordingOutlet();
         RecordingOutlet member = new RecordingOutlet();
