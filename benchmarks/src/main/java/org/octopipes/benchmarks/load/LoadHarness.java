@@ -109,10 +109,10 @@ public final class LoadHarness {
         List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep") : List.of(scenario);
         for (String each : scenarios) {
             switch (each) {
-                case "one-to-one" -> throughputScenario("one-to-one", 1, count("count", 1_000_000), true);
+                case "one-to-one" -> throughputScenario("one-to-one", 1, count("count", 5_000_000), true);
                 // Without Mosquitto: the fan-out target compares with the C relay only, and MQTT fan-out is slow to measure.
                 case "fan-out" -> throughputScenario("fan-out", Integer.parseInt(options.getOrDefault("members", "10")),
-                        count("fan-out-count", 300_000), false);
+                        count("fan-out-count", 500_000), false);
                 case "round-trip" -> roundTripScenario();
                 case "many-clients" -> manyClientsScenario();
                 case "sweep" -> sweepScenario();
