@@ -26,6 +26,7 @@ import org.octopipes.client.internal.InboundQueue;
 import org.octopipes.client.internal.SocketConnection;
 import org.octopipes.client.internal.Watchdog;
 import org.octopipes.codec.CapLocation;
+import org.octopipes.codec.SocketLocation;
 import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
@@ -72,10 +73,10 @@ public final class OctopipesClient implements AutoCloseable {
     private static final Duration FIFO_CHECK_PERIOD = Duration.ofSeconds(1);
 
     /** Environment variable that names the Unix socket, overriding the default location. */
-    public static final String SOCKET_ENVIRONMENT_VARIABLE = "OCTOPIPES_SOCKET";
+    public static final String SOCKET_ENVIRONMENT_VARIABLE = SocketLocation.ENVIRONMENT_VARIABLE;
 
     /** The socket's file name in the CAP's folder, where the server puts it unless configured otherwise. */
-    public static final String DEFAULT_SOCKET_FILE_NAME = "octopipes.sock";
+    public static final String DEFAULT_SOCKET_FILE_NAME = SocketLocation.FILE_NAME;
 
     /** Packets up to this size are encoded into one reused buffer instead of a new array each. */
     private static final int SEND_BUFFER_SIZE = 64 * 1024;
@@ -144,16 +145,13 @@ public final class OctopipesClient implements AutoCloseable {
     }
 
     /**
-     * Where the server's Unix socket is unless configured: the path in
+     * Where the server's Unix socket is unless configured: {@link SocketLocation#defaultPath()}, the
+     * rule the server's socket transport applies too. The path in
      * {@value #SOCKET_ENVIRONMENT_VARIABLE} if set, else {@value #DEFAULT_SOCKET_FILE_NAME} in the
-     * folder of {@link #defaultCapPath()}, the rule the server's socket transport applies too.
+     * folder of {@link #defaultCapPath()}.
      */
     public static Path defaultSocketPath() {
-        String explicit = System.getenv(SOCKET_ENVIRONMENT_VARIABLE);
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit.trim());
-        }
-        return defaultCapPath().resolveSibling(DEFAULT_SOCKET_FILE_NAME);
+        return SocketLocation.defaultPath();
     }
 
     /**

@@ -3,7 +3,7 @@ package org.octopipes.transport.unix.impl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.octopipes.codec.CapLocation;
+import org.octopipes.codec.SocketLocation;
 import org.octopipes.transport.support.SettingChecks;
 
 /**
@@ -12,10 +12,6 @@ import org.octopipes.transport.support.SettingChecks;
  */
 record UnixSettings(Path socketPath, int socketMode, int maxPayload, int queueBytes, int maxConnections) {
 
-    /** Environment variable that names the socket for both the server and the clients. */
-    static final String ENVIRONMENT_VARIABLE = "OCTOPIPES_SOCKET";
-    /** The socket's file name when only its folder is known: beside the CAP. */
-    static final String DEFAULT_FILE_NAME = "octopipes.sock";
     /** sun_path holds 108 bytes on Linux, the terminating NUL included. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
@@ -41,22 +37,9 @@ record UnixSettings(Path socketPath, int socketMode, int maxPayload, int queueBy
                 configuration.max_connections());
     }
 
-    /**
-     * Where the socket is when its configuration does not say: {@code $OCTOPIPES_SOCKET}; else
-     * beside the CAP that the server's configuration names; else beside the default CAP. So the
-     * FIFO and the socket transports of one server share one private folder, and the Java client,
-     * which applies the same rule less the configuration, finds the socket of a default server.
-     */
+    /** Where the socket is when its configuration does not say: {@link SocketLocation}'s rule, with the server's CAP. */
     static Path defaultPath(Map<String, String> environment, String configuredCap) {
-        String explicit = environment.get(ENVIRONMENT_VARIABLE);
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit.trim());
-        }
-        if (configuredCap != null && !configuredCap.isBlank()) {
-            return Path.of(configuredCap.trim()).toAbsolutePath().resolveSibling(DEFAULT_FILE_NAME);
-        }
-        return CapLocation.defaultPath(environment, System.getProperty("java.io.tmpdir"), System.getProperty("user.name"))
-                .resolveSibling(DEFAULT_FILE_NAME);
+        return SocketLocation.defaultPath(environment, configuredCap, System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
     }
 
     static int parseMode(String text) {
