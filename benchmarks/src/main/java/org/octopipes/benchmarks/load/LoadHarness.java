@@ -144,7 +144,16 @@ public final class LoadHarness {
     /** One run's throughput figures. */
     record Result(double deliveriesPerSecond, double megabytesPerSecond, long lost, long reordered, double p50Micros,
             double p99Micros, double p999Micros, double serverCpuSeconds, double serverUserSeconds, long serverPeakRssKb,
-            long deliveries) {
+            long deliveries, double ioThreadSeconds) {
+
+        /**
+         * CPU of our server's FIFO I/O thread alone per delivery, or NaN for a broker without one:
+         * the process's figure also holds the JIT compiler, still busy after the warm-up (a fifth
+         * of the process's CPU in a measured window of 5M packets), and the collector.
+         */
+        double ioThreadNanosPerDelivery() {
+            return ioThreadSeconds < 0 ? Double.NaN : ioThreadSeconds * 1e9 / Math.max(1, deliveries);
+        }
 
         double cpuNanosPerDelivery() {
             return serverCpuSeconds * 1e9 / Math.max(1, deliveries);
@@ -166,6 +175,10 @@ public final class LoadHarness {
             json.put("server_cpu_s", round(serverCpuSeconds, 3));
             json.put("server_user_s", round(serverUserSeconds, 3));
             json.put("server_cpu_ns_per_delivery", Math.round(cpuNanosPerDelivery()));
+            if (ioThreadSeconds >= 0) {
+                json.put("io_thread_cpu_s", round(ioThreadSeconds, 3));
+                json.put("io_thread_cpu_ns_per_delivery", Math.round(ioThreadNanosPerDelivery()));
+            }
             json.put("server_peak_rss_kb", serverPeakRssKb);
             json.put("deliveries", deliveries);
             return json;
@@ -173,9 +186,10 @@ public final class LoadHarness {
 
         @Override
         public String toString() {
+            String ioThread = ioThreadSeconds < 0 ? "" : String.format(Locale.ROOT, ", I/O thread %.0f", ioThreadNanosPerDelivery());
             return String.format(Locale.ROOT, "%,.0f deliveries/s, %.1f MB/s, lost %d, reordered %d, p50 %.0f us, p99 %.0f us,"
-                    + " server CPU %.0f ns/delivery (user %.0f), peak RSS %,d kB", deliveriesPerSecond, megabytesPerSecond, lost,
-                    reordered, p50Micros, p99Micros, cpuNanosPerDelivery(), userNanosPerDelivery(), serverPeakRssKb);
+                    + " server CPU %.0f ns/delivery (user %.0f%s), peak RSS %,d kB", deliveriesPerSecond, megabytesPerSecond, lost,
+                    reordered, p50Micros, p99Micros, cpuNanosPerDelivery(), userNanosPerDelivery(), ioThread, serverPeakRssKb);
         }
 
         static Result median(List<Result> results) {
@@ -183,7 +197,7 @@ public final class LoadHarness {
                     (long) of(results, r -> r.lost), (long) of(results, r -> r.reordered), of(results, Result::p50Micros),
                     of(results, Result::p99Micros), of(results, Result::p999Micros), of(results, Result::serverCpuSeconds),
                     of(results, Result::serverUserSeconds), (long) of(results, r -> r.serverPeakRssKb),
-                    (long) of(results, r -> r.deliveries));
+                    (long) of(results, r -> r.deliveries), of(results, Result::ioThreadSeconds));
         }
     }
 
@@ -252,11 +266,12 @@ public final class LoadHarness {
     }
 
     private static void throughputTable(StringBuilder table, Map<String, Result> medians) {
-        table.append(String.format(Locale.ROOT, "%-10s %14s %9s %6s %9s %9s %14s %13s %13s%n", "system", "deliveries/s", "MB/s", "lost",
-                "p50 us", "p99 us", "CPU ns/deliv.", "user ns/del.", "peak RSS kB"));
-        medians.forEach((system, r) -> table.append(String.format(Locale.ROOT, "%-10s %,14.0f %9.1f %6d %9.0f %9.0f %14.0f %13.0f %,13d%n",
+        table.append(String.format(Locale.ROOT, "%-10s %14s %9s %6s %9s %9s %14s %13s %13s %13s%n", "system", "deliveries/s", "MB/s", "lost",
+                "p50 us", "p99 us", "CPU ns/deliv.", "user ns/del.", "I/O thr. ns", "peak RSS kB"));
+        medians.forEach((system, r) -> table.append(String.format(Locale.ROOT, "%-10s %,14.0f %9.1f %6d %9.0f %9.0f %14.0f %13.0f %13s %,13d%n",
                 system, r.deliveriesPerSecond(), r.megabytesPerSecond(), r.lost(), r.p50Micros(), r.p99Micros(), r.cpuNanosPerDelivery(),
-                r.userNanosPerDelivery(), r.serverPeakRssKb())));
+                r.userNanosPerDelivery(), Double.isNaN(r.ioThreadNanosPerDelivery()) ? "-" : String.format(Locale.ROOT, "%.0f",
+                        r.ioThreadNanosPerDelivery()), r.serverPeakRssKb())));
     }
 
     private static <T> void record(Map<String, List<T>> results, String system, int run, T result) {
@@ -407,8 +422,9 @@ public final class LoadHarness {
         long[] cpuAfter = cpuTicks(serverPid);
         double cpu = (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) / (double) CLOCK_TICKS_PER_SECOND;
         double user = (cpuAfter[0] - cpuBefore[0]) / (double) CLOCK_TICKS_PER_SECOND;
+        double ioThread = cpuBefore[2] < 0 || cpuAfter[2] < 0 ? -1 : (cpuAfter[2] - cpuBefore[2]) / (double) CLOCK_TICKS_PER_SECOND;
         return new Result(received / seconds, megabytes / seconds, lost, reordered, p50, p99, p999, cpu, user, peakRssKb(serverPid),
-                received);
+                received, ioThread);
     }
 
     // ---- Round trip
@@ -957,9 +973,19 @@ public final class LoadHarness {
         }
     }
 
-    /** User and system CPU time of a process so far, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    /**
+     * CPU time of a process so far, in clock ticks: user and system (fields 14 and 15 of
+     * /proc/PID/stat), and user + system of our FIFO I/O thread, or -1 if it has none.
+     */
     private static long[] cpuTicks(long pid) throws IOException {
-        return statTicks(Path.of("/proc/" + pid + "/stat"));
+        long[] process = statTicks(Path.of("/proc/" + pid + "/stat"));
+        long ioThread = -1;
+        for (Map.Entry<String, Long> thread : threadTicks(pid).entrySet()) {
+            if (thread.getKey().startsWith(IO_THREAD)) {
+                ioThread = Math.max(ioThread, 0) + thread.getValue();
+            }
+        }
+        return new long[] {process[0], process[1], ioThread};
     }
 
     private static long[] statTicks(Path stat) throws IOException {
