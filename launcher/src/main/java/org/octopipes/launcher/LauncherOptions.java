@@ -42,7 +42,8 @@ record LauncherOptions(
               --clients DIR   the folder for client FIFOs (configuration property clients.dir)
               --config FILE   a properties file for the configuration PID org.octopipes.server,
                               e.g. cap.path, clients.dir, fifo.mode, max.payload, max.clients,
-                              max.name.length, queue.bytes; --cap and --clients override it.
+                              max.name.length, queue.bytes, fifo.pipe.size; --cap and --clients
+                              override it.
                               What is set nowhere takes the server's own default.
               --deploy DIR    the folder watched for plugin bundles (default: ./deploy)
               --storage DIR   the framework's cache, emptied at every start

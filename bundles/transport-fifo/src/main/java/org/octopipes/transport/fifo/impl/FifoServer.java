@@ -97,6 +97,8 @@ final class FifoServer {
      * clock read per packet was a third of this thread's time.)
      */
     private long readNanos = NOT_READING;
+    /** Whether the kernel refused fifo.pipe.size once already: the warning is given once. */
+    private boolean pipeSizeRefused;
     private static final long NOT_READING = Long.MIN_VALUE;
     /** Senders no longer held up, whose decoders may hold packets to route. */
     private final ArrayDeque<FifoClient> resumed = new ArrayDeque<>();
@@ -779,6 +781,7 @@ final class FifoServer {
             makeFifo(rxPath);
             txFd = posix.open(txPath, OPEN_FLAGS, 0);
             rxFd = posix.open(rxPath, OPEN_FLAGS, 0);
+            resize(name, txFd, rxFd);
         } catch (IOException e) {
             // An operating condition (disk full, folder refused), not a bug: the reason, no stack trace.
             logger.warn("Refused a subscription as '{}': its FIFOs could not be made in {}: {}", name, settings.clientsDir(), e.toString());
@@ -1186,6 +1189,30 @@ final class FifoServer {
             posix.unlink(path);
         } catch (IOException e) {
             logger.warn("Could not delete {}", path, e);
+        }
+    }
+
+    /**
+     * Gives a new client's FIFOs the configured size, if any. A refusal (the user's pipe memory is
+     * used up, say) costs throughput, not the subscription: the FIFOs keep the kernel's default,
+     * and the first refusal is a warning, later ones are logged at debug level.
+     */
+    private void resize(Name name, int txFd, int rxFd) {
+        int size = settings.pipeSize();
+        if (size == 0) {
+            return;
+        }
+        try {
+            posix.setPipeSize(txFd, size);
+            posix.setPipeSize(rxFd, size);
+        } catch (IOException e) {
+            if (!pipeSizeRefused) {
+                pipeSizeRefused = true;
+                logger.warn("The FIFOs of '{}' keep the kernel's default size: resizing them to fifo.pipe.size={} failed: {}"
+                        + " (further refusals are logged at debug level)", name, size, e.getMessage());
+            } else {
+                logger.debug("The FIFOs of '{}' keep the kernel's default size: {}", name, e.getMessage());
+            }
         }
     }
 

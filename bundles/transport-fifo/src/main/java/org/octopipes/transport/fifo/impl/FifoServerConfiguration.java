@@ -34,4 +34,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Queue bytes per client", description = "Bytes queued for a client that reads too slowly before packets to it are dropped (QUEUE_FULL).", min = "1")
     int queue_bytes() default 1024 * 1024;
+
+    @AttributeDefinition(name = "Client FIFO size", description = "Bytes each client FIFO holds (fcntl F_SETPIPE_SZ; the kernel rounds up to a power of two pages, at most /proc/sys/fs/pipe-max-size, 1 MiB by default). 0: the kernel's default, 64 KiB. Larger FIFOs let clients and the server move more per wake-up: more throughput, more kernel memory, more latency when a reader falls behind. Mind the user's pipe memory (fs/pipe-user-pages-soft, 64 MiB by default, all of the user's pipes counted): past it the kernel makes every new pipe of that user small, not only the server's.", min = "0")
+    int fifo_pipe_size() default 0;
 }

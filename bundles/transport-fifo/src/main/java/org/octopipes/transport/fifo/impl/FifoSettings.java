@@ -8,7 +8,7 @@ import org.octopipes.transport.support.SettingChecks;
  * The FIFO transport's settings with defaults applied and checked, so that the server gets only
  * values it can use, and a bad configuration fails with one clear message.
  */
-record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload, int maxNameLength, int queueBytes) {
+record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload, int maxNameLength, int queueBytes, int pipeSize) {
 
     /** A client FIFO's name is the client's name plus this, so a name may be 255 - 8 bytes. */
     static final int LONGEST_NAME_THAT_FITS_A_FILE_NAME = 255 - "_tx.fifo".length();
@@ -22,6 +22,14 @@ record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload,
             throw new IllegalArgumentException("max.name.length must be 1 to " + LONGEST_NAME_THAT_FITS_A_FILE_NAME + ", not " + maxNameLength);
         }
         SettingChecks.checkQueueBytes(queueBytes);
+        if (pipeSize < 0) {
+            throw new IllegalArgumentException("fifo.pipe.size must be 0 (the kernel's default) or a size in bytes, not " + pipeSize);
+        }
+    }
+
+    /** Client FIFOs of the kernel's default size. */
+    FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload, int maxNameLength, int queueBytes) {
+        this(capPath, clientsDir, fifoMode, maxPayload, maxNameLength, queueBytes, 0);
     }
 
     static FifoSettings from(FifoServerConfiguration configuration) {
@@ -30,7 +38,7 @@ record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload,
                 ? cap.toAbsolutePath().getParent().resolve("clients")
                 : Path.of(configuration.clients_dir().trim());
         return new FifoSettings(cap, clients, parseMode(configuration.fifo_mode()), configuration.max_payload(),
-                configuration.max_name_length(), configuration.queue_bytes());
+                configuration.max_name_length(), configuration.queue_bytes(), configuration.fifo_pipe_size());
     }
 
     static int parseMode(String text) {

@@ -83,6 +83,34 @@ class FifoServerTest {
     }
 
     @Test
+    void clientFifosGetTheConfiguredSizeOrElseTheKernelsDefault() throws Exception {
+        FifoPeer plain = subscribe("plain");
+        Path reference = folder.resolve("reference.fifo");
+        Posix.get().mkfifo(reference, 0600);
+        assertThat(pipeSize(plain.rx)).as("made with fifo.pipe.size 0: the kernel's default").isEqualTo(pipeSize(reference));
+        server.stop();
+        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024, 256 * 1024), router, log);
+        server.start();
+
+        FifoPeer large = subscribe("large");
+
+        assertThat(pipeSize(large.tx)).isEqualTo(256 * 1024);
+        assertThat(pipeSize(large.rx)).isEqualTo(256 * 1024);
+        assertThatThrownBy(() -> new FifoSettings(cap, clients, 0600, 1024, 64, 8192, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fifo.pipe.size");
+    }
+
+    /** The capacity of a FIFO as the kernel reports it, through a descriptor of our own. */
+    private static int pipeSize(Path fifo) throws IOException {
+        int fd = Posix.get().open(fifo, Posix.O_RDWR | Posix.O_NONBLOCK, 0);
+        try {
+            return Posix.get().pipeSize(fd);
+        } finally {
+            Posix.get().close(fd);
+        }
+    }
+
+    @Test
     void aPacketGoesFromOneClientsTxToAnothersRxWithItsBytesUnchanged() throws Exception {
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob");
