@@ -5,7 +5,10 @@
  *
  * Usage: fifo_relay IN:OUT[,OUT...] [IN:OUT[,OUT...]]...
  * Every FIFO is opened read-write, as the Octopipes server opens them, so opens never block.
+ * FIFO_RELAY_PIPE_SIZE=BYTES in the environment resizes every FIFO (F_SETPIPE_SZ), as the
+ * server's fifo.pipe.size does, so that both can be compared on FIFOs of the same size.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -28,6 +31,11 @@ static int open_fifo(const char *path) {
     int fd = open(path, O_RDWR);
     if (fd < 0) {
         fprintf(stderr, "fifo_relay: %s: %s\n", path, strerror(errno));
+        exit(1);
+    }
+    const char *size = getenv("FIFO_RELAY_PIPE_SIZE");
+    if (size != NULL && atoi(size) > 0 && fcntl(fd, F_SETPIPE_SZ, atoi(size)) < 0) {
+        fprintf(stderr, "fifo_relay: resizing %s to %s bytes: %s\n", path, size, strerror(errno));
         exit(1);
     }
     return fd;

@@ -70,6 +70,8 @@ public final class LoadHarness {
     private final Path launcher;
     private final Path benchmarksJar;
     private final List<String> serverJvmOptions;
+    /** {@code --pipe-size}: the size of every FIFO, ours (fifo.pipe.size) and the relay's alike; 0 for the kernel's. */
+    private final int pipeSize;
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private Path relay;
     private Path mosquitto;
@@ -81,6 +83,7 @@ public final class LoadHarness {
         this.root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         this.launcher = root.resolve(options.getOrDefault("launcher", "launcher/target/octopipes-launcher.jar"));
         this.benchmarksJar = root.resolve("benchmarks/target/benchmarks.jar");
+        this.pipeSize = Integer.parseInt(options.getOrDefault("pipe-size", "0"));
         String jvm = options.getOrDefault("server-jvm", "").trim();
         this.serverJvmOptions = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
     }
@@ -818,7 +821,8 @@ public final class LoadHarness {
         Path run = privateFolder("octopipes-load-");
         Path cap = run.resolve("cap.fifo");
         // A deep queue: the subscribers are fast, but a momentary stall must not cost packets.
-        Path config = Files.writeString(run.resolve("server.properties"), "queue.bytes=268435456\n" + extraConfiguration);
+        Path config = Files.writeString(run.resolve("server.properties"), "queue.bytes=268435456\n"
+                + (pipeSize > 0 ? "fifo.pipe.size=" + pipeSize + "\n" : "") + extraConfiguration);
         // Started as the README starts it, by launcher/octopipes with its JVM defaults; the script
         // execs the JVM, so the PID whose CPU and memory are measured is the server's.
         List<String> command = List.of("sh", root.resolve("launcher/octopipes").toString(), "--no-console", "--cap", cap.toString(),
@@ -833,7 +837,7 @@ public final class LoadHarness {
     private Running startRelay(Path folder, String... routes) throws Exception {
         List<String> command = new ArrayList<>(List.of(relay.toString()));
         command.addAll(List.of(routes));
-        Child child = Child.start("relay", command);
+        Child child = Child.start("relay", command, pipeSize > 0 ? Map.of("FIFO_RELAY_PIPE_SIZE", String.valueOf(pipeSize)) : Map.of());
         return started(child, folder, "", () -> child.await(line -> line.equals("READY"), 30));
     }
 
@@ -950,6 +954,7 @@ public final class LoadHarness {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             environment.put("cpu", lines.filter(l -> l.startsWith("model name")).map(l -> l.replaceFirst(".*:\\s*", "")).findFirst().orElse("?"));
         }
+        environment.put("pipe_size", pipeSize == 0 ? "kernel default" : pipeSize);
         environment.put("server_warmup_packets", Long.parseLong(options.getOrDefault("server-warmup", "1000000")));
         environment.put("loadavg_before", loadAverage());
         return environment;
