@@ -42,6 +42,13 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
     boolean closed;
     /** Whom it holds up as a recipient, who holds it up as a sender: see {@link Backpressure}. */
     final Backpressure.State<FifoClient> backpressure;
+    /** What its FIFOs hold now, and how much of that {@link PipeGrowth} added; whether the kernel refused to grow them. */
+    int txCapacity;
+    int rxCapacity;
+    long grownBytes;
+    boolean growthRefused;
+    /** Whether the last write to its RX FIFO left bytes queued: the FIFO was full. */
+    boolean rxWasFull;
     /** The queue's size for management, read from other threads; written only by the I/O thread. */
     private final PublishedSize published = new PublishedSize();
 

@@ -63,6 +63,8 @@ final class FifoServer {
     private static final long CAP_TOKEN = 0;
     /** Reads of one TX FIFO per wake-up before others get their turn. */
     private static final int READS_PER_TURN = 8;
+    /** A pipe's capacity unless resized, with 4 KiB pages: 16 pages. */
+    private static final int DEFAULT_PIPE_CAPACITY = 64 * 1024;
     /** How often a waiting CAP reply is checked: well under the 100 ms the reference client sleeps. */
     private static final long CAP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a reply may wait in the CAP: the TTL the reference server gives it. */
@@ -72,6 +74,8 @@ final class FifoServer {
     private static final int OPEN_FLAGS = Posix.O_RDWR | Posix.O_NONBLOCK | Posix.O_CLOEXEC | Posix.O_NOFOLLOW;
 
     private final FifoSettings settings;
+    /** Grows the FIFOs of the clients that fill them; used by the I/O thread. */
+    private final PipeGrowth growth;
     /**
      * The router, or null while there is none (its bundle is being updated): then TX FIFOs and the
      * CAP are not read, and what clients write waits in the pipes. Owned by the I/O thread once it runs.
@@ -132,6 +136,7 @@ final class FifoServer {
         this.router = router;
         this.logger = logger;
         this.capDecoder = new StreamDecoder(settings.maxPayload());
+        this.growth = new PipeGrowth(posix, logger, settings.pipeBudget());
         this.backpressure = new Backpressure<>(new Backpressure.Reading<FifoClient>() {
             @Override
             public void pause(FifoClient sender) {
@@ -512,8 +517,14 @@ final class FifoServer {
             }
             // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
             for (int turn = 0; turn < READS_PER_TURN && !client.closed && !client.backpressure.heldUp(); turn++) {
-                if (client.decoder.readFrom(tx, client) <= 0) {
+                int count = client.decoder.readFrom(tx, client);
+                if (count <= 0) {
                     break;
+                }
+                // More than half a FIFO since the last read: the client writes about as fast as its
+                // FIFO lets it (the read itself is bounded by the decoder's room, so "full" cannot be told).
+                if (count >= client.txCapacity / 2 && !client.closed) {
+                    growth.txFilled(client);
                 }
             }
         } finally {
@@ -608,10 +619,19 @@ final class FifoServer {
         if (expired > 0) {
             client.link.dropped(DropReason.TTL_EXPIRED, expired);
         }
+        long queuedBefore = client.queue.bytes();
         int written = client.queue.writeTo(bytes -> posix.write(client.rxFd, bytes));
         if (written > 0) {
             client.link.delivered(written);
         }
+        boolean full = !client.queue.isEmpty();
+        if (full && client.rxWasFull && queuedBefore - client.queue.bytes() >= client.rxCapacity / 4) {
+            // Its FIFO was full, it read a good part of it, and it is full again: it reads, more
+            // slowly than it is sent to. (One that never reads fills its FIFO once, and then the
+            // kernel takes no more than the rest of a page now and then.)
+            growth.rxFilled(client);
+        }
+        client.rxWasFull = full;
         backpressure.drained(client);
         client.publishQueueSize();
         if (!client.queue.isEmpty() && !client.waitingForRoom) {
@@ -790,6 +810,8 @@ final class FifoServer {
             return;
         }
         FifoClient client = new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
+        client.txCapacity = capacityOf(txFd);
+        client.rxCapacity = capacityOf(rxFd);
         // The router holds a relay rather than the client itself: the relay outlives this instance
         // of the transport, so that the router keeps the client while the bundle is updated.
         client.relay = new Relay(TRANSPORT_NAME, rxPath.toString(), settings.queueBytes());
@@ -871,6 +893,7 @@ final class FifoServer {
         }
         backlogged.remove(client);
         backpressure.forget(client);
+        growth.release(client);
         discardFifos(client.txFd, client.rxFd, client.txPath, client.rxPath);
         int dropped = client.queue.clear();
         client.publishQueueSize();
@@ -1074,6 +1097,9 @@ final class FifoServer {
             }
             FifoClient client = new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
             client.subscribedAt = (Long) entry.get(HandoverState.SUBSCRIBED_AT);
+            client.txCapacity = capacityOf(txFd);
+            client.rxCapacity = capacityOf(rxFd);
+            growth.adopted(client, settings.pipeSize() > 0 ? settings.pipeSize() : DEFAULT_PIPE_CAPACITY);
             client.relay = relay;
             ClientLink link = (ClientLink) entry.get(HandoverState.LINK);
             Object linkRouter = entry.get(HandoverState.ROUTER);
@@ -1213,6 +1239,16 @@ final class FifoServer {
             } else {
                 logger.debug("The FIFOs of '{}' keep the kernel's default size: {}", name, e.getMessage());
             }
+        }
+    }
+
+    /** What the FIFO behind {@code fd} holds; the Linux default if it cannot be asked. */
+    private int capacityOf(int fd) {
+        try {
+            return posix.pipeSize(fd);
+        } catch (IOException e) {
+            logger.debug("F_GETPIPE_SZ failed on fd {}; taking {} bytes", fd, DEFAULT_PIPE_CAPACITY, e);
+            return DEFAULT_PIPE_CAPACITY;
         }
     }
 

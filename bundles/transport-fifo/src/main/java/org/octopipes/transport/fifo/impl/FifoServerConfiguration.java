@@ -37,4 +37,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Client FIFO size", description = "Bytes each client FIFO holds (fcntl F_SETPIPE_SZ; the kernel rounds up to a power of two pages, at most /proc/sys/fs/pipe-max-size, 1 MiB by default). 0: the kernel's default, 64 KiB. Larger FIFOs let clients and the server move more per wake-up: more throughput, more kernel memory, more latency when a reader falls behind. Mind the user's pipe memory (fs/pipe-user-pages-soft, 64 MiB by default, all of the user's pipes counted): past it the kernel makes every new pipe of that user small, not only the server's.", min = "0")
     int fifo_pipe_size() default 0;
+
+    @AttributeDefinition(name = "FIFO growth budget", description = "Bytes of FIFO capacity the server may add, in all, to the FIFOs of the clients that fill them (a client writing faster than its TX FIFO holds between two reads, or reading its RX FIFO but not as fast as it is sent to), each grown to 1 MiB, as TCP tunes a busy connection's buffers. Comes out of the user's pipe memory (fs/pipe-user-pages-soft). 0: FIFOs keep their size.", min = "0")
+    long fifo_pipe_budget() default FifoSettings.DEFAULT_PIPE_BUDGET;
 }

@@ -8,7 +8,11 @@ import org.octopipes.transport.support.SettingChecks;
  * The FIFO transport's settings with defaults applied and checked, so that the server gets only
  * values it can use, and a bad configuration fails with one clear message.
  */
-record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload, int maxNameLength, int queueBytes, int pipeSize) {
+record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload, int maxNameLength, int queueBytes, int pipeSize,
+        long pipeBudget) {
+
+    /** A quarter of what the kernel lets an unprivileged user's pipes hold by default (64 MiB): enough for a few busy clients. */
+    static final long DEFAULT_PIPE_BUDGET = 16L * 1024 * 1024;
 
     /** A client FIFO's name is the client's name plus this, so a name may be 255 - 8 bytes. */
     static final int LONGEST_NAME_THAT_FITS_A_FILE_NAME = 255 - "_tx.fifo".length();
@@ -25,11 +29,14 @@ record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload,
         if (pipeSize < 0) {
             throw new IllegalArgumentException("fifo.pipe.size must be 0 (the kernel's default) or a size in bytes, not " + pipeSize);
         }
+        if (pipeBudget < 0) {
+            throw new IllegalArgumentException("fifo.pipe.budget must be 0 (no growth) or a number of bytes, not " + pipeBudget);
+        }
     }
 
-    /** Client FIFOs of the kernel's default size. */
+    /** Client FIFOs of the kernel's default size, grown within the default budget. */
     FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload, int maxNameLength, int queueBytes) {
-        this(capPath, clientsDir, fifoMode, maxPayload, maxNameLength, queueBytes, 0);
+        this(capPath, clientsDir, fifoMode, maxPayload, maxNameLength, queueBytes, 0, DEFAULT_PIPE_BUDGET);
     }
 
     static FifoSettings from(FifoServerConfiguration configuration) {
@@ -38,7 +45,8 @@ record FifoSettings(Path capPath, Path clientsDir, int fifoMode, int maxPayload,
                 ? cap.toAbsolutePath().getParent().resolve("clients")
                 : Path.of(configuration.clients_dir().trim());
         return new FifoSettings(cap, clients, parseMode(configuration.fifo_mode()), configuration.max_payload(),
-                configuration.max_name_length(), configuration.queue_bytes(), configuration.fifo_pipe_size());
+                configuration.max_name_length(), configuration.queue_bytes(), configuration.fifo_pipe_size(),
+                configuration.fifo_pipe_budget());
     }
 
     static int parseMode(String text) {

@@ -89,22 +89,105 @@ class FifoServerTest {
         Posix.get().mkfifo(reference, 0600);
         assertThat(pipeSize(plain.rx)).as("made with fifo.pipe.size 0: the kernel's default").isEqualTo(pipeSize(reference));
         server.stop();
-        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024, 256 * 1024), router, log);
+        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024, 256 * 1024, 0), router, log);
         server.start();
 
         FifoPeer large = subscribe("large");
 
         assertThat(pipeSize(large.tx)).isEqualTo(256 * 1024);
         assertThat(pipeSize(large.rx)).isEqualTo(256 * 1024);
-        assertThatThrownBy(() -> new FifoSettings(cap, clients, 0600, 1024, 64, 8192, -1))
+        assertThatThrownBy(() -> new FifoSettings(cap, clients, 0600, 1024, 64, 8192, -1, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fifo.pipe.size");
     }
 
-    /** The capacity of a FIFO as the kernel reports it, through a descriptor of our own. */
+    @Test
+    void aReaderSlowerThanItsSenderGetsALargerRxFifoButOneThatDoesNotReadDoesNot() throws Exception {
+        restartWith(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 1024 * 1024, 0, 4 * 1024 * 1024));
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob");
+        int defaultSize = pipeSize(bob.rx);
+        int count = 3 * defaultSize / 1024;
+
+        for (int i = 0; i < count; i++) {
+            alice.send("bob", (i + ":" + "x".repeat(1000)).substring(0, 1000));
+        }
+        // Bob does not read: his FIFO fills once, and stays as it is.
+        // (Pages partly filled by earlier writes leave a full FIFO of 1 KiB packets at about 55 KiB.)
+        await().atMost(WAIT).until(() -> available(bob.rx) >= defaultSize / 2);
+        assertThat(pipeSize(bob.rx)).isEqualTo(defaultSize);
+
+        List<Packet> received = bob.receive(count, WAIT);
+
+        assertThat(pipeSize(bob.rx)).as("read while full: grown").isEqualTo(PipeGrowth.TARGET_SIZE);
+        assertThat(received).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(new String(received.get(i).payloadBytes())).startsWith(i + ":");
+        }
+    }
+
+    @Test
+    void aWriterThatFillsHalfItsTxFifoAtOnceGetsALargerOneWithinTheBudget() throws Exception {
+        restartWith(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 1024 * 1024, 0, 4 * 1024 * 1024));
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob");
+        FifoPeer carol = subscribe("carol");
+
+        burst(alice, "bob", pipeSize(alice.tx) * 3 / 4);
+        bob.receive(1, WAIT);
+
+        await().atMost(WAIT).until(() -> pipeSize(alice.tx) == PipeGrowth.TARGET_SIZE);
+        // 4 MiB of budget, of which alice's TX took 1 MiB less its 64 KiB: carol's burst fits too,
+        // but with a budget of nothing, nobody's FIFO grows.
+        burst(carol, "bob", pipeSize(carol.tx) * 3 / 4);
+        await().atMost(WAIT).until(() -> pipeSize(carol.tx) == PipeGrowth.TARGET_SIZE);
+
+        restartWith(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 1024 * 1024, 0, 0));
+        FifoPeer dave = subscribe("dave");
+        FifoPeer erin = subscribe("erin");
+        int before = pipeSize(dave.tx);
+        burst(dave, "erin", before * 3 / 4);
+        assertThat(erin.receive(1, WAIT)).isNotEmpty();
+        assertThat(pipeSize(dave.tx)).isEqualTo(before);
+    }
+
+    /** Writes packets to {@code remote} of about {@code bytes} in all, in one write. */
+    private static void burst(FifoPeer from, String remote, int bytes) throws IOException {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        while (stream.size() < bytes) {
+            stream.writeBytes(Packet.builder().origin(from.name).remote(Name.of(remote)).payload(new byte[1000]).build().toBytes());
+        }
+        from.sendRaw(stream.toByteArray());
+    }
+
+    private void restartWith(FifoSettings settings) throws IOException {
+        for (FifoPeer peer : peers) {
+            peer.close();
+        }
+        peers.clear();
+        server.stop();
+        server = new FifoServer(settings, router, log);
+        server.start();
+    }
+
+    /** Bytes waiting in a FIFO. */
+    private static int available(Path fifo) throws IOException {
+        return ask(fifo, fd -> Posix.get().bytesAvailable(fd));
+    }
+
+    /** The capacity of a FIFO as the kernel reports it. */
     private static int pipeSize(Path fifo) throws IOException {
+        return ask(fifo, fd -> Posix.get().pipeSize(fd));
+    }
+
+    private interface FifoQuestion {
+        int ask(int fd) throws IOException;
+    }
+
+    /** Asks the kernel about a FIFO through a descriptor of our own. */
+    private static int ask(Path fifo, FifoQuestion question) throws IOException {
         int fd = Posix.get().open(fifo, Posix.O_RDWR | Posix.O_NONBLOCK, 0);
         try {
-            return Posix.get().pipeSize(fd);
+            return question.ask(fd);
         } finally {
             Posix.get().close(fd);
         }
