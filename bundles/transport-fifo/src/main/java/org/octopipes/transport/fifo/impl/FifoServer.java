@@ -1242,6 +1242,11 @@ final class FifoServer {
         }
     }
 
+    /** What is left of fifo.pipe.budget; written by the I/O thread, so a test reads it with patience. */
+    long growthBudgetLeft() {
+        return growth.budgetLeft();
+    }
+
     /** What the FIFO behind {@code fd} holds; the Linux default if it cannot be asked. */
     private int capacityOf(int fd) {
         try {

@@ -1,6 +1,7 @@
 package org.octopipes.transport.fifo.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -107,6 +108,28 @@ class FifoHandoverTest {
         assertNumbered(fromAlice, 300);
         assertThat(router.links.get(Name.of("bob"))).as("the router's record of bob is the one it had").isSameAs(bobLink);
         assertThat(router.drops).isEmpty();
+    }
+
+    @Test
+    void whatAClientsFifosGrewByStillCountsAgainstTheGrowthBudgetAfterTheUpdate() throws Exception {
+        long budget = 2L * PipeGrowth.TARGET_SIZE;
+        settings = new FifoSettings(cap, settings.clientsDir(), 0600, 64 * 1024, 64, 256 * 1024, 0, budget);
+        NameRouter router = new NameRouter();
+        FifoServer first = start(router, null);
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob");
+        int before = FifoPeer.pipeSize(alice.tx);
+        int burst = alice.sendBurst("bob", before * 3 / 4);
+        await().atMost(WAIT).until(() -> FifoPeer.pipeSize(alice.tx) == PipeGrowth.TARGET_SIZE);
+        long left = budget - (PipeGrowth.TARGET_SIZE - before);
+        await().atMost(WAIT).until(() -> first.growthBudgetLeft() == left);
+
+        FifoServer second = start(router, first.handOver());
+        alice.send("bob", "after the update");
+
+        assertThat(payloads(bob.receive(burst + 1, WAIT))).contains("after the update");
+        await().atMost(WAIT).until(() -> second.growthBudgetLeft() == left);
+        assertThat(FifoPeer.pipeSize(alice.tx)).as("the FIFO itself outlives the instance").isEqualTo(PipeGrowth.TARGET_SIZE);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.octopipes.transport.fifo.impl;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.posix.Posix;
 
 /**
  * A client for tests that speaks to the server through plain FIFO files, the way the reference C
@@ -122,6 +124,42 @@ final class FifoPeer implements AutoCloseable {
 
     void sendRaw(byte[] bytes) throws IOException {
         write(tx, bytes);
+    }
+
+    /** Writes packets of 1,000 bytes to {@code remote}, about {@code bytes} in all, in one write; returns how many. */
+    int sendBurst(String remote, int bytes) throws IOException {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        int packets = 0;
+        while (stream.size() < bytes) {
+            stream.writeBytes(Packet.builder().origin(name).remote(Name.of(remote)).payload(new byte[1000]).build().toBytes());
+            packets++;
+        }
+        sendRaw(stream.toByteArray());
+        return packets;
+    }
+
+    /** Bytes waiting in a FIFO. */
+    static int available(Path fifo) throws IOException {
+        return ask(fifo, fd -> Posix.get().bytesAvailable(fd));
+    }
+
+    /** The capacity of a FIFO as the kernel reports it. */
+    static int pipeSize(Path fifo) throws IOException {
+        return ask(fifo, fd -> Posix.get().pipeSize(fd));
+    }
+
+    private interface FifoQuestion {
+        int ask(int fd) throws IOException;
+    }
+
+    /** Asks the kernel about a FIFO through a descriptor of our own. */
+    private static int ask(Path fifo, FifoQuestion question) throws IOException {
+        int fd = Posix.get().open(fifo, Posix.O_RDWR | Posix.O_NONBLOCK, 0);
+        try {
+            return question.ask(fd);
+        } finally {
+            Posix.get().close(fd);
+        }
     }
 
     /** Blocks until {@code count} packets have arrived in all, and returns all of them. */

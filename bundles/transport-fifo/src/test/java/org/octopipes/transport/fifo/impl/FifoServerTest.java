@@ -3,6 +3,8 @@ package org.octopipes.transport.fifo.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.octopipes.transport.fifo.impl.FifoPeer.available;
+import static org.octopipes.transport.fifo.impl.FifoPeer.pipeSize;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -132,31 +134,22 @@ class FifoServerTest {
         FifoPeer bob = subscribe("bob");
         FifoPeer carol = subscribe("carol");
 
-        burst(alice, "bob", pipeSize(alice.tx) * 3 / 4);
+        alice.sendBurst("bob", pipeSize(alice.tx) * 3 / 4);
         bob.receive(1, WAIT);
 
         await().atMost(WAIT).until(() -> pipeSize(alice.tx) == PipeGrowth.TARGET_SIZE);
         // 4 MiB of budget, of which alice's TX took 1 MiB less its 64 KiB: carol's burst fits too,
         // but with a budget of nothing, nobody's FIFO grows.
-        burst(carol, "bob", pipeSize(carol.tx) * 3 / 4);
+        carol.sendBurst("bob", pipeSize(carol.tx) * 3 / 4);
         await().atMost(WAIT).until(() -> pipeSize(carol.tx) == PipeGrowth.TARGET_SIZE);
 
         restartWith(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 1024 * 1024, 0, 0));
         FifoPeer dave = subscribe("dave");
         FifoPeer erin = subscribe("erin");
         int before = pipeSize(dave.tx);
-        burst(dave, "erin", before * 3 / 4);
+        dave.sendBurst("erin", before * 3 / 4);
         assertThat(erin.receive(1, WAIT)).isNotEmpty();
         assertThat(pipeSize(dave.tx)).isEqualTo(before);
-    }
-
-    /** Writes packets to {@code remote} of about {@code bytes} in all, in one write. */
-    private static void burst(FifoPeer from, String remote, int bytes) throws IOException {
-        ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        while (stream.size() < bytes) {
-            stream.writeBytes(Packet.builder().origin(from.name).remote(Name.of(remote)).payload(new byte[1000]).build().toBytes());
-        }
-        from.sendRaw(stream.toByteArray());
     }
 
     private void restartWith(FifoSettings settings) throws IOException {
@@ -167,30 +160,6 @@ class FifoServerTest {
         server.stop();
         server = new FifoServer(settings, router, log);
         server.start();
-    }
-
-    /** Bytes waiting in a FIFO. */
-    private static int available(Path fifo) throws IOException {
-        return ask(fifo, fd -> Posix.get().bytesAvailable(fd));
-    }
-
-    /** The capacity of a FIFO as the kernel reports it. */
-    private static int pipeSize(Path fifo) throws IOException {
-        return ask(fifo, fd -> Posix.get().pipeSize(fd));
-    }
-
-    private interface FifoQuestion {
-        int ask(int fd) throws IOException;
-    }
-
-    /** Asks the kernel about a FIFO through a descriptor of our own. */
-    private static int ask(Path fifo, FifoQuestion question) throws IOException {
-        int fd = Posix.get().open(fifo, Posix.O_RDWR | Posix.O_NONBLOCK, 0);
-        try {
-            return question.ask(fd);
-        } finally {
-            Posix.get().close(fd);
-        }
     }
 
     @Test
