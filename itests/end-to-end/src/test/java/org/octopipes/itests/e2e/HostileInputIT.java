@@ -66,7 +66,9 @@ class HostileInputIT {
         run = Files.createTempDirectory("octopipes-hostile-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         clients = run.resolve("clients");
-        Path configuration = Files.writeString(run.resolve("server.properties"), "max.payload=" + MAX_PAYLOAD + "\n");
+        // No FIFO growth: the TTL test needs packets to wait in the server's queue behind the slow
+        // client's 64 KiB FIFO, which growth would enlarge to hold them all (beyond any TTL check).
+        Path configuration = Files.writeString(run.resolve("server.properties"), "max.payload=" + MAX_PAYLOAD + "\nfifo.pipe.budget=0\n");
         server = RunningProcess.start("server", RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", clients.toString(), "--deploy", run.resolve("deploy").toString(), "--config", configuration.toString()));
         server.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that it is ready");
