@@ -42,7 +42,7 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
     boolean closed;
     /** Whom it holds up as a recipient, who holds it up as a sender: see {@link Backpressure}. */
     final Backpressure.State<FifoClient> backpressure;
-    /** What its FIFOs hold now, and how much of that {@link PipeGrowth} added; whether the kernel refused to grow them. */
+    /** What its FIFOs hold now, and how much of that {@link FifoSizes} added; whether the kernel refused to grow them. */
     int txCapacity;
     int rxCapacity;
     long grownBytes;

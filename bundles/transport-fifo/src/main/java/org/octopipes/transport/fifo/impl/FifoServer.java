@@ -63,8 +63,6 @@ final class FifoServer {
     private static final long CAP_TOKEN = 0;
     /** Reads of one TX FIFO per wake-up before others get their turn. */
     private static final int READS_PER_TURN = 8;
-    /** A pipe's capacity unless resized, with 4 KiB pages: 16 pages. */
-    private static final int DEFAULT_PIPE_CAPACITY = 64 * 1024;
     /** How often a waiting CAP reply is checked: well under the 100 ms the reference client sleeps. */
     private static final long CAP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a reply may wait in the CAP: the TTL the reference server gives it. */
@@ -74,8 +72,8 @@ final class FifoServer {
     private static final int OPEN_FLAGS = Posix.O_RDWR | Posix.O_NONBLOCK | Posix.O_CLOEXEC | Posix.O_NOFOLLOW;
 
     private final FifoSettings settings;
-    /** Grows the FIFOs of the clients that fill them; used by the I/O thread. */
-    private final PipeGrowth growth;
+    /** Sizes new clients' FIFOs and grows those of the clients that fill them; used by the I/O thread. */
+    private final FifoSizes sizes;
     /**
      * The router, or null while there is none (its bundle is being updated): then TX FIFOs and the
      * CAP are not read, and what clients write waits in the pipes. Owned by the I/O thread once it runs.
@@ -101,8 +99,6 @@ final class FifoServer {
      * clock read per packet was a third of this thread's time.)
      */
     private long readNanos = NOT_READING;
-    /** Whether the kernel refused fifo.pipe.size once already: the warning is given once. */
-    private boolean pipeSizeRefused;
     private static final long NOT_READING = Long.MIN_VALUE;
     /** Senders no longer held up, whose decoders may hold packets to route. */
     private final ArrayDeque<FifoClient> resumed = new ArrayDeque<>();
@@ -136,7 +132,7 @@ final class FifoServer {
         this.router = router;
         this.logger = logger;
         this.capDecoder = new StreamDecoder(settings.maxPayload());
-        this.growth = new PipeGrowth(posix, logger, settings.pipeBudget());
+        this.sizes = new FifoSizes(posix, logger, settings.pipeSize(), settings.pipeBudget());
         this.backpressure = new Backpressure<>(new Backpressure.Reading<FifoClient>() {
             @Override
             public void pause(FifoClient sender) {
@@ -524,7 +520,7 @@ final class FifoServer {
                 // More than half a FIFO since the last read: the client writes about as fast as its
                 // FIFO lets it (the read itself is bounded by the decoder's room, so "full" cannot be told).
                 if (count >= client.txCapacity / 2 && !client.closed) {
-                    growth.txFilled(client);
+                    sizes.txFilled(client);
                 }
             }
         } finally {
@@ -629,7 +625,7 @@ final class FifoServer {
             // Its FIFO was full, it read a good part of it, and it is full again: it reads, more
             // slowly than it is sent to. (One that never reads fills its FIFO once, and then the
             // kernel takes no more than the rest of a page now and then.)
-            growth.rxFilled(client);
+            sizes.rxFilled(client);
         }
         client.rxWasFull = full;
         backpressure.drained(client);
@@ -801,7 +797,7 @@ final class FifoServer {
             makeFifo(rxPath);
             txFd = posix.open(txPath, OPEN_FLAGS, 0);
             rxFd = posix.open(rxPath, OPEN_FLAGS, 0);
-            resize(name, txFd, rxFd);
+            sizes.sizeNew(name, txFd, rxFd);
         } catch (IOException e) {
             // An operating condition (disk full, folder refused), not a bug: the reason, no stack trace.
             logger.warn("Refused a subscription as '{}': its FIFOs could not be made in {}: {}", name, settings.clientsDir(), e.toString());
@@ -809,9 +805,8 @@ final class FifoServer {
             queueReply(name, CapMessage.Assignment.failure(AssignmentError.FS));
             return;
         }
-        FifoClient client = new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
-        client.txCapacity = capacityOf(txFd);
-        client.rxCapacity = capacityOf(rxFd);
+        FifoClient client = newClient(name, txPath, rxPath, txFd, rxFd);
+        sizes.measure(client);
         // The router holds a relay rather than the client itself: the relay outlives this instance
         // of the transport, so that the router keeps the client while the bundle is updated.
         client.relay = new Relay(TRANSPORT_NAME, rxPath.toString(), settings.queueBytes());
@@ -893,7 +888,7 @@ final class FifoServer {
         }
         backlogged.remove(client);
         backpressure.forget(client);
-        growth.release(client);
+        sizes.release(client);
         discardFifos(client.txFd, client.rxFd, client.txPath, client.rxPath);
         int dropped = client.queue.clear();
         client.publishQueueSize();
@@ -1095,11 +1090,9 @@ final class FifoServer {
                 discardFifos(txFd, rxFd, txPath, rxPath);
                 continue;
             }
-            FifoClient client = new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
+            FifoClient client = newClient(name, txPath, rxPath, txFd, rxFd);
             client.subscribedAt = (Long) entry.get(HandoverState.SUBSCRIBED_AT);
-            client.txCapacity = capacityOf(txFd);
-            client.rxCapacity = capacityOf(rxFd);
-            growth.adopted(client, settings.pipeSize() > 0 ? settings.pipeSize() : DEFAULT_PIPE_CAPACITY);
+            sizes.adopted(client);
             client.relay = relay;
             ClientLink link = (ClientLink) entry.get(HandoverState.LINK);
             Object linkRouter = entry.get(HandoverState.ROUTER);
@@ -1218,43 +1211,13 @@ final class FifoServer {
         }
     }
 
-    /**
-     * Gives a new client's FIFOs the configured size, if any. A refusal (the user's pipe memory is
-     * used up, say) costs throughput, not the subscription: the FIFOs keep the kernel's default,
-     * and the first refusal is a warning, later ones are logged at debug level.
-     */
-    private void resize(Name name, int txFd, int rxFd) {
-        int size = settings.pipeSize();
-        if (size == 0) {
-            return;
-        }
-        try {
-            posix.setPipeSize(txFd, size);
-            posix.setPipeSize(rxFd, size);
-        } catch (IOException e) {
-            if (!pipeSizeRefused) {
-                pipeSizeRefused = true;
-                logger.warn("The FIFOs of '{}' keep the kernel's default size: resizing them to fifo.pipe.size={} failed: {}"
-                        + " (further refusals are logged at debug level)", name, size, e.getMessage());
-            } else {
-                logger.debug("The FIFOs of '{}' keep the kernel's default size: {}", name, e.getMessage());
-            }
-        }
-    }
-
     /** What is left of fifo.pipe.budget; written by the I/O thread, so a test reads it with patience. */
     long growthBudgetLeft() {
-        return growth.budgetLeft();
+        return sizes.budgetLeft();
     }
 
-    /** What the FIFO behind {@code fd} holds; the Linux default if it cannot be asked. */
-    private int capacityOf(int fd) {
-        try {
-            return posix.pipeSize(fd);
-        } catch (IOException e) {
-            logger.debug("F_GETPIPE_SZ failed on fd {}; taking {} bytes", fd, DEFAULT_PIPE_CAPACITY, e);
-            return DEFAULT_PIPE_CAPACITY;
-        }
+    private FifoClient newClient(Name name, Path txPath, Path rxPath, int txFd, int rxFd) {
+        return new FifoClient(this, nextClientId++, name, txPath, rxPath, txFd, rxFd, settings.maxPayload(), settings.queueBytes());
     }
 
     /** A channel view of a non-blocking file descriptor, for the decoder's zero-copy reads. */

@@ -112,7 +112,7 @@ class FifoHandoverTest {
 
     @Test
     void whatAClientsFifosGrewByStillCountsAgainstTheGrowthBudgetAfterTheUpdate() throws Exception {
-        long budget = 2L * PipeGrowth.TARGET_SIZE;
+        long budget = 2L * FifoSizes.TARGET_SIZE;
         settings = new FifoSettings(cap, settings.clientsDir(), 0600, 64 * 1024, 64, 256 * 1024, 0, budget);
         NameRouter router = new NameRouter();
         FifoServer first = start(router, null);
@@ -120,8 +120,8 @@ class FifoHandoverTest {
         FifoPeer bob = subscribe("bob");
         int before = FifoPeer.pipeSize(alice.tx);
         int burst = alice.sendBurst("bob", before * 3 / 4);
-        await().atMost(WAIT).until(() -> FifoPeer.pipeSize(alice.tx) == PipeGrowth.TARGET_SIZE);
-        long left = budget - (PipeGrowth.TARGET_SIZE - before);
+        await().atMost(WAIT).until(() -> FifoPeer.pipeSize(alice.tx) == FifoSizes.TARGET_SIZE);
+        long left = budget - (FifoSizes.TARGET_SIZE - before);
         await().atMost(WAIT).until(() -> first.growthBudgetLeft() == left);
 
         FifoServer second = start(router, first.handOver());
@@ -129,7 +129,7 @@ class FifoHandoverTest {
 
         assertThat(payloads(bob.receive(burst + 1, WAIT))).contains("after the update");
         await().atMost(WAIT).until(() -> second.growthBudgetLeft() == left);
-        assertThat(FifoPeer.pipeSize(alice.tx)).as("the FIFO itself outlives the instance").isEqualTo(PipeGrowth.TARGET_SIZE);
+        assertThat(FifoPeer.pipeSize(alice.tx)).as("the FIFO itself outlives the instance").isEqualTo(FifoSizes.TARGET_SIZE);
     }
 
     @Test

@@ -120,7 +120,7 @@ class FifoServerTest {
 
         List<Packet> received = bob.receive(count, WAIT);
 
-        assertThat(pipeSize(bob.rx)).as("read while full: grown").isEqualTo(PipeGrowth.TARGET_SIZE);
+        assertThat(pipeSize(bob.rx)).as("read while full: grown").isEqualTo(FifoSizes.TARGET_SIZE);
         assertThat(received).hasSize(count);
         for (int i = 0; i < count; i++) {
             assertThat(new String(received.get(i).payloadBytes())).startsWith(i + ":");
@@ -137,11 +137,11 @@ class FifoServerTest {
         alice.sendBurst("bob", pipeSize(alice.tx) * 3 / 4);
         bob.receive(1, WAIT);
 
-        await().atMost(WAIT).until(() -> pipeSize(alice.tx) == PipeGrowth.TARGET_SIZE);
+        await().atMost(WAIT).until(() -> pipeSize(alice.tx) == FifoSizes.TARGET_SIZE);
         // 4 MiB of budget, of which alice's TX took 1 MiB less its 64 KiB: carol's burst fits too,
         // but with a budget of nothing, nobody's FIFO grows.
         carol.sendBurst("bob", pipeSize(carol.tx) * 3 / 4);
-        await().atMost(WAIT).until(() -> pipeSize(carol.tx) == PipeGrowth.TARGET_SIZE);
+        await().atMost(WAIT).until(() -> pipeSize(carol.tx) == FifoSizes.TARGET_SIZE);
 
         restartWith(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 1024 * 1024, 0, 0));
         FifoPeer dave = subscribe("dave");
