@@ -1,5 +1,7 @@
 package org.octopipes.codec;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The constants of Octopipes protocol v1: frame bytes, option bits, limits and the TTLs the
  * reference implementations use. The one place these numbers live.
@@ -30,6 +32,8 @@ public final class Protocol {
     public static final int MAX_TTL = 255;
     /** TTL 0: the packet has no delivery deadline. */
     public static final int TTL_NO_DEADLINE = 0;
+    /** The deadline, in {@link System#nanoTime()} terms, of a packet with no deadline: later than any. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /** TTL the reference clients put on their messages and CAP requests. */
     public static final int DEFAULT_MESSAGE_TTL = 60;
@@ -75,5 +79,13 @@ public final class Protocol {
         if (length < 0 || length > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("a name is 0 to " + MAX_NAME_LENGTH + " bytes, not " + length);
         }
+    }
+
+    /**
+     * When a packet with TTL {@code ttlSeconds}, taken in at {@code nowNanos} ({@link System#nanoTime()}),
+     * is to be delivered by: the one rule for every queue that holds packets; {@link #NO_DEADLINE} for TTL 0.
+     */
+    public static long deadlineNanos(int ttlSeconds, long nowNanos) {
+        return ttlSeconds == TTL_NO_DEADLINE ? NO_DEADLINE : nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
     }
 }

@@ -2,7 +2,6 @@ package org.octopipes.transport.handover;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Outlet;
@@ -29,7 +28,7 @@ public final class Relay implements Outlet {
     }
 
     /** The deadline of a packet whose TTL asks for none. */
-    public static final long NO_DEADLINE = Long.MAX_VALUE;
+    public static final long NO_DEADLINE = Protocol.NO_DEADLINE;
 
     private final String transport;
     private final String address;
@@ -123,7 +122,7 @@ public final class Relay implements Outlet {
         }
         byte[] bytes = new byte[size];
         packet.copyTo(java.nio.ByteBuffer.wrap(bytes));
-        long deadline = packet.ttl() == Protocol.TTL_NO_DEADLINE ? NO_DEADLINE : System.nanoTime() + TimeUnit.SECONDS.toNanos(packet.ttl());
+        long deadline = Protocol.deadlineNanos(packet.ttl(), System.nanoTime());
         parked.add(new Parked(bytes, deadline));
         parkedBytes += size;
         return true;

@@ -545,7 +545,7 @@ final class FifoServer {
     /** Queues a packet for a client; any thread. */
     boolean offer(FifoClient target, Frame packet) {
         boolean onIoThread = Thread.currentThread() == ioThread;
-        long deadline = deadlineOf(packet.ttl(), onIoThread ? readNanos() : System.nanoTime());
+        long deadline = Protocol.deadlineNanos(packet.ttl(), onIoThread ? readNanos() : System.nanoTime());
         if (onIoThread) {
             if (target.closed) {
                 target.link.dropped(DropReason.CLIENT_GONE, 1);
@@ -654,10 +654,6 @@ final class FifoServer {
         }
     }
 
-    private static long deadlineOf(int ttlSeconds, long nowNanos) {
-        return ttlSeconds == Protocol.TTL_NO_DEADLINE ? OutboundQueue.NO_DEADLINE
-                : nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
-    }
 
     /** The time of the read being routed now, or the time now; I/O thread only. */
     long readNanos() {

@@ -3,6 +3,7 @@ package org.octopipes.transport.fifo.impl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.Protocol;
 import org.octopipes.transport.support.Backlog;
 
 /**
@@ -19,7 +20,7 @@ final class OutboundQueue implements Backlog {
         int write(ByteBuffer bytes) throws IOException;
     }
 
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+    static final long NO_DEADLINE = Protocol.NO_DEADLINE;
     /** Most bytes offered to one write: a few times what a FIFO holds by default. */
     static final int MAX_WRITE = 256 * 1024;
 

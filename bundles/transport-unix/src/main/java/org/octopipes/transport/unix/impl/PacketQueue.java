@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.octopipes.codec.Protocol;
 import org.octopipes.transport.support.Backlog;
 
 /**
@@ -15,7 +16,7 @@ import org.octopipes.transport.support.Backlog;
  */
 final class PacketQueue implements Backlog {
 
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+    static final long NO_DEADLINE = Protocol.NO_DEADLINE;
     /** Most packets offered to one gathering write; the kernel takes a few hundred KiB at most anyway. */
     private static final int MAX_BUFFERS_PER_WRITE = 64;
 

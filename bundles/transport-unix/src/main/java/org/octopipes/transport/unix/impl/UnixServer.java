@@ -530,7 +530,7 @@ final class UnixServer {
     /** Queues a packet for a client; any thread. */
     boolean offer(SocketClient target, Frame packet) {
         boolean onIoThread = Thread.currentThread() == ioThread;
-        long deadline = deadlineOf(packet.ttl(), onIoThread && reading != null ? readNanos : System.nanoTime());
+        long deadline = Protocol.deadlineNanos(packet.ttl(), onIoThread && reading != null ? readNanos : System.nanoTime());
         byte[] bytes = new byte[packet.size()];
         packet.copyTo(ByteBuffer.wrap(bytes));
         if (onIoThread) {
@@ -639,10 +639,6 @@ final class UnixServer {
         }
     }
 
-    private static long deadlineOf(int ttlSeconds, long nowNanos) {
-        return ttlSeconds == Protocol.TTL_NO_DEADLINE ? PacketQueue.NO_DEADLINE
-                : nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);
-    }
 
     // ---- Leaving
 
