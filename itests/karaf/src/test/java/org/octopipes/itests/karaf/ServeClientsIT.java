@@ -5,7 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +33,7 @@ public class ServeClientsIT extends KarafTestSupport {
 
     @Override
     protected List<Option> beforeInstall(Path run) {
-        return List.of(
-                editConfigurationFilePut("etc/org.octopipes.server.cfg", "cap.path", run.resolve("cap.fifo").toString()),
-                editConfigurationFilePut("etc/org.octopipes.server.cfg", "clients.dir", run.resolve("clients").toString()));
+        return fifosIn(run);
     }
 
     private static Path cap() {

@@ -3,7 +3,6 @@ package org.octopipes.itests.karaf;
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,9 +26,7 @@ public class UnixTransportFeatureIT extends KarafTestSupport {
 
     @Override
     protected List<Option> beforeInstall(Path run) {
-        return List.of(
-                editConfigurationFilePut("etc/org.octopipes.server.cfg", "cap.path", run.resolve("cap.fifo").toString()),
-                editConfigurationFilePut("etc/org.octopipes.server.cfg", "clients.dir", run.resolve("clients").toString()));
+        return fifosIn(run);
     }
 
     @Test
