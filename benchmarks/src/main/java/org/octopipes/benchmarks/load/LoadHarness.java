@@ -331,12 +331,9 @@ public final class LoadHarness {
     private Result runOurs(Path build, int members, int payload, long count) throws Exception {
         try (Running server = startServer(build, "")) {
             warmUp(server, members, payload);
-            Child subscribers = loadClient("subs", "sub", "--cap", server.address(), "--name", members == 1 ? "sub0" : "sub",
-                    "--instances", String.valueOf(members), "--groups", "load", "--count", String.valueOf(count));
-            subscribers.await(line -> line.equals("READY"), 120);
+            Child subscribers = startSubscribers(server, "subs", "sub", "load", members, count);
             long[] cpuBefore = cpuTicks(server.pid());
-            Child publisher = loadClient("pub", "pub", "--cap", server.address(), "--name", "pub", "--to", members == 1 ? "sub0" : "load",
-                    "--count", String.valueOf(count), "--payload", String.valueOf(payload));
+            Child publisher = startPublisher(server, "pub", "pub", members == 1 ? "sub0" : "load", count, payload);
             return collect(List.of(subscribers), publisher, server.pid(), cpuBefore);
         }
     }
@@ -353,14 +350,28 @@ public final class LoadHarness {
         if (packets == 0) {
             return;
         }
-        Child subscribers = loadClient("warm-subs", "sub", "--cap", server.address(), "--name", members == 1 ? "warm0" : "warm",
-                "--instances", String.valueOf(members), "--groups", "warm", "--count", String.valueOf(packets));
-        subscribers.await(line -> line.equals("READY"), 120);
-        Child publisher = loadClient("warm-pub", "pub", "--cap", server.address(), "--name", "warmpub", "--to", members == 1 ? "warm0" : "warm",
-                "--count", String.valueOf(packets), "--payload", String.valueOf(payload));
+        Child subscribers = startSubscribers(server, "warm-subs", "warm", "warm", members, packets);
+        Child publisher = startPublisher(server, "warm-pub", "warmpub", members == 1 ? "warm0" : "warm", packets, payload);
         publisher.awaitExit(600);
         subscribers.awaitMatch(RECEIVED, 600);
         subscribers.awaitExit(60);
+    }
+
+    /**
+     * Starts {@code members} subscribers of ours in one process, {@code NAME0} alone or
+     * {@code NAME0}, {@code NAME1}, ... in {@code group}, each to receive {@code count} packets,
+     * and waits until all are subscribed.
+     */
+    private Child startSubscribers(Running server, String label, String name, String group, int members, long count) throws Exception {
+        Child subscribers = loadClient(label, "sub", "--cap", server.address(), "--name", members == 1 ? name + "0" : name,
+                "--instances", String.valueOf(members), "--groups", group, "--count", String.valueOf(count));
+        subscribers.await(line -> line.equals("READY"), 120);
+        return subscribers;
+    }
+
+    private Child startPublisher(Running server, String label, String name, String to, long count, int payload) throws IOException {
+        return loadClient(label, "pub", "--cap", server.address(), "--name", name, "--to", to, "--count", String.valueOf(count),
+                "--payload", String.valueOf(payload));
     }
 
     private Result runRelay(int members, int payload, long count) throws Exception {
