@@ -25,27 +25,28 @@ public interface ClientLink {
      */
     Set<Name> groups();
 
-    /** Routes a packet the client wrote to its recipients. The frame is valid only during the call. */
-    void route(Frame packet);
-
     /**
-     * As {@link #route(Frame)}, with the time the transport read the packet, from
-     * {@link System#nanoTime()}: a transport that reads many packets at once reads the clock once
-     * for all of them, where a clock read per packet would be a large part of the server's work.
+     * Routes a packet the client wrote to its recipients. The frame is valid only during the call.
+     *
+     * @param sender the client as its transport can hold it up, passed on to the recipients' outlets
+     * @param readNanos when the transport read the packet, by {@link System#nanoTime()}: the start
+     *        of its TTL. A transport that reads many packets at once reads the clock once for all
+     *        of them, where a clock read per packet would be a large part of the server's work.
      */
-    default void route(Frame packet, long readNanos) {
-        route(packet);
-    }
+    void route(Frame packet, Sender sender, long readNanos);
 
     /**
      * Routes a packet this client passes on for a client elsewhere, e.g. a bridge to other servers
      * relaying what their clients sent. Unlike {@link #route}, the packet's origin is that other
-     * client's name and is not checked against this client's; routing policies see this client as
-     * the sender, so a group packet is not handed back to it (under the {@code spec} rules) and
-     * access rules can tell relayed traffic by this client's name. Called from one thread at a
-     * time, together with {@link #route}. The frame is valid only during the call.
+     * client's name and is not checked against this client's, and its recipients are told it was
+     * {@linkplain Delivery#imported() imported}; routing policies see this client as the sender,
+     * so a group packet is not handed back to it (under the {@code spec} rules) and access rules
+     * can tell relayed traffic by this client's name. Called from one thread at a time, together
+     * with {@link #route}. The frame is valid only during the call.
+     *
+     * @param sender what a recipient that falls behind holds up: the bridge's import
      */
-    void relay(Frame packet);
+    void relay(Frame packet, Sender sender);
 
     /** The client wrote bytes that are not a valid packet; counted once per loss of sync. */
     void malformed(PacketError error);

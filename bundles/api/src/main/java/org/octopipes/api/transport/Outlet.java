@@ -18,13 +18,16 @@ public interface Outlet {
     String address();
 
     /**
-     * Queues a copy of {@code packet} for the client, with its TTL as the delivery deadline. May
-     * be called from any thread; the frame is valid only during the call.
+     * Queues a copy of {@code packet} for the client, to be delivered by
+     * {@link Delivery#deadlineNanos()}. If the client's queue is past its high-water mark, the
+     * outlet {@linkplain Sender#hold() holds} {@link Delivery#sender()} up until the client has
+     * caught up. May be called from any thread; the frame and the delivery are valid only during
+     * the call.
      *
      * @return false if the packet was not queued because the client's queue is full; the router
      *         counts that drop, the transport counts none for it
      */
-    boolean offer(Frame packet);
+    boolean offer(Frame packet, Delivery delivery);
 
     /** Packets queued and not yet written. */
     int queuedPackets();

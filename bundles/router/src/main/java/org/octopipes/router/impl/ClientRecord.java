@@ -9,6 +9,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.routing.Subscriber;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
@@ -28,6 +29,8 @@ final class ClientRecord implements ClientLink, Subscriber {
     private final AtomicBoolean detached = new AtomicBoolean();
     /** Used only by the thread that routes this client's packets, one at a time. */
     private final RecipientCollector recipients = new RecipientCollector();
+    /** Likewise: what the recipients' outlets are told of the packet being routed. */
+    private final DeliveryContext delivery = new DeliveryContext();
     private volatile Set<Name> groups;
     /** System.nanoTime() of its last packet or delivery; made a wall-clock time only when someone asks. */
     private volatile long lastActivityNanos = System.nanoTime();
@@ -72,20 +75,16 @@ final class ClientRecord implements ClientLink, Subscriber {
     }
 
     @Override
-    public void route(Frame packet) {
-        route(packet, System.nanoTime());
-    }
-
-    @Override
-    public void route(Frame packet, long readNanos) {
+    public void route(Frame packet, Sender sender, long readNanos) {
         lastActivityNanos = readNanos;
-        router.route(this, packet, recipients, true, counter);
+        router.route(this, packet, recipients, true, counter, delivery.of(packet, sender, readNanos, false));
     }
 
     @Override
-    public void relay(Frame packet) {
-        touch();
-        router.route(this, packet, recipients, false, counter);
+    public void relay(Frame packet, Sender sender) {
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        router.route(this, packet, recipients, false, counter, delivery.of(packet, sender, now, true));
     }
 
     @Override

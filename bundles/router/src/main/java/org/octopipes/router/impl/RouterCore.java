@@ -22,8 +22,10 @@ import org.octopipes.api.TrafficCounters;
 import org.octopipes.api.UnknownClientException;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
 import org.octopipes.codec.CapMessage;
@@ -127,9 +129,10 @@ final class RouterCore implements Router {
      * @param checkOrigin whether the packet's origin must be the sending client's name: false for a
      *        packet the client relays for a client elsewhere
      * @param counts where the packet is counted: the sender's counter, written by its routing thread only
+     * @param delivery what each recipient's outlet is handed with the packet
      * @return the number of recipients the packet was queued for
      */
-    int route(ClientRecord origin, Frame packet, RecipientCollector recipients, boolean checkOrigin, TrafficCounter counts) {
+    int route(ClientRecord origin, Frame packet, RecipientCollector recipients, boolean checkOrigin, TrafficCounter counts, Delivery delivery) {
         counts.received();
         if (checkOrigin && origin != null && !OriginCheck.isFrom(packet, origin.name())) {
             // Whoever can write a client's TX FIFO is that client; a packet claiming to be from
@@ -160,7 +163,7 @@ final class RouterCore implements Router {
         int queued = 0;
         for (int i = 0; i < count; i++) {
             ClientRecord recipient = recipients.get(i);
-            if (recipient.outlet().offer(packet)) {
+            if (recipient.outlet().offer(packet, delivery)) {
                 queued++;
             } else {
                 dropped(recipient, DropReason.QUEUE_FULL, 1, recipient.queuedBytes() + " bytes queued");
@@ -256,7 +259,8 @@ final class RouterCore implements Router {
         synchronized (sentByServer) {
             // Transports hand packets over as frames; a packet from management takes the same path.
             new StreamDecoder(packet.payloadLength()).feed(ByteBuffer.wrap(packet.toBytes()),
-                    frame -> queued[0] = route(origin, frame, recipients, true, sentByServer));
+                    frame -> queued[0] = route(origin, frame, recipients, true, sentByServer,
+                            new DeliveryContext().of(frame, Sender.NONE, System.nanoTime(), false)));
         }
         return queued[0];
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
@@ -96,7 +97,7 @@ class ForgedOriginTest {
         ClientLink bobby = router.attach(Name.of("bobby"), List.of(), new RecordingOutlet());
         router.attach(Name.of("other"), List.of(Name.of("GRP")), member);
 
-        new StreamDecoder().feed(ByteBuffer.wrap(C_CLIENT_NUL_BUG), bobby::route);
+        new StreamDecoder().feed(ByteBuffer.wrap(C_CLIENT_NUL_BUG), frame -> bobby.route(frame, Sender.NONE, System.nanoTime()));
 
         assertThat(member.offered).hasSize(1);
         assertThat(member.offered.get(0).toBytes()).as("forwarded as it came, NUL and all").isEqualTo(C_CLIENT_NUL_BUG);
@@ -120,7 +121,7 @@ class ForgedOriginTest {
         router.attach(Name.of("member"), List.of(Name.of("team")), member);
 
         Packet fromElsewhere = Packet.builder().origin(Name.of("alice")).remote(Name.of("team")).payload("from host A".getBytes()).build();
-        new StreamDecoder().feed(ByteBuffer.wrap(fromElsewhere.toBytes()), bridge::relay);
+        new StreamDecoder().feed(ByteBuffer.wrap(fromElsewhere.toBytes()), frame -> bridge.relay(frame, Sender.NONE));
 
         assertThat(member.offered).as("the local member gets it, origin and all").containsExactly(fromElsewhere);
         assertThat(bridgeOutlet.offered).as("the relaying client is the sender: not handed it back").isEmpty();
@@ -156,6 +157,6 @@ class ForgedOriginTest {
     }
 
     private static void route(ClientLink link, Packet packet) {
-        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), link::route);
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> link.route(frame, Sender.NONE, System.nanoTime()));
     }
 }

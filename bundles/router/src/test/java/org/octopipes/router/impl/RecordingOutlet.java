@@ -2,7 +2,9 @@ package org.octopipes.router.impl;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Packet;
 
@@ -10,6 +12,8 @@ import org.octopipes.codec.Packet;
 final class RecordingOutlet implements Outlet {
 
     final List<Packet> offered = new CopyOnWriteArrayList<>();
+    /** What each offered packet came with, in the order of {@link #offered}. */
+    final List<Offered> deliveries = new CopyOnWriteArrayList<>();
     volatile boolean full;
     volatile boolean closed;
 
@@ -24,11 +28,12 @@ final class RecordingOutlet implements Outlet {
     }
 
     @Override
-    public boolean offer(Frame packet) {
+    public boolean offer(Frame packet, Delivery delivery) {
         if (full) {
             return false;
         }
         offered.add(packet.toPacket());
+        deliveries.add(new Offered(delivery.deadlineNanos(), delivery.sender(), delivery.imported()));
         return true;
     }
 
@@ -45,5 +50,9 @@ final class RecordingOutlet implements Outlet {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /** A {@link Delivery} as it was during the offer, which is all it is valid for. */
+    record Offered(long deadlineNanos, Sender sender, boolean imported) {
     }
 }

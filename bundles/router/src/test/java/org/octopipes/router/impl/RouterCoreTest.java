@@ -16,6 +16,7 @@ import org.octopipes.api.TappedPacket;
 import org.octopipes.api.UnknownClientException;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
 import org.octopipes.codec.Name;
@@ -32,6 +33,48 @@ class RouterCoreTest {
     private final RouterCore router = new RouterCore(log.logger(), policy::get, 10);
 
     @Test
+    void eachOutletIsHandedTheSenderTheDeadlineFromTheReadTimeAndWhetherTheBridgeImportedIt() {
+        RecordingOutlet bob = new RecordingOutlet();
+        RecordingOutlet carol = new RecordingOutlet();
+        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        ClientLink bridge = router.attach(Name.of("bridge"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
+        router.attach(Name.of("carol"), List.of(Name.of("team")), carol);
+        Sender aliceSender = new CountingSender();
+        Sender bridgeSender = new CountingSender();
+        long readAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(3);
+
+        Packet toTeam = Packet.builder().origin(Name.of("alice")).remote(Name.of("team")).ttl(7).payload("hi".getBytes()).build();
+        new StreamDecoder().feed(ByteBuffer.wrap(toTeam.toBytes()), frame -> alice.route(frame, aliceSender, readAt));
+        Packet imported = Packet.builder().origin(Name.of("far")).remote(Name.of("bob")).ttl(0).payload("from afar".getBytes()).build();
+        new StreamDecoder().feed(ByteBuffer.wrap(imported.toBytes()), frame -> bridge.relay(frame, bridgeSender));
+
+        RecordingOutlet.Offered teamPacket = new RecordingOutlet.Offered(readAt + TimeUnit.SECONDS.toNanos(7), aliceSender, false);
+        assertThat(carol.deliveries).containsExactly(teamPacket);
+        assertThat(bob.deliveries).hasSize(2).first().isEqualTo(teamPacket);
+        assertThat(bob.deliveries.get(1)).isEqualTo(new RecordingOutlet.Offered(Protocol.NO_DEADLINE, bridgeSender, true));
+
+        router.send(Packet.builder().origin(Name.SERVER).remote(Name.of("carol")).payload("from management".getBytes()).build());
+        assertThat(carol.deliveries.get(1).sender()).as("nobody to hold up").isSameAs(Sender.NONE);
+        assertThat(carol.deliveries.get(1).imported()).isFalse();
+    }
+
+    /** A sender that only counts how it is held, so that identity is what a test compares. */
+    private static final class CountingSender implements Sender {
+        int holds;
+
+        @Override
+        public void hold() {
+            holds++;
+        }
+
+        @Override
+        public void release() {
+            holds--;
+        }
+    }
+
+    @Test
     void theLastActivityIsTheTimeTheTransportReadThePacketNotWhenItWasRouted() {
         RecordingOutlet bob = new RecordingOutlet();
         ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
@@ -40,7 +83,7 @@ class RouterCoreTest {
         Instant before = Instant.now();
 
         Packet packet = Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload("hi".getBytes()).build();
-        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> alice.route(frame, readFiveSecondsAgo));
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> alice.route(frame, Sender.NONE, readFiveSecondsAgo));
 
         assertThat(bob.offered).hasSize(1);
         Instant lastActivity = router.client(Name.of("alice")).orElseThrow().lastActivity();
@@ -370,6 +413,6 @@ class RouterCoreTest {
 
     /** Hands a packet to the router the way a transport does: as a frame decoded from bytes. */
     private static void route(ClientLink link, Packet packet) {
-        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), link::route);
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> link.route(frame, Sender.NONE, System.nanoTime()));
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Protocol;
@@ -97,20 +98,24 @@ public final class Relay implements Outlet {
     }
 
     @Override
-    public boolean offer(Frame packet) {
+    public boolean offer(Frame packet, Delivery delivery) {
         if (Thread.currentThread() == servingThread) {
             // Only this thread parks or resumes while it serves, so it reads its own writes.
             Outlet current = target;
             if (current != null) {
-                return current.offer(packet);
+                return current.offer(packet, delivery);
             }
         }
-        return offerLocked(packet);
+        return offerLocked(packet, delivery);
     }
 
-    private synchronized boolean offerLocked(Frame packet) {
+    /**
+     * While parked, nobody holds the sender up: the bound is small, and the next instance, which
+     * queues what was parked first, holds it up if the client is behind.
+     */
+    private synchronized boolean offerLocked(Frame packet, Delivery delivery) {
         if (target != null) {
-            return target.offer(packet);
+            return target.offer(packet, delivery);
         }
         if (closed) {
             report(DropReason.CLIENT_GONE, 1);
@@ -122,8 +127,7 @@ public final class Relay implements Outlet {
         }
         byte[] bytes = new byte[size];
         packet.copyTo(java.nio.ByteBuffer.wrap(bytes));
-        long deadline = Protocol.deadlineNanos(packet.ttl(), System.nanoTime());
-        parked.add(new Parked(bytes, deadline));
+        parked.add(new Parked(bytes, delivery.deadlineNanos()));
         parkedBytes += size;
         return true;
     }

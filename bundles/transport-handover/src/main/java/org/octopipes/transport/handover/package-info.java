@@ -6,7 +6,7 @@
  * classes, and the objects made from them, outlive the transport's class loader.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.octopipes.transport.handover;
 
 import org.osgi.annotation.bundle.Export;

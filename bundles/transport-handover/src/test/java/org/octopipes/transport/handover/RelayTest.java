@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
@@ -15,6 +16,8 @@ import org.octopipes.codec.StreamDecoder;
 
 /** A relay forwards while a transport serves the client and parks while none does, whichever thread offers. */
 class RelayTest {
+
+    private static final TestDelivery DELIVERY = TestDelivery.IN_A_MINUTE;
 
     private final RecordingOutlet transport = new RecordingOutlet();
     private final Relay relay = new Relay("fifo", "/tmp/alice_rx", 1024);
@@ -31,8 +34,9 @@ class RelayTest {
         List<Relay.Parked> parked = relay.resume(transport, Thread.currentThread());
         assertThat(parked).hasSize(1);
         RecordingOutlet decoded = new RecordingOutlet();
-        new StreamDecoder().feed(ByteBuffer.wrap(parked.get(0).bytes()), decoded::offer);
+        new StreamDecoder().feed(ByteBuffer.wrap(parked.get(0).bytes()), frame -> decoded.offer(frame, DELIVERY));
         assertThat(decoded.payloads).containsExactly("two");
+        assertThat(parked.get(0).deadlineNanos()).as("the deadline the router gave it").isEqualTo(DELIVERY.deadlineNanos());
     }
 
     @Test
@@ -64,7 +68,7 @@ class RelayTest {
     private boolean offer(String payload) {
         Packet packet = Packet.builder().origin(Name.of("bob")).remote(Name.of("alice")).payload(payload.getBytes()).build();
         boolean[] taken = new boolean[1];
-        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = relay.offer(frame));
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = relay.offer(frame, DELIVERY));
         return taken[0];
     }
 
@@ -82,7 +86,7 @@ class RelayTest {
         }
 
         @Override
-        public synchronized boolean offer(Frame packet) {
+        public synchronized boolean offer(Frame packet, Delivery delivery) {
             ByteBuffer payload = packet.payload();
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);

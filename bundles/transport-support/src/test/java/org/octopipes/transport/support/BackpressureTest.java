@@ -2,22 +2,33 @@ package org.octopipes.transport.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.octopipes.api.transport.Delivery;
+import org.octopipes.api.transport.Sender;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
 
 class BackpressureTest {
 
     /** A client whose queue is just a byte count. */
-    static final class Peer implements Backpressure.Party<Peer>, Backlog {
+    final class Peer implements Backpressure.Party<Peer>, Backlog {
         final String name;
-        final Backpressure.State<Peer> state = new Backpressure.State<>(this, new StreamDecoder());
+        final Inbox inbox = new Inbox();
+        final Backpressure.State<Peer> state = new Backpressure.State<>(this, inbox, new StreamDecoder());
         long queued;
         boolean closed;
 
         Peer(String name) {
             this.name = name;
+        }
+
+        Sender sender() {
+            return backpressure.sender(this);
         }
 
         @Override
@@ -52,6 +63,9 @@ class BackpressureTest {
     }
 
     private final List<String> events = new ArrayList<>();
+    /** What other threads asked the I/O thread to do, run when a test says so. */
+    private final List<Runnable> tasks = new ArrayList<>();
+    private final Thread ioThread = Thread.currentThread();
     private final Backpressure.Reading<Peer> reading = new Backpressure.Reading<>() {
         @Override
         public void pause(Peer sender) {
@@ -61,6 +75,21 @@ class BackpressureTest {
         @Override
         public void resume(Peer sender) {
             events.add("resume " + sender);
+        }
+
+        @Override
+        public boolean onIoThread() {
+            return Thread.currentThread() == ioThread;
+        }
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        @Override
+        public void wakeUp() {
+            events.add("wake up");
         }
     };
     private final Backpressure<Peer> backpressure = new Backpressure<>(reading, 4000);
@@ -72,18 +101,18 @@ class BackpressureTest {
     @Test
     void aRecipientAboveHighWaterHoldsItsSendersUpUntilItDrainsBelowLowWater() {
         slow.queued = 2000;
-        backpressure.queued(slow, alice);
+        backpressure.queued(slow, alice.sender());
         assertThat(events).isEmpty();
 
         slow.queued = 2001;
-        backpressure.queued(slow, alice);
-        backpressure.queued(slow, bob);
-        backpressure.queued(slow, alice);
-        backpressure.queued(slow, null);
+        backpressure.queued(slow, alice.sender());
+        backpressure.queued(slow, bob.sender());
+        backpressure.queued(slow, alice.sender());
+        backpressure.queued(slow, Sender.NONE);
         assertThat(events).containsExactly("pause alice", "pause bob");
         assertThat(alice.state.heldUp()).isTrue();
         assertThat(slow.state.congested()).isTrue();
-        assertThat(slow.state.heldSenders()).containsExactly(alice, bob);
+        assertThat(slow.state.heldSenders()).containsExactly(alice.sender(), bob.sender());
 
         slow.queued = 500;
         backpressure.drained(slow);
@@ -102,8 +131,8 @@ class BackpressureTest {
         Peer other = new Peer("other");
         slow.queued = 3000;
         other.queued = 3000;
-        backpressure.queued(slow, alice);
-        backpressure.queued(other, alice);
+        backpressure.queued(slow, alice.sender());
+        backpressure.queued(other, alice.sender());
         assertThat(alice.state.holders()).isEqualTo(2);
 
         slow.queued = 0;
@@ -118,7 +147,7 @@ class BackpressureTest {
     void aRecipientThatDoesNotDrainBecomesASlowReaderAndHoldsNobodyUp() {
         slow.queued = 3000;
         long start = System.nanoTime();
-        backpressure.queued(slow, alice);
+        backpressure.queued(slow, alice.sender());
         assertThat(backpressure.findSlowReaders(start)).isEmpty();
         assertThat(backpressure.nanosToNextCheck(System.nanoTime())).isBetween(0L, Backpressure.SLOW_AFTER_NANOS);
 
@@ -128,7 +157,7 @@ class BackpressureTest {
         assertThat(events).containsExactly("pause alice", "resume alice");
 
         // A slow reader holds nobody up any more, until its queue is empty.
-        backpressure.queued(slow, bob);
+        backpressure.queued(slow, bob.sender());
         assertThat(events).hasSize(2);
         slow.queued = 0;
         backpressure.drained(slow);
@@ -138,7 +167,7 @@ class BackpressureTest {
     @Test
     void aClosedSenderIsNotResumed() {
         slow.queued = 3000;
-        backpressure.queued(slow, alice);
+        backpressure.queued(slow, alice.sender());
         alice.closed = true;
         slow.queued = 0;
         backpressure.drained(slow);
@@ -150,7 +179,130 @@ class BackpressureTest {
     void theHighWaterMarkIsHalfASmallQueue() {
         Backpressure<Peer> small = new Backpressure<>(reading, 100);
         slow.queued = 51;
-        small.queued(slow, alice);
+        small.queued(slow, alice.sender());
         assertThat(events).containsExactly("pause alice");
+    }
+
+    @Test
+    void aSenderHeldOrReleasedFromAnotherThreadIsPausedOrResumedOnTheIoThread() throws Exception {
+        CompletableFuture.runAsync(() -> alice.sender().hold()).get();
+        assertThat(alice.state.heldUp()).as("counted at once").isTrue();
+        assertThat(events).as("but paused by the I/O thread only").isEmpty();
+        runTasks();
+        assertThat(events).containsExactly("pause alice");
+
+        CompletableFuture.runAsync(() -> alice.sender().release()).get();
+        assertThat(alice.state.heldUp()).isFalse();
+        runTasks();
+        assertThat(events).containsExactly("pause alice", "resume alice");
+    }
+
+    @Test
+    void aHoldAndItsReleaseBeforeTheIoThreadGetsToThemLeaveTheSenderReading() throws Exception {
+        CompletableFuture.runAsync(() -> {
+            alice.sender().hold();
+            alice.sender().release();
+        }).get();
+        runTasks();
+        assertThat(events).isEmpty();
+        assertThat(alice.state.heldUp()).isFalse();
+    }
+
+    @Test
+    void anOfferFromAnotherThreadPastHighWaterHoldsTheSenderUntilTheRecipientDrains() throws Exception {
+        slow.queued = 1990;
+        Delivery fromAlice = delivery(alice.sender());
+        assertThat(CompletableFuture.supplyAsync(() -> slow.inbox.offer(packet(100), fromAlice, slow.queued, 4000,
+                backpressure.highWater(), slow.state.slowReader())).get()).isEqualTo(Inbox.Offered.QUEUED_FIRST);
+        runTasks();
+        assertThat(events).containsExactly("pause alice");
+
+        OutboundQueue queue = new OutboundQueue(4000);
+        List<Sender> held = new ArrayList<>();
+        slow.inbox.moveTo(queue, held);
+        assertThat(queue.packets()).isEqualTo(1);
+        slow.queued += queue.bytes();
+        backpressure.adopt(slow, held);
+        assertThat(slow.state.congested()).isTrue();
+        assertThat(slow.state.heldSenders()).containsExactly(alice.sender());
+
+        slow.queued = 0;
+        backpressure.drained(slow);
+        assertThat(events).containsExactly("pause alice", "resume alice");
+        assertThat(alice.state.heldUp()).isFalse();
+    }
+
+    @Test
+    void aSenderHeldByTheInboxAndByTheIoThreadIsHeldOnceAndReleasedOnce() {
+        slow.queued = 3000;
+        backpressure.queued(slow, alice.sender());
+        List<Sender> held = new ArrayList<>();
+        assertThat(slow.inbox.offer(packet(10), delivery(alice.sender()), slow.queued, 4000, backpressure.highWater(), false))
+                .isEqualTo(Inbox.Offered.QUEUED_FIRST);
+        assertThat(alice.state.holders()).isEqualTo(2);
+
+        slow.inbox.moveTo(new OutboundQueue(4000), held);
+        backpressure.adopt(slow, held);
+        assertThat(alice.state.holders()).isEqualTo(1);
+
+        slow.queued = 0;
+        backpressure.drained(slow);
+        assertThat(alice.state.heldUp()).isFalse();
+        assertThat(events).containsExactly("pause alice", "resume alice");
+    }
+
+    @Test
+    void anInboxRefusesWhatWouldPassTheBoundAndASlowReaderHoldsNobody() {
+        assertThat(slow.inbox.offer(packet(100), delivery(alice.sender()), 3950, 4000, 2000, true)).isEqualTo(Inbox.Offered.FULL);
+        assertThat(slow.inbox.offer(packet(100), delivery(alice.sender()), 0, 4000, 2000, true)).isEqualTo(Inbox.Offered.QUEUED_FIRST);
+        assertThat(slow.inbox.offer(packet(100), delivery(alice.sender()), 3000, 4000, 2000, true)).isEqualTo(Inbox.Offered.QUEUED);
+        assertThat(alice.state.heldUp()).isFalse();
+    }
+
+    @Test
+    void stoppingReleasesEverySenderHeld() {
+        slow.queued = 3000;
+        backpressure.queued(slow, alice.sender());
+        backpressure.queued(slow, bob.sender());
+
+        backpressure.releaseAll();
+
+        assertThat(events).containsExactly("pause alice", "pause bob", "resume alice", "resume bob");
+    }
+
+    private void runTasks() {
+        List<Runnable> pending;
+        synchronized (reading) {
+            pending = new ArrayList<>(tasks);
+            tasks.clear();
+        }
+        pending.forEach(Runnable::run);
+    }
+
+    private static Delivery delivery(Sender sender) {
+        return new Delivery() {
+            @Override
+            public long deadlineNanos() {
+                return OutboundQueue.NO_DEADLINE;
+            }
+
+            @Override
+            public Sender sender() {
+                return sender;
+            }
+
+            @Override
+            public boolean imported() {
+                return false;
+            }
+        };
+    }
+
+    /** One packet of {@code size} bytes, as a frame valid during {@code use}. */
+    private static org.octopipes.codec.Frame packet(int size) {
+        byte[] bytes = Packet.builder().origin(Name.of("a")).remote(Name.of("b")).payload(new byte[size - 10]).build().toBytes();
+        org.octopipes.codec.Frame[] frame = new org.octopipes.codec.Frame[1];
+        new StreamDecoder().feed(ByteBuffer.wrap(bytes), f -> frame[0] = f);
+        return frame[0];
     }
 }

@@ -20,6 +20,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.octopipes.api.Broker;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
 import org.octopipes.codec.Frame;
@@ -36,8 +37,12 @@ import org.osgi.service.log.Logger;
  * MQTT payload. What arrives from the broker is relayed through the bridge's own link
  * ({@link ClientLink#relay}): its origin is a client of another server, and the router takes the
  * bridge as the sender, so it is not handed back to it; should a policy hand it to a bridge all the
- * same (echo, or a second bridge on this server), {@link InjectionGuard} keeps it from being
- * exported again.
+ * same (echo, or a second bridge on this server), its delivery says it was
+ * {@linkplain org.octopipes.api.transport.Delivery#imported() imported}, and it is not exported again.
+ *
+ * <p>Backpressure both ways: while the broker is connected, local senders of exported packets wait
+ * for the bridge as for a slow reader ({@link PublishingPace}); a local recipient that falls behind
+ * holds up the import ({@link ImportPace}), so the broker keeps what it has not delivered yet.
  *
  * <p>Two MQTT connections: {@code <id>-sub} with a persistent session (clean session off), so the
  * broker keeps the subscriptions and the messages that arrive while the bridge is away;
@@ -50,6 +55,8 @@ final class MqttBridge implements BridgeStatus {
 
     /** How long the publishing thread waits for a packet before it checks the connections again. */
     private static final long POLL_MILLIS = 250;
+    /** The longest the import waits for a local recipient that holds it up: they release within about a second. */
+    private static final long IMPORT_HOLD_MILLIS = TimeUnit.SECONDS.toMillis(5);
     /** Paho's wait for a connection, a subscription or a publication's acknowledgement. */
     private static final int OPERATION_TIMEOUT_SECONDS = 10;
     private static final int KEEP_ALIVE_SECONDS = 30;
@@ -63,6 +70,8 @@ final class MqttBridge implements BridgeStatus {
     private final OutboundBuffer buffer;
     private final RemoteNames remoteNames;
     private final BridgeOutlet outlet = new BridgeOutlet();
+    private final PublishingPace publishingPace;
+    private final ImportPace importPace = new ImportPace();
     /** Used only under {@code inbound}: Paho delivers on one thread, but after a reconnection that thread is new. */
     private final StreamDecoder decoder = new StreamDecoder();
     private final Object inbound = new Object();
@@ -89,6 +98,7 @@ final class MqttBridge implements BridgeStatus {
         this.clientName = settings.clientName();
         this.topics = new TopicScheme(settings.topicPrefix(), settings.clientId());
         this.buffer = new OutboundBuffer(settings.bufferPackets(), settings.bufferBytes());
+        this.publishingPace = new PublishingPace(settings.bufferPackets(), settings.bufferBytes());
         this.remoteNames = new RemoteNames(settings.remoteNames());
         this.socketFactory = TlsContexts.socketFactory(settings.tls());
         String uri = settings.brokerUris().get(0);
@@ -141,6 +151,7 @@ final class MqttBridge implements BridgeStatus {
 
     /** Drops the buffered packets, counted against the link, and detaches it. */
     private void letGo(ClientLink current) {
+        publishingPace.releaseAll();
         int lost = buffer.clear().size();
         if (current == null) {
             return;
@@ -167,9 +178,15 @@ final class MqttBridge implements BridgeStatus {
                 }
                 delay = settings.reconnectMinMillis();
                 publishOldest();
+                if (publishingPace.drained(buffer.packets(), buffer.bytes(), System.nanoTime())) {
+                    logger.warn("MQTT bridge '{}' publishes too slowly for its senders: they no longer wait for it, and what does not fit its buffer is dropped",
+                            settings.name());
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (MqttException | RuntimeException e) {
+                // The buffer is for an outage: nobody waits for a broker that is not there.
+                publishingPace.releaseAll();
                 if (stopping.getCount() == 0) {
                     return;
                 }
@@ -305,10 +322,17 @@ final class MqttBridge implements BridgeStatus {
                         return;
                     }
                     onMessage(topic, message.getPayload());
+                    // A local recipient that fell behind holds the import up: the broker keeps the rest meanwhile.
+                    if (!importPace.awaitGoOn(IMPORT_HOLD_MILLIS)) {
+                        logger.warn("MQTT bridge '{}': a local recipient held the import up for over {} ms; going on",
+                                settings.name(), IMPORT_HOLD_MILLIS);
+                    }
                 }
             } catch (RuntimeException e) {
                 dropped.incrementAndGet();
                 router.dropped(DropReason.UNHANDLED, 1, "MQTT bridge '" + settings.name() + "' could not route a message on " + topic + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -374,7 +398,7 @@ final class MqttBridge implements BridgeStatus {
         }
         // Relayed, not routed: the origin is a client of another server, and the router takes the bridge
         // as the sender, so that no policy hands the packet back to it and anycast picks a local member.
-        InjectionGuard.inject(() -> current.relay(frame));
+        current.relay(frame, importPace);
     }
 
     /**
@@ -434,9 +458,9 @@ final class MqttBridge implements BridgeStatus {
         }
 
         @Override
-        public boolean offer(Frame packet) {
+        public boolean offer(Frame packet, Delivery delivery) {
             ClientLink current = link;
-            if (InjectionGuard.isInjecting()) {
+            if (delivery.imported()) {
                 // A packet a bridge imported, this one or another of this server: the server it came from
                 // exported it already. Exporting it again would loop; it reached every local member, so
                 // it is taken here and neither delivered nor dropped.
@@ -454,7 +478,8 @@ final class MqttBridge implements BridgeStatus {
                     : topics.groupTopic(remote);
             byte[] bytes = new byte[packet.size()];
             packet.copyTo(ByteBuffer.wrap(bytes));
-            if (buffer.offer(new OutboundBuffer.Entry(topic, bytes, packet.ttl(), System.nanoTime()))) {
+            if (buffer.offer(new OutboundBuffer.Entry(topic, bytes, delivery.deadlineNanos()))) {
+                publishingPace.buffered(delivery.sender(), buffer.packets(), buffer.bytes(), publisher.isConnected());
                 return true;
             }
             // The router counts this drop as QUEUE_FULL against the bridge, and logs it.

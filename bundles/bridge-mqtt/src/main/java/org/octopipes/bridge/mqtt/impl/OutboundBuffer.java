@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.octopipes.codec.Protocol;
 
 /**
  * The packets waiting to be published, oldest first, bounded in packets and in bytes. Router threads
@@ -18,14 +19,15 @@ final class OutboundBuffer {
      *
      * @param topic where it goes
      * @param packet the whole Octopipes packet, the MQTT payload
-     * @param ttl the packet's TTL in seconds, 0 for none: how long it may wait here
-     * @param queuedAtNanos when it was queued, by {@link System#nanoTime()}
+     * @param deadlineNanos by when it must be published, by {@link System#nanoTime()}, as the
+     *        router computed it from the packet's TTL and the time it was read;
+     *        {@link Protocol#NO_DEADLINE} for none
      */
-    record Entry(String topic, byte[] packet, int ttl, long queuedAtNanos) {
+    record Entry(String topic, byte[] packet, long deadlineNanos) {
 
-        /** Whether its TTL ran out while it waited, at {@code nowNanos}. */
+        /** Whether its deadline passed while it waited, at {@code nowNanos}. */
         boolean expired(long nowNanos) {
-            return ttl > 0 && nowNanos - queuedAtNanos > TimeUnit.SECONDS.toNanos(ttl);
+            return nowNanos > deadlineNanos;
         }
     }
 

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.octopipes.codec.Protocol;
 
 class OutboundBufferTest {
 
     private static OutboundBuffer.Entry entry(String topic, int size) {
-        return new OutboundBuffer.Entry(topic, new byte[size], 0, System.nanoTime());
+        return new OutboundBuffer.Entry(topic, new byte[size], Protocol.NO_DEADLINE);
     }
 
     @Test
@@ -57,12 +58,12 @@ class OutboundBufferTest {
     }
 
     @Test
-    void aPacketExpiresWhenItsTtlRunsOutWhileBuffered() {
+    void aPacketExpiresWhenItsDeadlinePassesWhileBuffered() {
         long queued = System.nanoTime();
-        OutboundBuffer.Entry withTtl = new OutboundBuffer.Entry("t", new byte[1], 2, queued);
+        OutboundBuffer.Entry withTtl = new OutboundBuffer.Entry("t", new byte[1], Protocol.deadlineNanos(2, queued));
         assertThat(withTtl.expired(queued + TimeUnit.SECONDS.toNanos(1))).isFalse();
         assertThat(withTtl.expired(queued + TimeUnit.SECONDS.toNanos(3))).isTrue();
-        OutboundBuffer.Entry noTtl = new OutboundBuffer.Entry("t", new byte[1], 0, queued);
+        OutboundBuffer.Entry noTtl = new OutboundBuffer.Entry("t", new byte[1], Protocol.deadlineNanos(0, queued));
         assertThat(noTtl.expired(queued + TimeUnit.DAYS.toNanos(1))).as("TTL 0 is no deadline").isFalse();
     }
 }

@@ -3,6 +3,7 @@ package org.octopipes.transport.fifo.impl;
 import java.util.Set;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
@@ -60,13 +61,13 @@ final class DetachedLink implements ClientLink {
     }
 
     @Override
-    public void route(Frame packet) {
+    public void route(Frame packet, Sender sender, long readNanos) {
         throw new IllegalStateException("no router to route a packet from '" + name + "'; the FIFO transport reads nothing while there is none");
     }
 
     @Override
-    public void relay(Frame packet) {
-        route(packet);
+    public void relay(Frame packet, Sender sender) {
+        route(packet, sender, System.nanoTime());
     }
 
     @Override

@@ -2,7 +2,9 @@ package org.octopipes.transport.fifo.impl;
 
 import java.nio.file.Path;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
@@ -10,6 +12,8 @@ import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
 import org.octopipes.transport.handover.Relay;
 import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.Inbox;
+import org.octopipes.transport.support.OutboundQueue;
 import org.octopipes.transport.support.PublishedSize;
 
 /**
@@ -29,6 +33,12 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
     /** System.nanoTime() when it subscribed; a client handed over from a previous instance keeps its own. */
     long subscribedAt = System.nanoTime();
     final OutboundQueue queue;
+    /** What other threads offered it, until the I/O thread moves it into {@link #queue}. */
+    final Inbox inbox = new Inbox();
+    /** This client as a sender that its recipients hold up, whichever transport serves them. */
+    final Sender sender;
+    /** System.nanoTime() at the start of its latest round of reads: when the packets read in it were read. */
+    long readNanos;
     private final FifoServer server;
     ClientLink link;
     /** What the router holds as this client's outlet; it outlives this instance of the transport. */
@@ -62,7 +72,8 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
         this.rxFd = rxFd;
         this.decoder = new StreamDecoder(maxPayload);
         this.queue = new OutboundQueue(queueBytes);
-        this.backpressure = new Backpressure.State<>(queue, decoder);
+        this.backpressure = new Backpressure.State<>(queue, inbox, decoder);
+        this.sender = server.backpressure().sender(this);
     }
 
     long txToken() {
@@ -77,7 +88,7 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
 
     @Override
     public void onFrame(Frame frame) {
-        link.route(frame, server.readNanos());
+        link.route(frame, sender, readNanos);
     }
 
     @Override
@@ -99,8 +110,8 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
     }
 
     @Override
-    public boolean offer(Frame packet) {
-        return server.offer(this, packet);
+    public boolean offer(Frame packet, Delivery delivery) {
+        return server.offer(this, packet, delivery);
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.AssignmentError;
@@ -40,6 +41,7 @@ import org.octopipes.posix.ReadyEvents;
 import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
 import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.OutboundQueue;
 import org.octopipes.transport.support.PrivateFolder;
 import org.osgi.service.log.Logger;
 
@@ -91,15 +93,23 @@ final class FifoServer {
     private final ArrayDeque<CapReply> replies = new ArrayDeque<>();
     private final StreamDecoder capDecoder;
     private final Backpressure<FifoClient> backpressure;
-    /** The client whose TX FIFO is being read now, if any: the sender of what gets queued. */
-    private FifoClient reading;
-    /**
-     * System.nanoTime() at the start of the read being routed now, or {@link #NOT_READING}: one clock
-     * read per round of reads gives every packet of the round its deadline and activity time. (A
-     * clock read per packet was a third of this thread's time.)
-     */
-    private long readNanos = NOT_READING;
-    private static final long NOT_READING = Long.MIN_VALUE;
+    private final Backpressure.InboxTaken<FifoClient> inboxTaken = new Backpressure.InboxTaken<>() {
+        @Override
+        public OutboundQueue queueOf(FifoClient client) {
+            return client.queue;
+        }
+
+        @Override
+        public void taken(FifoClient client) {
+            client.publishQueueSize();
+            markDirty(client);
+        }
+
+        @Override
+        public void gone(FifoClient client, int packets) {
+            client.link.dropped(DropReason.CLIENT_GONE, packets);
+        }
+    };
     /** Senders no longer held up, whose decoders may hold packets to route. */
     private final ArrayDeque<FifoClient> resumed = new ArrayDeque<>();
     private final FrameHandler capHandler = new CapHandler();
@@ -150,7 +160,38 @@ final class FifoServer {
                 // Packets it had sent may wait in its decoder, where epoll does not see them.
                 resumed.add(sender);
             }
+
+            @Override
+            public boolean onIoThread() {
+                return Thread.currentThread() == ioThread;
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                runLater(task);
+            }
+
+            @Override
+            public void wakeUp() {
+                Poller current = poller;
+                if (current != null) {
+                    current.wakeup();
+                }
+            }
         }, settings.queueBytes());
+    }
+
+    Backpressure<FifoClient> backpressure() {
+        return backpressure;
+    }
+
+    /** Runs {@code task} on the I/O thread soon; any thread. */
+    private void runLater(Runnable task) {
+        tasks.add(task);
+        Poller current = poller;
+        if (current != null) {
+            current.wakeup();
+        }
     }
 
     private void watchTx(FifoClient sender, int events) {
@@ -384,6 +425,7 @@ final class FifoServer {
                     dispatch(events.token(i), events.isReadable(i), events.isWritable(i));
                 }
                 runTasks();
+                takeInboxes();
                 long now = System.nanoTime();
                 checkCapReply(now);
                 dropStaleCapPart(now);
@@ -418,6 +460,8 @@ final class FifoServer {
             closeClient(client, "the FIFO transport is stopping");
         }
         runTasks();
+        takeInboxes();
+        backpressure.releaseAll();
         releaseCap();
         if (poller != null) {
             poller.close();
@@ -434,7 +478,7 @@ final class FifoServer {
     }
 
     private int nextTimeoutMillis() {
-        if (!resumed.isEmpty()) {
+        if (!resumed.isEmpty() || backpressure.inboxesWaiting()) {
             return 0;
         }
         if (replyInCap != null) {
@@ -502,30 +546,26 @@ final class FifoServer {
             return;
         }
         ReadableByteChannel tx = channel(client.txFd);
-        reading = client;
-        readNanos = System.nanoTime();
-        try {
-            routeHandedOver(client);
-            // First what an earlier read left in the decoder when a recipient held this sender up,
-            // unless the packets just handed over made a recipient hold it up again.
-            if (!client.backpressure.heldUp()) {
-                client.decoder.drain(client);
+        // One clock read per round of reads gives every packet of the round its deadline and
+        // activity time. (A clock read per packet was a third of this thread's time.)
+        client.readNanos = System.nanoTime();
+        routeHandedOver(client);
+        // First what an earlier read left in the decoder when a recipient held this sender up,
+        // unless the packets just handed over made a recipient hold it up again.
+        if (!client.backpressure.heldUp()) {
+            client.decoder.drain(client);
+        }
+        // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
+        for (int turn = 0; turn < READS_PER_TURN && !client.closed && !client.backpressure.heldUp(); turn++) {
+            int count = client.decoder.readFrom(tx, client);
+            if (count <= 0) {
+                break;
             }
-            // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
-            for (int turn = 0; turn < READS_PER_TURN && !client.closed && !client.backpressure.heldUp(); turn++) {
-                int count = client.decoder.readFrom(tx, client);
-                if (count <= 0) {
-                    break;
-                }
-                // More than half a FIFO since the last read: the client writes about as fast as its
-                // FIFO lets it (the read itself is bounded by the decoder's room, so "full" cannot be told).
-                if (count >= client.txCapacity / 2 && !client.closed) {
-                    sizes.txFilled(client);
-                }
+            // More than half a FIFO since the last read: the client writes about as fast as its
+            // FIFO lets it (the read itself is bounded by the decoder's room, so "full" cannot be told).
+            if (count >= client.txCapacity / 2 && !client.closed) {
+                sizes.txFilled(client);
             }
-        } finally {
-            reading = null;
-            readNanos = NOT_READING;
         }
     }
 
@@ -543,43 +583,32 @@ final class FifoServer {
     }
 
     /** Queues a packet for a client; any thread. */
-    boolean offer(FifoClient target, Frame packet) {
-        boolean onIoThread = Thread.currentThread() == ioThread;
-        long deadline = Protocol.deadlineNanos(packet.ttl(), onIoThread ? readNanos() : System.nanoTime());
-        if (onIoThread) {
+    boolean offer(FifoClient target, Frame packet, Delivery delivery) {
+        if (Thread.currentThread() == ioThread) {
             if (target.closed) {
                 target.link.dropped(DropReason.CLIENT_GONE, 1);
                 return true;
             }
-            if (!target.queue.offer(packet, deadline)) {
+            if (!target.queue.offer(packet, delivery.deadlineNanos())) {
                 // Packets pile up during one round of reads before the round's writes; write now
                 // what has piled up, so that only a client that really does not read loses packets.
                 flushNow(target);
-                if (target.closed || !target.queue.offer(packet, deadline)) {
+                if (target.closed || !target.queue.offer(packet, delivery.deadlineNanos())) {
                     return false;
                 }
             }
-            backpressure.queued(target, reading);
+            backpressure.queued(target, delivery.sender());
             markDirty(target);
             return true;
         }
-        // Another thread (management, another transport): the frame dies with this call, so copy it now.
-        if (target.queuedBytes() > 0 && target.queuedBytes() + packet.size() > settings.queueBytes()) {
-            return false;
-        }
-        byte[] bytes = new byte[packet.size()];
-        packet.copyTo(ByteBuffer.wrap(bytes));
-        tasks.add(() -> {
-            if (target.closed) {
-                target.link.dropped(DropReason.CLIENT_GONE, 1);
-            } else if (target.queue.offer(bytes, 0, bytes.length, deadline)) {
-                markDirty(target);
-            } else {
-                target.link.dropped(DropReason.QUEUE_FULL, 1);
-            }
-        });
-        poller.wakeup();
-        return true;
+        // Another thread (another transport's, a bridge's, management's): through the client's
+        // inbox, which holds the sender up as this thread would.
+        return backpressure.offerFromElsewhere(target, packet, delivery, target.queuedBytes());
+    }
+
+    /** Moves what other threads offered into the clients' queues; I/O thread. */
+    private void takeInboxes() {
+        backpressure.takeInboxes(inboxTaken);
     }
 
     private void markDirty(FifoClient client) {
@@ -654,11 +683,6 @@ final class FifoServer {
         }
     }
 
-
-    /** The time of the read being routed now, or the time now; I/O thread only. */
-    long readNanos() {
-        return readNanos != NOT_READING ? readNanos : System.nanoTime();
-    }
 
     // ---- The CAP
 
@@ -839,7 +863,7 @@ final class FifoServer {
             dropped(DropReason.UNHANDLED, 1, "an UNSUBSCRIPTION from '" + name + "', who is not subscribed");
             return;
         }
-        readNanos = System.nanoTime();
+        client.readNanos = System.nanoTime();
         try {
             // What the client wrote before it left is still in its TX FIFO: route it before letting
             // go, even if a recipient holds this sender up.
@@ -850,8 +874,6 @@ final class FifoServer {
             }
         } catch (IOException e) {
             logger.warn("Could not read the last packets of '{}'", name, e);
-        } finally {
-            readNanos = NOT_READING;
         }
         closeClient(client, "it unsubscribed");
     }
@@ -861,11 +883,7 @@ final class FifoServer {
         if (Thread.currentThread() == ioThread) {
             closeClient(client, "the router let it go");
         } else {
-            tasks.add(() -> closeClient(client, "the router let it go"));
-            Poller current = poller;
-            if (current != null) {
-                current.wakeup();
-            }
+            runLater(() -> closeClient(client, "the router let it go"));
         }
     }
 
@@ -1022,6 +1040,10 @@ final class FifoServer {
             client.relay.park();
         }
         runTasks();
+        takeInboxes();
+        // The next instance starts with nobody held up; senders of other transports held by this
+        // one's clients would otherwise wait for a release that never comes.
+        backpressure.releaseAll();
         Parcel parcel = new Parcel();
         Map<String, Object> state = parcel.state();
         state.put(HandoverState.SETTINGS, settings.toString());

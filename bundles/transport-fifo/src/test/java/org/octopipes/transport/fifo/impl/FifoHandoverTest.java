@@ -27,8 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
+import org.octopipes.codec.Protocol;
 import org.octopipes.codec.StreamDecoder;
 import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
@@ -237,7 +239,7 @@ class FifoHandoverTest {
 
     private static boolean offer(Outlet outlet, Packet packet) {
         boolean[] taken = new boolean[1];
-        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = outlet.offer(frame));
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = outlet.offer(frame, new NameRouter.PlainDelivery(Protocol.NO_DEADLINE, Sender.NONE, false)));
         return taken[0];
     }
 

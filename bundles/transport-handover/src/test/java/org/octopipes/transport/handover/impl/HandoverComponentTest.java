@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
@@ -22,6 +23,7 @@ import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
 import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
+import org.octopipes.transport.handover.TestDelivery;
 import org.osgi.service.log.Logger;
 
 /** The holder on its own: a parcel is taken whole, or released when its lease ends or the holder stops. */
@@ -79,7 +81,7 @@ class HandoverComponentTest {
     private static boolean offer(Relay relay) {
         boolean[] taken = new boolean[1];
         new StreamDecoder().feed(ByteBuffer.wrap(Packet.builder().remote(Name.of("alice")).payload(new byte[] {1}).build().toBytes()),
-                frame -> taken[0] = relay.offer(frame));
+                frame -> taken[0] = relay.offer(frame, TestDelivery.IN_A_MINUTE));
         return taken[0];
     }
 
@@ -103,13 +105,13 @@ class HandoverComponentTest {
         }
 
         @Override
-        public void route(Frame packet) {
+        public void route(Frame packet, Sender sender, long readNanos) {
             throw new AssertionError("nothing is routed here");
         }
 
         @Override
-        public void relay(Frame packet) {
-            route(packet);
+        public void relay(Frame packet, Sender sender) {
+            throw new AssertionError("nothing is relayed here");
         }
 
         @Override

@@ -1,5 +1,6 @@
 package org.octopipes.transport.unix.impl;
 
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.codec.Frame;
 
@@ -29,8 +30,8 @@ final class Attachment implements Outlet {
     }
 
     @Override
-    public boolean offer(Frame packet) {
-        return server.offer(client, packet);
+    public boolean offer(Frame packet, Delivery delivery) {
+        return server.offer(client, packet, delivery);
     }
 
     @Override

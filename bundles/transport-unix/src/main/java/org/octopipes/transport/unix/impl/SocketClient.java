@@ -7,12 +7,15 @@ import java.util.Map;
 import java.util.Set;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
 import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.Inbox;
+import org.octopipes.transport.support.OutboundQueue;
 import org.octopipes.transport.support.PublishedSize;
 
 /**
@@ -26,7 +29,13 @@ final class SocketClient implements FrameHandler, Backpressure.Party<SocketClien
     final SocketChannel channel;
     final SelectionKey key;
     final StreamDecoder decoder;
-    final PacketQueue queue;
+    final OutboundQueue queue;
+    /** What other threads offered it, until the I/O thread moves it into {@link #queue}. */
+    final Inbox inbox = new Inbox();
+    /** This client as a sender that its recipients hold up, whichever transport serves them. */
+    final Sender sender;
+    /** System.nanoTime() at the start of its latest round of reads: when the packets read in it were read. */
+    long readNanos;
     final long connectedAt = System.nanoTime();
     private final UnixServer server;
 
@@ -64,8 +73,9 @@ final class SocketClient implements FrameHandler, Backpressure.Party<SocketClien
         this.channel = channel;
         this.key = key;
         this.decoder = new StreamDecoder(maxPayload);
-        this.queue = new PacketQueue(queueBytes);
-        this.backpressure = new Backpressure.State<>(queue, decoder);
+        this.queue = new OutboundQueue(queueBytes);
+        this.backpressure = new Backpressure.State<>(queue, inbox, decoder);
+        this.sender = server.backpressure().sender(this);
     }
 
     boolean subscribed() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.AssignmentError;
@@ -35,11 +35,11 @@ import org.octopipes.codec.Frame;
 import org.octopipes.codec.MalformedCapMessageException;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
-import org.octopipes.codec.Protocol;
 import org.octopipes.posix.FileStatus;
 import org.octopipes.posix.FileType;
 import org.octopipes.posix.Posix;
 import org.octopipes.transport.support.Backpressure;
+import org.octopipes.transport.support.OutboundQueue;
 import org.octopipes.transport.support.PrivateFolder;
 import org.osgi.service.log.Logger;
 
@@ -84,14 +84,23 @@ final class UnixServer {
     private final byte[] assignedPath;
     /** Written by the I/O thread only (or before it starts, after it ends). */
     private Router router;
-    /** The client whose socket is being read now, if any: the sender of what gets queued. */
-    private SocketClient reading;
-    /**
-     * System.nanoTime() when the read being routed now began: one clock read per read gives every
-     * packet in it its deadline and the sender's activity time (a clock read per packet was a
-     * large part of the FIFO transport's work). Meaningful only while {@code reading} is set.
-     */
-    private long readNanos;
+    private final Backpressure.InboxTaken<SocketClient> inboxTaken = new Backpressure.InboxTaken<>() {
+        @Override
+        public OutboundQueue queueOf(SocketClient client) {
+            return client.queue;
+        }
+
+        @Override
+        public void taken(SocketClient client) {
+            client.publishQueueSize();
+            markDirty(client);
+        }
+
+        @Override
+        public void gone(SocketClient client, int packets) {
+            client.dropped(DropReason.CLIENT_GONE, packets);
+        }
+    };
     private Selector selector;
     private ServerSocketChannel listener;
     private Thread ioThread;
@@ -118,7 +127,38 @@ final class UnixServer {
                 // Packets it had sent may wait in its decoder, where the selector does not see them.
                 resumed.add(sender);
             }
+
+            @Override
+            public boolean onIoThread() {
+                return Thread.currentThread() == ioThread;
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                runLater(task);
+            }
+
+            @Override
+            public void wakeUp() {
+                Selector current = selector;
+                if (current != null) {
+                    current.wakeup();
+                }
+            }
         }, settings.queueBytes());
+    }
+
+    Backpressure<SocketClient> backpressure() {
+        return throttle;
+    }
+
+    /** Runs {@code task} on the I/O thread soon; any thread. */
+    private void runLater(Runnable task) {
+        tasks.add(task);
+        Selector current = selector;
+        if (current != null) {
+            current.wakeup();
+        }
     }
 
     UnixSettings settings() {
@@ -193,6 +233,7 @@ final class UnixServer {
                 }
                 selector.selectedKeys().clear();
                 runTasks();
+                throttle.takeInboxes(inboxTaken);
                 long now = System.nanoTime();
                 expireBacklogs(now);
                 closeSilentConnections(now);
@@ -222,6 +263,8 @@ final class UnixServer {
             closeClient(client, "the Unix socket transport is stopping");
         }
         runTasks();
+        throttle.takeInboxes(inboxTaken);
+        throttle.releaseAll();
         releaseListener();
         logger.info("Unix socket transport stopped; {} removed", settings.socketPath());
     }
@@ -246,11 +289,11 @@ final class UnixServer {
     }
 
     private long nextTimeoutMillis() {
-        if (!resumed.isEmpty()) {
+        if (!resumed.isEmpty() || throttle.inboxesWaiting()) {
             return 1;
         }
         long now = System.nanoTime();
-        long earliest = PacketQueue.NO_DEADLINE;
+        long earliest = OutboundQueue.NO_DEADLINE;
         for (SocketClient client : backlogged) {
             earliest = Math.min(earliest, client.queue.earliestDeadline());
         }
@@ -261,7 +304,7 @@ final class UnixServer {
         if (router != null && !unsubscribed.isEmpty()) {
             earliest = Math.min(earliest, unsubscribed.iterator().next().connectedAt + SUBSCRIBE_TIMEOUT_NANOS);
         }
-        if (earliest == PacketQueue.NO_DEADLINE) {
+        if (earliest == OutboundQueue.NO_DEADLINE) {
             return 0; // no timeout: wait for the selector
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(earliest - now) + 1;
@@ -380,8 +423,9 @@ final class UnixServer {
     }
 
     private void readOrLetGo(SocketClient client) {
-        reading = client;
-        readNanos = System.nanoTime();
+        // One clock read per round of reads gives every packet in it its deadline and the sender's
+        // activity time (a clock read per packet was a large part of the FIFO transport's work).
+        client.readNanos = System.nanoTime();
         try {
             // First what an earlier read left in the decoder while a recipient held this sender up.
             client.decoder.drain(client);
@@ -403,8 +447,6 @@ final class UnixServer {
             if (!client.closed) {
                 closeClient(client, "reading its socket failed: " + e.getMessage());
             }
-        } finally {
-            reading = null;
         }
     }
 
@@ -452,7 +494,7 @@ final class UnixServer {
             client.dropped(DropReason.CLIENT_GONE, 1);
             return;
         }
-        client.link.route(frame, readNanos);
+        client.link.route(frame, client.sender, client.readNanos);
     }
 
     void malformed(SocketClient client, PacketError error, long streamOffset) {
@@ -521,54 +563,34 @@ final class UnixServer {
     private void sendAssignment(SocketClient client, Name name, CapMessage.Assignment assignment) {
         byte[] bytes = assignment.toPacket(name).toBytes();
         client.uncountedAhead++;
-        client.queue.offer(bytes, PacketQueue.NO_DEADLINE);
+        client.queue.offer(bytes, 0, bytes.length, OutboundQueue.NO_DEADLINE);
         markDirty(client);
     }
 
     // ---- What the router gives clients
 
     /** Queues a packet for a client; any thread. */
-    boolean offer(SocketClient target, Frame packet) {
-        boolean onIoThread = Thread.currentThread() == ioThread;
-        long deadline = Protocol.deadlineNanos(packet.ttl(), onIoThread && reading != null ? readNanos : System.nanoTime());
-        byte[] bytes = new byte[packet.size()];
-        packet.copyTo(ByteBuffer.wrap(bytes));
-        if (onIoThread) {
-            if (target.closed) {
-                target.dropped(DropReason.CLIENT_GONE, 1);
-                return true;
-            }
-            if (!target.queue.offer(bytes, deadline)) {
-                // Packets pile up during one round of reads before the round's writes; write now
-                // what has piled up, so that only a client that really does not read loses packets.
-                flushNow(target);
-                if (target.closed || !target.queue.offer(bytes, deadline)) {
-                    return false;
-                }
-            }
-            target.publishQueueSize();
-            throttle.queued(target, reading);
-            markDirty(target);
+    boolean offer(SocketClient target, Frame packet, Delivery delivery) {
+        if (Thread.currentThread() != ioThread) {
+            // Another thread (another transport's, a bridge's, management's): through the client's
+            // inbox, which holds the sender up as this thread would.
+            return throttle.offerFromElsewhere(target, packet, delivery, target.queuedBytes());
+        }
+        if (target.closed) {
+            target.dropped(DropReason.CLIENT_GONE, 1);
             return true;
         }
-        // Another thread (management, another transport): the frame dies with this call, so the copy goes over.
-        if (target.queuedBytes() > 0 && target.queuedBytes() + bytes.length > settings.queueBytes()) {
-            return false;
-        }
-        tasks.add(() -> {
-            if (target.closed) {
-                target.dropped(DropReason.CLIENT_GONE, 1);
-            } else if (target.queue.offer(bytes, deadline)) {
-                target.publishQueueSize();
-                markDirty(target);
-            } else {
-                target.dropped(DropReason.QUEUE_FULL, 1);
+        if (!target.queue.offer(packet, delivery.deadlineNanos())) {
+            // Packets pile up during one round of reads before the round's writes; write now
+            // what has piled up, so that only a client that really does not read loses packets.
+            flushNow(target);
+            if (target.closed || !target.queue.offer(packet, delivery.deadlineNanos())) {
+                return false;
             }
-        });
-        Selector current = selector;
-        if (current != null) {
-            current.wakeup();
         }
+        target.publishQueueSize();
+        throttle.queued(target, delivery.sender());
+        markDirty(target);
         return true;
     }
 
@@ -604,7 +626,7 @@ final class UnixServer {
         if (expired > 0) {
             client.dropped(DropReason.TTL_EXPIRED, expired);
         }
-        int written = client.queue.writeTo(client.channel);
+        int written = client.queue.writeTo(client.channel::write);
         int answers = Math.min(written, client.uncountedAhead);
         client.uncountedAhead -= answers;
         if (written > answers) {
@@ -655,11 +677,7 @@ final class UnixServer {
         if (Thread.currentThread() == ioThread || !running) {
             close.run();
         } else {
-            tasks.add(close);
-            Selector current = selector;
-            if (current != null) {
-                current.wakeup();
-            }
+            runLater(close);
         }
     }
 

@@ -8,12 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
+import org.octopipes.codec.Protocol;
 
 /**
  * A router in memory for the transport's own tests: delivers to a name or a group, never back
@@ -75,12 +78,13 @@ final class TestRouter implements Router {
         }
 
         @Override
-        public void route(Frame packet) {
+        public void route(Frame packet, Sender sender, long readNanos) {
+            Delivery delivery = new PlainDelivery(Protocol.deadlineNanos(packet.ttl(), readNanos), sender, false);
             int recipients = 0;
             for (Link other : links.values()) {
                 if (other != this && (packet.remoteIs(other.name) || other.groups.stream().anyMatch(packet::remoteIs))) {
                     recipients++;
-                    if (!other.outlet.offer(packet)) {
+                    if (!other.outlet.offer(packet, delivery)) {
                         TestRouter.this.dropped(DropReason.QUEUE_FULL, 1, "queue of " + other.name);
                     }
                 }
@@ -91,9 +95,9 @@ final class TestRouter implements Router {
         }
 
         @Override
-        public void relay(Frame packet) {
+        public void relay(Frame packet, Sender sender) {
             // A transport never relays; here it is routing all the same.
-            route(packet);
+            route(packet, sender, System.nanoTime());
         }
 
         @Override
@@ -117,5 +121,9 @@ final class TestRouter implements Router {
                 detaches.incrementAndGet();
             }
         }
+    }
+
+    /** The delivery a router hands an outlet. */
+    record PlainDelivery(long deadlineNanos, Sender sender, boolean imported) implements Delivery {
     }
 }

@@ -1,4 +1,4 @@
-package org.octopipes.transport.fifo.impl;
+package org.octopipes.transport.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +57,51 @@ class OutboundQueueTest {
             queue.writeTo(sinkTaking(1 << 16));
         }
         assertThat(payloads()).isEqualTo(numbers(0, 20).stream().filter(n -> Integer.parseInt(n) % 2 == 0).toList());
+    }
+
+    @Test
+    void aPacketBeyondTheBoundIsRefusedUnlessTheQueueIsEmpty() {
+        OutboundQueue queue = new OutboundQueue(100);
+        byte[] big = new byte[150];
+        byte[] small = new byte[10];
+
+        assertThat(queue.offer(big, 0, big.length, OutboundQueue.NO_DEADLINE)).as("a big packet into an empty queue").isTrue();
+        assertThat(queue.offer(small, 0, small.length, OutboundQueue.NO_DEADLINE)).isFalse();
+        assertThat(queue.packets()).isEqualTo(1);
+        assertThat(queue.bytes()).isEqualTo(150);
+    }
+
+    @Test
+    void clearingCountsEveryPacketIncludingOneBegun() throws Exception {
+        OutboundQueue queue = new OutboundQueue(1000);
+        offer(queue, 1, OutboundQueue.NO_DEADLINE);
+        offer(queue, 2, OutboundQueue.NO_DEADLINE);
+        queue.writeTo(sinkTaking(3));
+
+        assertThat(queue.clear()).isEqualTo(2);
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
+    void movingAnotherQueueAppendsItsPacketsWithTheirDeadlinesAndEmptiesIt() throws Exception {
+        OutboundQueue queue = new OutboundQueue(100);
+        OutboundQueue other = new OutboundQueue(1 << 20);
+        offer(queue, 0, OutboundQueue.NO_DEADLINE);
+        for (int i = 1; i < 40; i++) {
+            offer(other, i, i == 7 ? 1_000 : OutboundQueue.NO_DEADLINE);
+        }
+
+        queue.moveFrom(other);
+
+        assertThat(other.isEmpty()).isTrue();
+        assertThat(other.bytes()).isZero();
+        assertThat(queue.packets()).as("past its own bound: the caller checked").isEqualTo(40);
+        assertThat(queue.earliestDeadline()).isEqualTo(1_000);
+        assertThat(queue.expire(2_000)).isEqualTo(1);
+        while (!queue.isEmpty()) {
+            queue.writeTo(sinkTaking(50));
+        }
+        assertThat(payloads()).isEqualTo(numbers(0, 40).stream().filter(n -> !n.equals("7")).toList());
     }
 
     private static boolean offer(OutboundQueue queue, int number, long deadline) {

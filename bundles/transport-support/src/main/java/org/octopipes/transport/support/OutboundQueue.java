@@ -1,28 +1,27 @@
-package org.octopipes.transport.fifo.impl;
+package org.octopipes.transport.support;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Protocol;
-import org.octopipes.transport.support.Backlog;
 
 /**
  * The packets waiting for one client, as one run of bytes so that whatever is queued goes out in
- * a single write. Bounded in bytes; each packet keeps its delivery deadline, and a packet whose
- * deadline passes before its first byte is written is dropped instead of delivered late. Used by
- * one thread only.
+ * a single write, with no allocation per packet: both transports' queue. Bounded in bytes; each
+ * packet keeps its delivery deadline, and a packet whose deadline passes before its first byte is
+ * written is dropped instead of delivered late. Used by one thread at a time.
  */
-final class OutboundQueue implements Backlog {
+public final class OutboundQueue implements Backlog {
 
     /** Where the queue writes to; returns the bytes taken, 0 if none could be. */
     @FunctionalInterface
-    interface Sink {
+    public interface Sink {
         int write(ByteBuffer bytes) throws IOException;
     }
 
-    static final long NO_DEADLINE = Protocol.NO_DEADLINE;
+    public static final long NO_DEADLINE = Protocol.NO_DEADLINE;
     /** Most bytes offered to one write: a few times what a FIFO holds by default. */
-    static final int MAX_WRITE = 256 * 1024;
+    public static final int MAX_WRITE = 256 * 1024;
 
     private final int byteBound;
     private byte[] bytes = new byte[0];
@@ -37,7 +36,7 @@ final class OutboundQueue implements Backlog {
     private int headWritten;
     private long earliestDeadline = NO_DEADLINE;
 
-    OutboundQueue(int byteBound) {
+    public OutboundQueue(int byteBound) {
         this.byteBound = byteBound;
     }
 
@@ -47,7 +46,7 @@ final class OutboundQueue implements Backlog {
      *
      * @return false if it does not fit the bound
      */
-    boolean offer(Frame packet, long deadlineNanos) {
+    public boolean offer(Frame packet, long deadlineNanos) {
         int length = packet.size();
         if (!fits(length)) {
             return false;
@@ -59,7 +58,7 @@ final class OutboundQueue implements Backlog {
     }
 
     /** Queues {@code length} bytes of {@code source} from {@code offset} as one packet; see {@link #offer(Frame, long)}. */
-    boolean offer(byte[] source, int offset, int length, long deadlineNanos) {
+    public boolean offer(byte[] source, int offset, int length, long deadlineNanos) {
         if (!fits(length)) {
             return false;
         }
@@ -67,6 +66,26 @@ final class OutboundQueue implements Backlog {
         System.arraycopy(source, offset, bytes, end, length);
         append(length, deadlineNanos);
         return true;
+    }
+
+    /**
+     * Appends every packet of {@code other}, whatever this queue's bound (the caller checked it),
+     * and empties {@code other}, none of whose bytes may have been written yet.
+     */
+    public void moveFrom(OutboundQueue other) {
+        if (other.headWritten != 0) {
+            throw new IllegalStateException("a queue that was written from cannot be moved");
+        }
+        int size = other.lengths.length;
+        for (int i = 0; i < other.count; i++) {
+            int slot = (other.head + i) % size;
+            int length = other.lengths[slot];
+            makeRoom(length);
+            System.arraycopy(other.bytes, other.start, bytes, end, length);
+            other.start += length;
+            append(length, other.deadlines[slot]);
+        }
+        other.clear();
     }
 
     private boolean fits(int length) {
@@ -87,7 +106,7 @@ final class OutboundQueue implements Backlog {
     }
 
     /** Writes what the sink takes. @return the packets written whole */
-    int writeTo(Sink sink) throws IOException {
+    public int writeTo(Sink sink) throws IOException {
         if (start == end) {
             return 0;
         }
@@ -115,7 +134,7 @@ final class OutboundQueue implements Backlog {
     }
 
     /** Drops every packet whose deadline is before {@code now} and none of whose bytes went out. @return the packets dropped */
-    int expire(long now) {
+    public int expire(long now) {
         if (now < earliestDeadline) {
             return 0;
         }
@@ -157,7 +176,7 @@ final class OutboundQueue implements Backlog {
     }
 
     /** Empties the queue. @return the packets dropped, a partly written one included */
-    int clear() {
+    public int clear() {
         int dropped = count;
         start = 0;
         end = 0;
@@ -173,10 +192,10 @@ final class OutboundQueue implements Backlog {
      * packet's rest first), each packet's length (the head's whole length) and deadline, and how
      * much of the head was written already. See {@link #adopt}.
      */
-    record Contents(byte[] bytes, int[] lengths, long[] deadlines, int headWritten) {
+    public record Contents(byte[] bytes, int[] lengths, long[] deadlines, int headWritten) {
     }
 
-    Contents contents() {
+    public Contents contents() {
         int[] packetLengths = new int[count];
         long[] packetDeadlines = new long[count];
         for (int i = 0; i < count; i++) {
@@ -188,7 +207,7 @@ final class OutboundQueue implements Backlog {
     }
 
     /** Takes over what another instance's queue held, into this empty queue, whatever the bound. */
-    void adopt(byte[] queued, int[] packetLengths, long[] packetDeadlines, int written) {
+    public void adopt(byte[] queued, int[] packetLengths, long[] packetDeadlines, int written) {
         if (count != 0) {
             throw new IllegalStateException("a queue adopts only when empty");
         }
@@ -225,7 +244,7 @@ final class OutboundQueue implements Backlog {
     }
 
     /** The earliest deadline of a queued packet, or {@link #NO_DEADLINE}. */
-    long earliestDeadline() {
+    public long earliestDeadline() {
         return earliestDeadline;
     }
 
