@@ -50,6 +50,8 @@ final class FifoClient implements Outlet, FrameHandler, Backpressure.Party<FifoC
     /** Whether it is in the server's list of clients to write to at the end of this round. */
     boolean dirty;
     boolean closed;
+    /** It unsubscribed: it goes once what it wrote before is routed. */
+    boolean leaving;
     /** Whom it holds up as a recipient, who holds it up as a sender: see {@link Backpressure}. */
     final Backpressure.State<FifoClient> backpressure;
     /** What its FIFOs hold now, and how much of that {@link FifoSizes} added; whether the kernel refused to grow them. */

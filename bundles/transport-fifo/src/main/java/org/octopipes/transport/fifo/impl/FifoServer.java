@@ -521,7 +521,10 @@ final class FifoServer {
 
     private void readTxOrLetGo(FifoClient client) {
         try {
-            readTx(client);
+            boolean emptied = readTx(client);
+            if (emptied && client.leaving && !client.closed && !client.backpressure.heldUp()) {
+                closeClient(client, "it unsubscribed");
+            }
         } catch (IOException e) {
             logger.warn("Reading the TX FIFO of '{}' failed; letting it go", client.name, e);
             closeClient(client, "read failed: " + e.getMessage());
@@ -540,10 +543,11 @@ final class FifoServer {
 
     // ---- Client traffic
 
-    private void readTx(FifoClient client) throws IOException {
+    /** Reads and routes what the client wrote, until a recipient holds it up; returns whether its TX FIFO is empty. */
+    private boolean readTx(FifoClient client) throws IOException {
         if (router == null) {
             // Nobody to route to: what it wrote waits in its FIFO (and its decoder) for the next router.
-            return;
+            return false;
         }
         ReadableByteChannel tx = channel(client.txFd);
         // One clock read per round of reads gives every packet of the round its deadline and
@@ -559,7 +563,7 @@ final class FifoServer {
         for (int turn = 0; turn < READS_PER_TURN && !client.closed && !client.backpressure.heldUp(); turn++) {
             int count = client.decoder.readFrom(tx, client);
             if (count <= 0) {
-                break;
+                return true;
             }
             // More than half a FIFO since the last read: the client writes about as fast as its
             // FIFO lets it (the read itself is bounded by the decoder's room, so "full" cannot be told).
@@ -567,6 +571,7 @@ final class FifoServer {
                 sizes.txFilled(client);
             }
         }
+        return false;
     }
 
     /** What the previous instance had read from the client's FIFO and not yet routed goes before anything read since. */
@@ -863,19 +868,11 @@ final class FifoServer {
             dropped(DropReason.UNHANDLED, 1, "an UNSUBSCRIPTION from '" + name + "', who is not subscribed");
             return;
         }
-        client.readNanos = System.nanoTime();
-        try {
-            // What the client wrote before it left is still in its TX FIFO: route it before letting
-            // go, even if a recipient holds this sender up.
-            routeHandedOver(client);
-            ReadableByteChannel tx = channel(client.txFd);
-            while (!client.closed && client.decoder.readFrom(tx, client) > 0) {
-                // Reads until the FIFO is empty.
-            }
-        } catch (IOException e) {
-            logger.warn("Could not read the last packets of '{}'", name, e);
-        }
-        closeClient(client, "it unsubscribed");
+        // What the client wrote before it left is still in its TX FIFO: it goes once that is routed,
+        // at the pace of its recipients, as if it were still there (a burst and an UNSUBSCRIPTION
+        // right behind it would otherwise overflow a slower recipient's queue).
+        client.leaving = true;
+        readTxOrLetGo(client);
     }
 
     /** Lets a client go from any thread: the work happens on the I/O thread. */
