@@ -3,28 +3,34 @@ package org.octopipes.transport.handover;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.octopipes.posix.Posix;
 
 /**
- * One transport's state on its way to the next instance. The state map holds only objects whose
- * classes outlive the transport's class loader: JDK types, codec and api types, {@link Relay}s.
- * What the parcel must clean up if nobody adopts it is registered beside the state: file
- * descriptors to close, files to delete, relays whose clients to let go.
+ * One transport's state on its way to the next instance: a snapshot whose classes outlive the
+ * transport's class loader (those of this bundle, such as {@link FifoSnapshot}, and JDK, codec and
+ * api types). What the parcel must clean up if nobody adopts it is registered beside the
+ * snapshot: file descriptors to close, files to delete, relays whose clients to let go.
  */
 public final class Parcel {
 
-    private final Map<String, Object> state = new LinkedHashMap<>();
+    private volatile Object snapshot;
     private final List<Integer> descriptors = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
     private final List<Relay> relays = new ArrayList<>();
     private boolean released;
 
-    /** The state, by names the transport chooses; mutable until deposited. */
-    public Map<String, Object> state() {
-        return state;
+    /** Puts the transport's state in the parcel. */
+    public Parcel snapshot(Object state) {
+        this.snapshot = state;
+        return this;
+    }
+
+    /** The state, if the parcel holds one of {@code type}. */
+    public <T> Optional<T> snapshot(Class<T> type) {
+        Object state = snapshot;
+        return type.isInstance(state) ? Optional.of(type.cast(state)) : Optional.empty();
     }
 
     /** A file descriptor that stays open in the parcel and is closed if the parcel is released. */

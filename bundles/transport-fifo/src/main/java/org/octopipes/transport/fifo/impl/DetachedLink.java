@@ -3,6 +3,7 @@ package org.octopipes.transport.fifo.impl;
 import java.util.Set;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
@@ -19,7 +20,7 @@ final class DetachedLink implements ClientLink {
     private final Name name;
     private final Set<Name> groups;
     private final ClientLink previous;
-    private final Object previousRouter;
+    private final Router previousRouter;
 
     /**
      * @param previous the link the client had, or null
@@ -27,7 +28,7 @@ final class DetachedLink implements ClientLink {
      *        (this instance of the transport started before SCR bound it), the link is taken back
      *        instead of attaching the client anew, which that router would refuse as a taken name
      */
-    DetachedLink(Name name, Set<Name> groups, ClientLink previous, Object previousRouter) {
+    DetachedLink(Name name, Set<Name> groups, ClientLink previous, Router previousRouter) {
         this.name = name;
         this.groups = Set.copyOf(groups);
         this.previous = previous;
@@ -35,12 +36,12 @@ final class DetachedLink implements ClientLink {
     }
 
     /** The link to take back if {@code router} is the one it belongs to, else null. */
-    ClientLink previousFor(Object router) {
+    ClientLink previousFor(Router router) {
         return router != null && router == previousRouter ? previous : null;
     }
 
     /** The router the previous link belongs to, or null. */
-    Object previousRouter() {
+    Router previousRouter() {
         return previousRouter;
     }
 

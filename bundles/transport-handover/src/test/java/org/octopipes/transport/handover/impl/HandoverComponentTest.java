@@ -57,12 +57,13 @@ class HandoverComponentTest {
     void aParcelTakenInTimeIsTheCallersAndSurvivesItsLease() throws Exception {
         Path fifo = Files.createFile(folder.resolve("bob_rx.fifo"));
         Parcel parcel = new Parcel().deleteOnRelease(fifo);
-        parcel.state().put("answer", 42);
+        parcel.snapshot(42);
 
         holder.deposit("fifo:test", parcel, Duration.ofMillis(200));
         Parcel taken = holder.take("fifo:test").orElseThrow();
 
-        assertThat(taken.state()).containsEntry("answer", 42);
+        assertThat(taken.snapshot(Integer.class)).contains(42);
+        assertThat(taken.snapshot(String.class)).as("a snapshot of another type").isEmpty();
         assertThat(holder.take("fifo:test")).isEmpty();
         holder.deactivate();
         assertThat(fifo).as("released neither by the lease nor by the holder's stop").exists();

@@ -7,35 +7,22 @@ import java.util.Map;
 import java.util.Set;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
-import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
-import org.octopipes.codec.StreamDecoder;
-import org.octopipes.transport.support.Backpressure;
-import org.octopipes.transport.support.Inbox;
-import org.octopipes.transport.support.OutboundQueue;
-import org.octopipes.transport.support.PublishedSize;
+import org.octopipes.transport.support.EngineClient;
 
 /**
  * One connection to the Unix socket transport: first a peer that has not subscribed yet, then a
  * client with a name, groups and a link to the router. Its state belongs to the server's I/O
  * thread; other threads reach it only through its {@link Attachment}, which hands work over.
  */
-final class SocketClient implements FrameHandler, Backpressure.Party<SocketClient> {
+final class SocketClient extends EngineClient<SocketClient> implements FrameHandler {
 
     final long id;
     final SocketChannel channel;
     final SelectionKey key;
-    final StreamDecoder decoder;
-    final OutboundQueue queue;
-    /** What other threads offered it, until the I/O thread moves it into {@link #queue}. */
-    final Inbox inbox = new Inbox();
-    /** This client as a sender that its recipients hold up, whichever transport serves them. */
-    final Sender sender;
-    /** System.nanoTime() at the start of its latest round of reads: when the packets read in it were read. */
-    long readNanos;
     final long connectedAt = System.nanoTime();
     private final UnixServer server;
 
@@ -56,26 +43,15 @@ final class SocketClient implements FrameHandler, Backpressure.Party<SocketClien
 
     /** Packets at the head of the queue that are the server's own answers (the ASSIGNMENT), not routed packets. */
     int uncountedAhead;
-    boolean closed;
     /** A refused subscription: the connection ends once the ASSIGNMENT is written. */
     boolean closeWhenFlushed;
-    /** Whether the socket is watched for room to write: only while bytes wait for it. */
-    boolean waitingForRoom;
-    boolean dirty;
-    /** Whom it holds up as a recipient, who holds it up as a sender: see {@link Backpressure}. */
-    final Backpressure.State<SocketClient> backpressure;
-    /** The queue's size for management, read from other threads; written only by the I/O thread. */
-    private final PublishedSize published = new PublishedSize();
 
     SocketClient(UnixServer server, long id, SocketChannel channel, SelectionKey key, int maxPayload, int queueBytes) {
+        super(server.engine(), maxPayload, queueBytes);
         this.server = server;
         this.id = id;
         this.channel = channel;
         this.key = key;
-        this.decoder = new StreamDecoder(maxPayload);
-        this.queue = new OutboundQueue(queueBytes);
-        this.backpressure = new Backpressure.State<>(queue, inbox, decoder);
-        this.sender = server.backpressure().sender(this);
     }
 
     boolean subscribed() {
@@ -96,7 +72,15 @@ final class SocketClient implements FrameHandler, Backpressure.Party<SocketClien
 
     // ---- Counts for the router, kept while there is none
 
-    void delivered(int packets) {
+    /** The server's own answers at the head of the queue are not routed packets: they are not counted. */
+    @Override
+    protected void delivered(int packets) {
+        int answers = Math.min(packets, uncountedAhead);
+        uncountedAhead -= answers;
+        if (packets == answers) {
+            return;
+        }
+        packets -= answers;
         if (link != null) {
             link.delivered(packets);
         } else {
@@ -104,7 +88,17 @@ final class SocketClient implements FrameHandler, Backpressure.Party<SocketClien
         }
     }
 
-    void dropped(DropReason reason, int packets) {
+    @Override
+    protected void dropped(DropReason reason, int packets) {
+        if (reason == DropReason.CLIENT_GONE && uncountedAhead > 0) {
+            // The queue is cleared as the client leaves, its ASSIGNMENT with it.
+            int answers = Math.min(packets, uncountedAhead);
+            uncountedAhead -= answers;
+            packets -= answers;
+            if (packets == 0) {
+                return;
+            }
+        }
         if (link != null) {
             link.dropped(reason, packets);
         } else {
@@ -127,31 +121,6 @@ final class SocketClient implements FrameHandler, Backpressure.Party<SocketClien
         Map<DropReason, Integer> held = new EnumMap<>(droppedWithoutRouter);
         droppedWithoutRouter.clear();
         return held;
-    }
-
-    // ---- Backpressure.Party
-
-    @Override
-    public Backpressure.State<SocketClient> backpressure() {
-        return backpressure;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /** Publishes the queue's size to management; called by the I/O thread after it changes the queue. */
-    void publishQueueSize() {
-        published.publish(queue);
-    }
-
-    int queuedPackets() {
-        return published.packets();
-    }
-
-    long queuedBytes() {
-        return published.bytes();
     }
 
     String address() {

@@ -1,52 +1,35 @@
 package org.octopipes.transport.unix.impl;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.SubscriptionRefusedException;
-import org.octopipes.codec.AssignmentError;
-import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Frame;
-import org.octopipes.codec.MalformedCapMessageException;
-import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
-import org.octopipes.posix.FileStatus;
-import org.octopipes.posix.FileType;
 import org.octopipes.posix.Posix;
-import org.octopipes.transport.support.Backpressure;
-import org.octopipes.transport.support.OutboundQueue;
-import org.octopipes.transport.support.PrivateFolder;
+import org.octopipes.transport.support.ClientEngine;
 import org.osgi.service.log.Logger;
 
 /**
- * The Unix socket transport's engine: one listening socket and every client connection, served
- * by one I/O thread that waits in a {@link Selector}, so that idle clients cost neither threads
- * nor CPU.
+ * The Unix socket transport's I/O thread: one listening socket and every client connection, served
+ * by one thread that waits in a {@link Selector}, so that idle clients cost neither threads nor
+ * CPU. Its parts: the socket file ({@link SocketListener}), the handshake ({@link SocketHandshake}),
+ * and the engine that queues and writes what the router offers
+ * ({@link org.octopipes.transport.support.ClientEngine}), the same as the FIFO transport's.
  *
  * <p>Each connection carries the CAP sub-protocol and then the client's packets both ways: the
  * client writes its SUBSCRIPTION, reads its ASSIGNMENT, then writes packets for others and reads
@@ -62,50 +45,19 @@ final class UnixServer {
 
     /** Reads of one socket per wake-up before others get their turn. */
     private static final int READS_PER_TURN = 8;
-    /** How long a connection may take to send its SUBSCRIPTION: a client sends it at once. */
-    static final long SUBSCRIBE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** How long a router change may wait for the I/O thread. */
-    private static final long HANDOVER_TIMEOUT_SECONDS = 10;
-
     private final UnixSettings settings;
     private final Logger logger;
     private final Posix posix = Posix.get();
     private final Map<Long, SocketClient> connections = new HashMap<>();
-    /** Connections that have not subscribed yet, oldest first: they must within the timeout. */
-    private final Set<SocketClient> unsubscribed = new LinkedHashSet<>();
-    private final List<SocketClient> dirty = new ArrayList<>();
-    /** Clients with bytes waiting for room in their socket; their deadlines need watching. */
-    private final Set<SocketClient> backlogged = new LinkedHashSet<>();
-    /** Senders no longer held up, or back with a router, whose decoders may hold packets. */
-    private final ArrayDeque<SocketClient> resumed = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Backpressure<SocketClient> throttle;
-    /** The bytes of both paths of a successful ASSIGNMENT: the socket is where the client writes and reads. */
-    private final byte[] assignedPath;
+    private final ClientEngine<SocketClient> engine;
+    private final SocketListener socketFile;
+    private final SocketHandshake handshake;
     /** Written by the I/O thread only (or before it starts, after it ends). */
     private Router router;
-    private final Backpressure.InboxTaken<SocketClient> inboxTaken = new Backpressure.InboxTaken<>() {
-        @Override
-        public OutboundQueue queueOf(SocketClient client) {
-            return client.queue;
-        }
-
-        @Override
-        public void taken(SocketClient client) {
-            client.publishQueueSize();
-            markDirty(client);
-        }
-
-        @Override
-        public void gone(SocketClient client, int packets) {
-            client.dropped(DropReason.CLIENT_GONE, packets);
-        }
-    };
-    private Selector selector;
+    /** Read by other threads to wake the I/O thread up. */
+    private volatile Selector selector;
     private ServerSocketChannel listener;
     private Thread ioThread;
-    /** Whether the socket file is ours to delete: a bind that failed may have met another server's. */
-    private boolean bound;
     private volatile boolean running;
     private volatile int clientCount;
     private long nextId = 1;
@@ -114,51 +66,13 @@ final class UnixServer {
         this.settings = settings;
         this.router = router;
         this.logger = logger;
-        this.assignedPath = settings.socketPath().toString().getBytes(StandardCharsets.UTF_8);
-        this.throttle = new Backpressure<>(new Backpressure.Reading<SocketClient>() {
-            @Override
-            public void pause(SocketClient sender) {
-                updateInterest(sender);
-            }
-
-            @Override
-            public void resume(SocketClient sender) {
-                updateInterest(sender);
-                // Packets it had sent may wait in its decoder, where the selector does not see them.
-                resumed.add(sender);
-            }
-
-            @Override
-            public boolean onIoThread() {
-                return Thread.currentThread() == ioThread;
-            }
-
-            @Override
-            public void execute(Runnable task) {
-                runLater(task);
-            }
-
-            @Override
-            public void wakeUp() {
-                Selector current = selector;
-                if (current != null) {
-                    current.wakeup();
-                }
-            }
-        }, settings.queueBytes());
+        this.socketFile = new SocketListener(settings, posix, logger);
+        this.handshake = new SocketHandshake(this, settings, logger);
+        this.engine = new ClientEngine<>("Unix socket", new SocketIo(), logger, settings.queueBytes());
     }
 
-    Backpressure<SocketClient> backpressure() {
-        return throttle;
-    }
-
-    /** Runs {@code task} on the I/O thread soon; any thread. */
-    private void runLater(Runnable task) {
-        tasks.add(task);
-        Selector current = selector;
-        if (current != null) {
-            current.wakeup();
-        }
+    ClientEngine<SocketClient> engine() {
+        return engine;
     }
 
     UnixSettings settings() {
@@ -175,15 +89,8 @@ final class UnixServer {
     /** Makes the folder and the socket and starts serving; on failure leaves nothing behind. */
     void start() throws IOException {
         Path socket = settings.socketPath();
-        prepareFolder(socket.getParent());
-        removeStaleSocket(socket);
+        listener = socketFile.open();
         try {
-            listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            listener.bind(UnixDomainSocketAddress.of(socket));
-            bound = true;
-            // bind makes the file with the umask's mode; the folder keeps others out meanwhile.
-            posix.chmod(socket, settings.socketMode());
-            listener.configureBlocking(false);
             selector = Selector.open();
             listener.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
@@ -193,6 +100,7 @@ final class UnixServer {
         running = true;
         ioThread = new Thread(this::serve, "octopipes-unix-io");
         ioThread.setDaemon(true);
+        engine.serveOn(ioThread);
         ioThread.start();
         logger.info("Unix socket transport serving at {}, mode 0{}{}", socket, Integer.toOctalString(settings.socketMode()),
                 router == null ? "; no router yet: connections wait" : "");
@@ -221,7 +129,11 @@ final class UnixServer {
      * Returns once the I/O thread has done it, so that the previous router is called no more.
      */
     void useRouter(Router next) {
-        runOnIoThread(() -> switchRouter(next));
+        if (ioThread != null && !running) {
+            // Stopped: its clients are gone.
+            return;
+        }
+        engine.runAndWait(() -> switchRouter(next));
     }
 
     private void serve() {
@@ -232,23 +144,10 @@ final class UnixServer {
                     dispatch(key);
                 }
                 selector.selectedKeys().clear();
-                runTasks();
-                throttle.takeInboxes(inboxTaken);
-                long now = System.nanoTime();
-                expireBacklogs(now);
-                closeSilentConnections(now);
-                flushDirty();
-                for (SocketClient slow : throttle.findSlowReaders(now)) {
-                    logger.warn("Client '{}' reads too slowly: its senders no longer wait for it, and what does not fit its queue of {} bytes is dropped",
-                            slow.name, settings.queueBytes());
+                if (router != null) {
+                    handshake.closeSilentConnections(System.nanoTime());
                 }
-                while (!resumed.isEmpty()) {
-                    SocketClient sender = resumed.poll();
-                    if (!sender.closed && !sender.backpressure.heldUp() && router != null) {
-                        readOrLetGo(sender);
-                        flushDirty();
-                    }
-                }
+                engine.turn();
             }
         } catch (IOException | RuntimeException | Error e) {
             logger.error("The Unix socket transport stopped serving after an unexpected failure; restart it", e);
@@ -262,15 +161,13 @@ final class UnixServer {
         for (SocketClient client : new ArrayList<>(connections.values())) {
             closeClient(client, "the Unix socket transport is stopping");
         }
-        runTasks();
-        throttle.takeInboxes(inboxTaken);
-        throttle.releaseAll();
+        engine.stopping();
         releaseListener();
         logger.info("Unix socket transport stopped; {} removed", settings.socketPath());
     }
 
     private void releaseListener() {
-        closeQuietly(listener);
+        socketFile.close();
         if (selector != null) {
             try {
                 selector.close();
@@ -278,37 +175,22 @@ final class UnixServer {
                 logger.debug("Closing the selector failed", e);
             }
         }
-        if (!bound) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(settings.socketPath());
-        } catch (IOException e) {
-            logger.warn("Could not delete the socket {}", settings.socketPath(), e);
-        }
     }
 
     private long nextTimeoutMillis() {
-        if (!resumed.isEmpty() || throttle.inboxesWaiting()) {
+        if (engine.workWaiting()) {
             return 1;
         }
         long now = System.nanoTime();
-        long earliest = OutboundQueue.NO_DEADLINE;
-        for (SocketClient client : backlogged) {
-            earliest = Math.min(earliest, client.queue.earliestDeadline());
+        long wait = engine.nanosToNextDeadline(now);
+        long silence = router == null ? -1 : handshake.nanosToNextTimeout(now);
+        if (silence >= 0) {
+            wait = wait < 0 ? silence : Math.min(wait, silence);
         }
-        long check = throttle.nanosToNextCheck(now);
-        if (check >= 0) {
-            earliest = Math.min(earliest, now + check);
-        }
-        if (router != null && !unsubscribed.isEmpty()) {
-            earliest = Math.min(earliest, unsubscribed.iterator().next().connectedAt + SUBSCRIBE_TIMEOUT_NANOS);
-        }
-        if (earliest == OutboundQueue.NO_DEADLINE) {
+        if (wait < 0) {
             return 0; // no timeout: wait for the selector
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(earliest - now) + 1;
-        return Math.max(1, Math.min(millis, 1000));
+        return Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(wait) + 1, 1000));
     }
 
     private void dispatch(SelectionKey key) {
@@ -324,50 +206,10 @@ final class UnixServer {
             return;
         }
         if (key.isWritable()) {
-            flushNow(client);
+            engine.flushNow(client);
         }
         if (!client.closed && key.isValid() && key.isReadable()) {
             readOrLetGo(client);
-        }
-    }
-
-    private void runTasks() {
-        for (Runnable task; (task = tasks.poll()) != null; ) {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                logger.error("A task on the Unix socket I/O thread failed", e);
-            }
-        }
-    }
-
-    private void runOnIoThread(Runnable work) {
-        Thread thread = ioThread;
-        if (thread == null || !running || Thread.currentThread() == thread) {
-            work.run();
-            return;
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        tasks.add(() -> {
-            try {
-                work.run();
-                done.complete(null);
-            } catch (RuntimeException | Error e) {
-                done.completeExceptionally(e);
-                throw e;
-            }
-        });
-        selector.wakeup();
-        try {
-            done.get(HANDOVER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the Unix socket I/O thread failed to change routers", e.getCause());
-        } catch (TimeoutException e) {
-            if (running) {
-                logger.error("The Unix socket I/O thread did not take the router change within {} s", HANDOVER_TIMEOUT_SECONDS);
-            }
         }
     }
 
@@ -388,7 +230,7 @@ final class UnixServer {
             if (connections.size() >= settings.maxConnections()) {
                 logger.warn("Refused a connection on {}: {} connections already, the most max.connections allows",
                         settings.socketPath(), connections.size());
-                closeQuietly(channel);
+                socketFile.closeQuietly(channel);
                 continue;
             }
             try {
@@ -397,26 +239,26 @@ final class UnixServer {
                 SocketClient client = new SocketClient(this, nextId++, channel, key, settings.maxPayload(), settings.queueBytes());
                 key.attach(client);
                 connections.put(client.id, client);
-                unsubscribed.add(client);
+                handshake.connected(client);
                 updateInterest(client);
                 logger.debug("Accepted connection #{} on {}", client.id, settings.socketPath());
             } catch (IOException e) {
                 logger.warn("Could not watch a new connection on {}", settings.socketPath(), e);
-                closeQuietly(channel);
+                socketFile.closeQuietly(channel);
             }
         }
     }
 
     /** Reads a socket only with a router to pass packets to, and only while nobody holds its client up. */
-    private void updateInterest(SocketClient client) {
+    void updateInterest(SocketClient client) {
         if (client.closed || !client.key.isValid()) {
             return;
         }
         int ops = 0;
-        if (router != null && !client.closeWhenFlushed && !client.backpressure.heldUp()) {
+        if (router != null && !client.closeWhenFlushed && !client.heldUp()) {
             ops |= SelectionKey.OP_READ;
         }
-        if (client.waitingForRoom) {
+        if (client.waitingForRoom()) {
             ops |= SelectionKey.OP_WRITE;
         }
         client.key.interestOps(ops);
@@ -451,22 +293,7 @@ final class UnixServer {
     }
 
     private boolean mayRead(SocketClient client) {
-        return !client.closed && !client.closeWhenFlushed && !client.backpressure.heldUp() && router != null;
-    }
-
-    /** Connections that never sent a SUBSCRIPTION hold a descriptor each: they get a while, not forever. */
-    private void closeSilentConnections(long now) {
-        if (router == null) {
-            return;
-        }
-        while (!unsubscribed.isEmpty()) {
-            SocketClient oldest = unsubscribed.iterator().next();
-            if (now - oldest.connectedAt < SUBSCRIBE_TIMEOUT_NANOS) {
-                return;
-            }
-            closeClient(oldest, oldest.closeWhenFlushed ? "it did not read the refusal of its subscription"
-                    : "it sent no SUBSCRIPTION within " + TimeUnit.NANOSECONDS.toSeconds(SUBSCRIBE_TIMEOUT_NANOS) + " s");
-        }
+        return !client.closed && !client.closeWhenFlushed && !client.heldUp() && router != null;
     }
 
     // ---- What peers write
@@ -478,10 +305,10 @@ final class UnixServer {
             return;
         }
         if (!client.subscribed()) {
-            handshake(client, frame);
+            handshake.firstPacket(client, frame, router);
             return;
         }
-        if (frame.remoteLength() == 0 && isUnsubscription(frame)) {
+        if (SocketHandshake.isUnsubscription(frame)) {
             // What follows an UNSUBSCRIPTION on the same connection belongs to nobody.
             client.decoder.stop();
             closeClient(client, "it unsubscribed");
@@ -506,161 +333,63 @@ final class UnixServer {
         }
     }
 
-    private static boolean isUnsubscription(Frame frame) {
-        return frame.payloadLength() == 1 && (frame.payload().get(0) & 0xFF) == CapMessage.OBJECT_UNSUBSCRIPTION;
-    }
-
-    private void handshake(SocketClient client, Frame frame) {
-        Name name = frame.origin();
-        CapMessage message;
-        try {
-            message = CapMessage.parse(frame.payload());
-        } catch (MalformedCapMessageException e) {
-            dropped(DropReason.MALFORMED, 1, "the first packet of " + client + " is not a CAP message: " + e.getMessage());
-            refuse(client, name, AssignmentError.FS, "its first packet is not a CAP message: " + e.getMessage());
-            return;
-        }
-        if (!(message instanceof CapMessage.Subscription subscription)) {
-            dropped(DropReason.UNHANDLED, 1, "the first packet of " + client + " is " + message + ", not a SUBSCRIPTION");
-            refuse(client, name, AssignmentError.FS, "its first packet is " + message + ", not a SUBSCRIPTION");
-            return;
-        }
-        if (!frame.remoteIs(Name.SERVER)) {
-            logger.debug("The SUBSCRIPTION of {} is addressed to '{}' rather than the server; taken all the same", client, frame.remote());
-        }
-        if (name.isServer()) {
-            refuse(client, name, AssignmentError.FS, "the empty name is the server's");
-            return;
-        }
-        Attachment attachment = new Attachment(this, client);
-        ClientLink link;
-        try {
-            link = router.attach(name, subscription.groups(), attachment);
-        } catch (SubscriptionRefusedException e) {
-            refuse(client, name, e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
-                    ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS, e.getMessage());
-            return;
-        }
-        client.name = name;
-        client.link = link;
-        client.attachment = attachment;
-        unsubscribed.remove(client);
+    /** The handshake admitted {@code client}. */
+    void subscribed(SocketClient client) {
         clientCount++;
-        sendAssignment(client, name, CapMessage.Assignment.success(assignedPath, assignedPath));
-        logger.info("Client '{}' subscribed on the Unix socket {} (connection #{})", name, settings.socketPath(), client.id);
-    }
-
-    /** Answers a subscription with an error, then ends the connection once the answer is out. */
-    private void refuse(SocketClient client, Name name, AssignmentError error, String why) {
-        logger.warn("Refused a subscription as '{}' on the Unix socket (connection #{}): {}", name, client.id, why);
-        client.decoder.stop();
-        client.closeWhenFlushed = true;
-        updateInterest(client);
-        sendAssignment(client, name, CapMessage.Assignment.failure(error));
-    }
-
-    /** The ASSIGNMENT goes out ahead of any packet, and is not counted as a delivered packet. */
-    private void sendAssignment(SocketClient client, Name name, CapMessage.Assignment assignment) {
-        byte[] bytes = assignment.toPacket(name).toBytes();
-        client.uncountedAhead++;
-        client.queue.offer(bytes, 0, bytes.length, OutboundQueue.NO_DEADLINE);
-        markDirty(client);
+        logger.info("Client '{}' subscribed on the Unix socket {} (connection #{})", client.name, settings.socketPath(), client.id);
     }
 
     // ---- What the router gives clients
 
     /** Queues a packet for a client; any thread. */
     boolean offer(SocketClient target, Frame packet, Delivery delivery) {
-        if (Thread.currentThread() != ioThread) {
-            // Another thread (another transport's, a bridge's, management's): through the client's
-            // inbox, which holds the sender up as this thread would.
-            return throttle.offerFromElsewhere(target, packet, delivery, target.queuedBytes());
-        }
-        if (target.closed) {
-            target.dropped(DropReason.CLIENT_GONE, 1);
-            return true;
-        }
-        if (!target.queue.offer(packet, delivery.deadlineNanos())) {
-            // Packets pile up during one round of reads before the round's writes; write now
-            // what has piled up, so that only a client that really does not read loses packets.
-            flushNow(target);
-            if (target.closed || !target.queue.offer(packet, delivery.deadlineNanos())) {
-                return false;
-            }
-        }
-        target.publishQueueSize();
-        throttle.queued(target, delivery.sender());
-        markDirty(target);
-        return true;
+        return engine.offer(target, packet, delivery);
     }
 
-    private void markDirty(SocketClient client) {
-        if (!client.dirty) {
-            client.dirty = true;
-            dirty.add(client);
+    /** The engine's I/O on a client's connection. */
+    private final class SocketIo implements ClientEngine.Io<SocketClient> {
+        @Override
+        public int write(SocketClient client, ByteBuffer bytes) throws IOException {
+            return client.channel.write(bytes);
         }
-    }
 
-    private void flushDirty() {
-        for (int i = 0; i < dirty.size(); i++) {
-            SocketClient client = dirty.get(i);
-            client.dirty = false;
-            if (!client.closed) {
-                flushNow(client);
-            }
-        }
-        dirty.clear();
-    }
-
-    private void flushNow(SocketClient client) {
-        try {
-            flush(client);
-        } catch (IOException e) {
-            closeClient(client, "writing to its socket failed: " + e.getMessage());
-        }
-    }
-
-    /** Writes what the socket takes, in one gathering write, after dropping what missed its deadline. */
-    private void flush(SocketClient client) throws IOException {
-        int expired = client.queue.expire(System.nanoTime());
-        if (expired > 0) {
-            client.dropped(DropReason.TTL_EXPIRED, expired);
-        }
-        int written = client.queue.writeTo(client.channel::write);
-        int answers = Math.min(written, client.uncountedAhead);
-        client.uncountedAhead -= answers;
-        if (written > answers) {
-            client.delivered(written - answers);
-        }
-        throttle.drained(client);
-        client.publishQueueSize();
-        if (client.queue.isEmpty() && client.closeWhenFlushed) {
-            closeClient(client, "its subscription was refused");
-            return;
-        }
-        boolean waiting = !client.queue.isEmpty();
-        if (waiting != client.waitingForRoom) {
-            client.waitingForRoom = waiting;
-            if (waiting) {
-                backlogged.add(client);
-            } else {
-                backlogged.remove(client);
-            }
+        @Override
+        public void watchRoom(SocketClient client, boolean watch) {
             updateInterest(client);
         }
-    }
 
-    private void expireBacklogs(long now) {
-        for (SocketClient client : backlogged) {
-            int expired = client.queue.expire(now);
-            if (expired > 0) {
-                client.dropped(DropReason.TTL_EXPIRED, expired);
-                client.publishQueueSize();
-                markDirty(client);
+        @Override
+        public void watchReads(SocketClient client, boolean read) {
+            updateInterest(client);
+        }
+
+        @Override
+        public void read(SocketClient client) {
+            if (router != null) {
+                readOrLetGo(client);
+            }
+        }
+
+        @Override
+        public void written(SocketClient client, long queuedBefore) {
+            if (client.queue.isEmpty() && client.closeWhenFlushed) {
+                closeClient(client, "its subscription was refused");
+            }
+        }
+
+        @Override
+        public void close(SocketClient client, String why) {
+            closeClient(client, why);
+        }
+
+        @Override
+        public void wakeUp() {
+            Selector current = selector;
+            if (current != null) {
+                current.wakeup();
             }
         }
     }
-
 
     // ---- Leaving
 
@@ -674,29 +403,21 @@ final class UnixServer {
                 logger.debug("A router that no longer serves {} let it go; it stays", client);
             }
         };
-        if (Thread.currentThread() == ioThread || !running) {
+        if (engine.onIoThread() || !running) {
             close.run();
         } else {
-            runLater(close);
+            engine.runLater(close);
         }
     }
 
-    private void closeClient(SocketClient client, String why) {
+    void closeClient(SocketClient client, String why) {
         if (client.closed) {
             return;
         }
-        client.closed = true;
         client.key.cancel();
-        closeQuietly(client.channel);
-        backlogged.remove(client);
-        unsubscribed.remove(client);
-        throttle.forget(client);
-        int dropped = client.queue.clear() - client.uncountedAhead;
-        client.uncountedAhead = 0;
-        client.publishQueueSize();
-        if (dropped > 0) {
-            client.dropped(DropReason.CLIENT_GONE, dropped);
-        }
+        socketFile.closeQuietly(client.channel);
+        handshake.gone(client);
+        engine.leave(client);
         connections.remove(client.id);
         if (client.subscribed()) {
             clientCount--;
@@ -751,7 +472,7 @@ final class UnixServer {
         for (SocketClient client : new ArrayList<>(connections.values())) {
             updateInterest(client);
             if (next != null && !client.closed) {
-                resumed.add(client);
+                engine.readSoon(client);
             }
         }
     }
@@ -773,49 +494,11 @@ final class UnixServer {
     }
 
     /** Counts a drop that belongs to no attached client; logged only if no router is bound. */
-    private void dropped(DropReason reason, int packets, String detail) {
+    void dropped(DropReason reason, int packets, String detail) {
         if (router != null) {
             router.dropped(reason, packets, detail);
         } else {
             logger.warn("{} packets dropped ({}) while no router was bound to count them: {}", packets, reason, detail);
-        }
-    }
-
-    // ---- Files
-
-    private void prepareFolder(Path folder) throws IOException {
-        // Made only at start, and not logged; the FIFO transport logs it because a SUBSCRIPTION may
-        // remake its clients' folder under a running server (see docs/RELIABILITY.md).
-        PrivateFolder.prepare(posix, folder, "the socket", made -> { });
-    }
-
-    /** A socket file left by a server that crashed is removed; one that a live server listens on is not. */
-    private void removeStaleSocket(Path socket) throws IOException {
-        FileStatus status = posix.lstat(socket);
-        if (status == null) {
-            return;
-        }
-        if (status.type() != FileType.OTHER) {
-            throw new IOException(socket + " exists and is not a socket (" + status.type() + "); refusing to replace it");
-        }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            throw new IOException("another server listens on " + socket + "; refusing to take its place");
-        } catch (ConnectException nobodyListens) {
-            Files.delete(socket);
-            logger.info("Removed the stale socket {}: nobody listened on it", socket);
-        }
-    }
-
-    private void closeQuietly(java.nio.channels.Channel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (ClosedChannelException alreadyClosed) {
-            // Nothing to do.
-        } catch (IOException e) {
-            logger.debug("Closing {} failed", channel, e);
         }
     }
 }

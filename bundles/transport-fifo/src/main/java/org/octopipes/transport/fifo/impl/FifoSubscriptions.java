@@ -1,0 +1,159 @@
+package org.octopipes.transport.fifo.impl;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.codec.AssignmentError;
+import org.octopipes.codec.CapMessage;
+import org.octopipes.codec.Name;
+import org.octopipes.posix.Poller;
+import org.octopipes.transport.handover.Relay;
+
+/**
+ * What clients ask of the FIFO transport on the CAP: a SUBSCRIPTION gets a pair of FIFOs and a
+ * link to the router, or a refusal that says why; an UNSUBSCRIPTION lets its client go once what
+ * it wrote before is routed. The CAP's turn-taking is {@link CapTurns}'; this is the server's side
+ * of it. I/O thread only.
+ */
+final class FifoSubscriptions implements CapTurns.Requests {
+
+    private final FifoServer server;
+
+    FifoSubscriptions(FifoServer server) {
+        this.server = server;
+    }
+
+    /** The CAP as {@link CapTurns} reads and writes it. */
+    CapTurns.Pipe capPipe() {
+        return new CapPipe();
+    }
+
+    @Override
+    public boolean isSubscribed(Name client) {
+        return server.clientsByName.containsKey(client);
+    }
+
+    @Override
+    public void replyNotCollected(Name client) {
+        FifoClient holder = server.clientsByName.get(client);
+        if (holder != null) {
+            server.closeClient(holder, "it never collected its assignment");
+        }
+    }
+
+    @Override
+    public void dropped(DropReason reason, int packets, String detail) {
+        server.dropped(reason, packets, detail);
+    }
+
+    /** The CAP as {@link CapTurns} sees it. */
+    private final class CapPipe implements CapTurns.Pipe {
+        @Override
+        public int read(ByteBuffer into) throws IOException {
+            return server.posix.read(server.capFd, into);
+        }
+
+        @Override
+        public int write(ByteBuffer from) throws IOException {
+            return server.posix.write(server.capFd, from);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return server.posix.bytesAvailable(server.capFd);
+        }
+
+        @Override
+        public void watch(boolean readable) {
+            try {
+                server.poller.modify(server.capFd, readable ? Poller.READABLE : 0, FifoServer.CAP_TOKEN);
+            } catch (IOException e) {
+                server.logger.error("Could not {} the CAP {}", readable ? "watch" : "stop watching", server.settings.capPath(), e);
+            }
+        }
+    }
+
+    @Override
+    public void subscribe(Name name, List<Name> groups) {
+        String refusal = ClientNames.refusal(name, server.settings.maxNameLength());
+        if (refusal == null) {
+            refusal = server.files.pathRefusal(name);
+        }
+        if (refusal != null) {
+            server.logger.warn("Refused a subscription as '{}': {}", name, refusal);
+            server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.FS));
+            return;
+        }
+        FifoClient holder = server.clientsByName.get(name);
+        if (holder != null) {
+            // The protocol cannot tell the holder's process from another one taking its name; but a
+            // holder whose process is gone (killed, crashed) has left its FIFOs open nowhere.
+            // A holder that has just subscribed may not have opened its FIFOs yet: give it time first.
+            boolean settled = System.nanoTime() - holder.subscribedAt > server.reclaimGraceNanos;
+            if (!settled || FifoHolders.heldByOthers(Set.of(holder.txPath, holder.rxPath),
+                    Set.of(Integer.toString(holder.txFd), Integer.toString(holder.rxFd)))) {
+                server.logger.warn("Refused a subscription as '{}': the name is taken", name);
+                server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.NAME_ALREADY_TAKEN));
+                return;
+            }
+            server.logger.info("'{}' subscribes while its earlier subscription's FIFOs are open in no process: the name is taken over", name);
+            server.closeClient(holder, "no process holds its FIFOs any more, and its name was asked for again");
+        }
+        FifoFiles.Pair fifos = null;
+        try {
+            fifos = server.files.makeClientFifos(name);
+            server.sizes.sizeNew(name, fifos.txFd(), fifos.rxFd());
+        } catch (IOException e) {
+            if (fifos != null) {
+                server.files.discard(fifos);
+            }
+            // An operating condition (disk full, folder refused), not a bug: the reason, no stack trace.
+            server.logger.warn("Refused a subscription as '{}': its FIFOs could not be made in {}: {}", name, server.settings.clientsDir(), e.toString());
+            server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.FS));
+            return;
+        }
+        FifoClient client = server.newClient(name, fifos);
+        server.sizes.measure(client);
+        // The router holds a relay rather than the client itself: the relay outlives this instance
+        // of the transport, so that the router keeps the client while the bundle is updated.
+        client.relay = new Relay(FifoServer.TRANSPORT_NAME, fifos.rxPath().toString(), server.settings.queueBytes());
+        client.relay.resume(client, server.ioThread);
+        try {
+            client.link = server.router.attach(name, groups, client.relay);
+        } catch (SubscriptionRefusedException e) {
+            server.logger.warn("Refused a subscription as '{}': {}", name, e.getMessage());
+            server.files.discard(fifos);
+            server.cap.reply(name, CapMessage.Assignment.failure(e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
+                    ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS));
+            return;
+        }
+        client.relay.link(client.link);
+        server.add(client);
+        try {
+            server.poller.register(fifos.txFd(), Poller.READABLE, client.txToken());
+        } catch (IOException e) {
+            server.logger.warn("Could not watch the TX FIFO of '{}'; letting it go", name, e);
+            server.closeClient(client, "its TX FIFO cannot be watched");
+            server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.FS));
+            return;
+        }
+        server.cap.reply(name, CapMessage.Assignment.success(FifoFiles.bytes(fifos.txPath()), FifoFiles.bytes(fifos.rxPath())));
+    }
+
+    @Override
+    public void unsubscribe(Name name) {
+        FifoClient client = server.clientsByName.get(name);
+        if (client == null) {
+            server.dropped(DropReason.UNHANDLED, 1, "an UNSUBSCRIPTION from '" + name + "', who is not subscribed");
+            return;
+        }
+        // What the client wrote before it left is still in its TX FIFO: it goes once that is routed,
+        // at the pace of its recipients, as if it were still there (a burst and an UNSUBSCRIPTION
+        // right behind it would otherwise overflow a slower recipient's queue).
+        client.leaving = true;
+        server.readTxOrLetGo(client);
+    }
+}
