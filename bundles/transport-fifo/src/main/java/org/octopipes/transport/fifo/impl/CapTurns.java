@@ -153,10 +153,8 @@ final class CapTurns {
     /** The CAP is readable: handles the requests in it, until a reply of ours is in it. */
     void readable() {
         try {
-            if (handedOver != null && accepting) {
-                byte[] previous = handedOver;
-                handedOver = null;
-                decoder.feed(previous, 0, previous.length, handler);
+            if (accepting) {
+                handleHandedOver();
             }
             while (replyInCap == null && accepting && decoder.readFrom(channel, handler) > 0) {
                 partSince = decoder.pendingBytes() > 0 ? System.nanoTime() : 0;
@@ -165,6 +163,15 @@ final class CapTurns {
             logger.error("Reading the CAP {} failed", capName, e);
         }
         sendNextReply();
+    }
+
+    /** What the previous instance had read and not handled comes before anything read since. */
+    private void handleHandedOver() {
+        if (handedOver != null) {
+            byte[] previous = handedOver;
+            handedOver = null;
+            decoder.feed(previous, 0, previous.length, handler);
+        }
     }
 
     /** Queues an answer to {@code client}; it goes into the CAP when its turn comes. */
@@ -329,6 +336,7 @@ final class CapTurns {
         ByteBuffer contents = ByteBuffer.allocate(available);
         pipe.read(contents);
         contents.flip();
+        handleHandedOver();
         boolean[] found = new boolean[1];
         ByteBuffer replyBytes = ByteBuffer.wrap(reply.bytes);
         decoder.feed(contents, new FrameHandler() {
