@@ -130,9 +130,37 @@ public final class ClientEngine<C extends EngineClient<C>> {
         }, queueBytes);
     }
 
-    /** The thread that serves the clients from now on: the only one that may call what says "I/O thread". */
-    public void serveOn(Thread thread) {
-        this.ioThread = thread;
+    /** Starts the I/O thread, a daemon that runs {@code loop}: the only one that may call what says "I/O thread". */
+    public void start(String threadName, Runnable loop) {
+        Thread thread = new Thread(loop, threadName);
+        thread.setDaemon(true);
+        ioThread = thread;
+        thread.start();
+    }
+
+    /**
+     * Wakes the I/O thread up and waits up to {@value #WAIT_SECONDS} s for it to end, once the
+     * transport told its loop to stop.
+     *
+     * @return whether it ended (or never started)
+     */
+    public boolean awaitEnd() {
+        Thread thread = ioThread;
+        if (thread == null) {
+            return true;
+        }
+        io.wakeUp();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    /** Whether the I/O thread was started. */
+    public boolean started() {
+        return ioThread != null;
     }
 
     public boolean onIoThread() {

@@ -59,7 +59,6 @@ final class FifoServer {
     /** Read by other threads to wake the I/O thread up. */
     volatile Poller poller;
     int capFd = -1;
-    Thread ioThread;
     private volatile boolean running;
     /** Set when the server stops to hand its state to the next instance instead of letting its clients go. */
     private volatile boolean handingOver;
@@ -162,10 +161,7 @@ final class FifoServer {
 
     private void startThread() {
         running = true;
-        ioThread = new Thread(this::serve, "octopipes-fifo-io");
-        ioThread.setDaemon(true);
-        engine.serveOn(ioThread);
-        ioThread.start();
+        engine.start("octopipes-fifo-io", this::serve);
     }
 
     void releaseParcel(Parcel parcel) {
@@ -189,19 +185,8 @@ final class FifoServer {
     /** Stops serving, lets every client go and deletes the CAP and the client FIFOs. */
     void stop() {
         running = false;
-        Poller current = poller;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (ioThread != null) {
-            try {
-                ioThread.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (ioThread.isAlive()) {
-                logger.error("The FIFO I/O thread did not stop within 10 s; FIFOs may be left in {}", settings.clientsDir());
-            }
+        if (!engine.awaitEnd()) {
+            logger.error("The FIFO I/O thread did not stop within 10 s; FIFOs may be left in {}", settings.clientsDir());
         }
     }
 
@@ -283,7 +268,7 @@ final class FifoServer {
      * packets, and waits until it ran there: once this returns the old router gets no more calls.
      */
     void routerChanged(Router next) {
-        if (ioThread != null && !running) {
+        if (engine.started() && !running) {
             // Stopped, or stopping for a handover: its clients are no longer this instance's to attach.
             return;
         }

@@ -120,7 +120,7 @@ final class FifoSubscriptions implements CapTurns.Requests {
         // The router holds a relay rather than the client itself: the relay outlives this instance
         // of the transport, so that the router keeps the client while the bundle is updated.
         client.relay = new Relay(FifoServer.TRANSPORT_NAME, fifos.rxPath().toString(), server.settings.queueBytes());
-        client.relay.resume(client, server.ioThread);
+        client.relay.resume(client, Thread.currentThread());
         try {
             client.link = server.router.attach(name, groups, client.relay);
         } catch (SubscriptionRefusedException e) {

@@ -57,7 +57,6 @@ final class UnixServer {
     /** Read by other threads to wake the I/O thread up. */
     private volatile Selector selector;
     private ServerSocketChannel listener;
-    private Thread ioThread;
     private volatile boolean running;
     private volatile int clientCount;
     private long nextId = 1;
@@ -98,10 +97,7 @@ final class UnixServer {
             throw e;
         }
         running = true;
-        ioThread = new Thread(this::serve, "octopipes-unix-io");
-        ioThread.setDaemon(true);
-        engine.serveOn(ioThread);
-        ioThread.start();
+        engine.start("octopipes-unix-io", this::serve);
         logger.info("Unix socket transport serving at {}, mode 0{}{}", socket, Integer.toOctalString(settings.socketMode()),
                 router == null ? "; no router yet: connections wait" : "");
     }
@@ -109,18 +105,8 @@ final class UnixServer {
     /** Stops serving: every client is let go, the socket file is deleted. */
     void stop() {
         running = false;
-        if (selector != null) {
-            selector.wakeup();
-        }
-        if (ioThread != null) {
-            try {
-                ioThread.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (ioThread.isAlive()) {
-                logger.error("The Unix socket I/O thread did not stop within 10 s; {} may be left behind", settings.socketPath());
-            }
+        if (!engine.awaitEnd()) {
+            logger.error("The Unix socket I/O thread did not stop within 10 s; {} may be left behind", settings.socketPath());
         }
     }
 
@@ -129,7 +115,7 @@ final class UnixServer {
      * Returns once the I/O thread has done it, so that the previous router is called no more.
      */
     void useRouter(Router next) {
-        if (ioThread != null && !running) {
+        if (engine.started() && !running) {
             // Stopped: its clients are gone.
             return;
         }
