@@ -68,6 +68,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             min = "1")
     long buffer_bytes() default 16L * 1024 * 1024;
 
+    @AttributeDefinition(name = "Publish window", description = "Publications in flight at most, sent and not yet acknowledged "
+            + "by the broker (QoS 1); more lets the bridge publish at the broker's speed instead of one round trip per packet, "
+            + "and on a lost connection that many may be published twice", min = "1", max = "32768")
+    int publish_window() default 256;
+
     @AttributeDefinition(name = "Remote names", description = "Clients of other servers remembered so that replies reach them; "
             + "the one used least recently is forgotten beyond this. Each is a group of the bridge's client, "
             + "so with the export groups it must stay within the server's groups per client", min = "1")

@@ -26,13 +26,17 @@ import org.octopipes.codec.Name;
  * @param qos 0 or 1
  * @param bufferPackets packets the buffer holds at most
  * @param bufferBytes bytes the buffer holds at most
+ * @param publishWindow publications in flight at most, unacknowledged
  * @param remoteNames remote client names remembered at most
  * @param reconnectMinMillis first delay before reconnecting
  * @param reconnectMaxMillis longest delay before reconnecting
  */
 record BridgeSettings(String name, List<String> brokerUris, String clientId, String username, String password, TlsSettings tls,
         Set<Name> exportGroups, Set<Name> importGroups, String topicPrefix, int qos, int bufferPackets, long bufferBytes,
-        int remoteNames, long reconnectMinMillis, long reconnectMaxMillis) {
+        int publishWindow, int remoteNames, long reconnectMinMillis, long reconnectMaxMillis) {
+
+    /** Publications in flight at most: Paho counts them in an int, and MQTT message ids are 16 bits. */
+    static final int MAX_PUBLISH_WINDOW = 32768;
 
     /** The stores for ssl:// brokers; empty paths for the JVM's defaults. */
     record TlsSettings(String truststorePath, String truststorePassword, String keystorePath, String keystorePassword) {
@@ -66,6 +70,9 @@ record BridgeSettings(String name, List<String> brokerUris, String clientId, Str
         if (configuration.buffer_packets() < 1 || configuration.buffer_bytes() < 1 || configuration.remote_names() < 1) {
             throw new IllegalArgumentException("buffer.packets, buffer.bytes and remote.names must be at least 1");
         }
+        if (configuration.publish_window() < 1 || configuration.publish_window() > MAX_PUBLISH_WINDOW) {
+            throw new IllegalArgumentException("publish.window must be 1 to " + MAX_PUBLISH_WINDOW + ", not " + configuration.publish_window());
+        }
         Set<Name> exports = groups(configuration.export_groups(), "export.groups");
         Set<Name> imports = groups(configuration.import_groups(), "import.groups");
         if (exports.isEmpty() && imports.isEmpty()) {
@@ -77,7 +84,7 @@ record BridgeSettings(String name, List<String> brokerUris, String clientId, Str
         new TopicScheme(configuration.topic_prefix(), clientId);
         return new BridgeSettings(name, List.copyOf(uris), clientId, configuration.username(), configuration.password(), tls,
                 exports, imports, configuration.topic_prefix().strip(), configuration.qos(), configuration.buffer_packets(),
-                configuration.buffer_bytes(), configuration.remote_names(), configuration.reconnect_min_millis(),
+                configuration.buffer_bytes(), configuration.publish_window(), configuration.remote_names(), configuration.reconnect_min_millis(),
                 configuration.reconnect_max_millis());
     }
 

@@ -9,8 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -84,7 +86,9 @@ final class MqttBridge implements BridgeStatus {
     private final AtomicLong inFlightLimitsMet = new AtomicLong();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread worker;
-    private final MqttClient publisher;
+    private final MqttAsyncClient publisher;
+    /** Told by Paho, on its callback thread, when the broker acknowledged a publication. */
+    private final IMqttActionListener acknowledgements = new Acknowledgements();
     private final MqttClient subscriber;
     private final SSLSocketFactory socketFactory;
 
@@ -105,9 +109,8 @@ final class MqttBridge implements BridgeStatus {
         this.socketFactory = TlsContexts.socketFactory(settings.tls());
         String uri = settings.brokerUris().get(0);
         // In memory: the bridge's own buffer is what survives an outage; nothing is written to the working folder.
-        this.publisher = new MqttClient(uri, settings.clientId() + "-pub", new MemoryPersistence());
+        this.publisher = new MqttAsyncClient(uri, settings.clientId() + "-pub", new MemoryPersistence());
         this.subscriber = new MqttClient(uri, settings.clientId() + "-sub", new MemoryPersistence());
-        publisher.setTimeToWait(TimeUnit.SECONDS.toMillis(OPERATION_TIMEOUT_SECONDS));
         subscriber.setTimeToWait(TimeUnit.SECONDS.toMillis(OPERATION_TIMEOUT_SECONDS));
         subscriber.setCallback(new Subscription());
         this.worker = new Thread(this::run, "octopipes-mqtt-bridge-" + settings.name());
@@ -133,19 +136,14 @@ final class MqttBridge implements BridgeStatus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (MqttClient client : List.of(publisher, subscriber)) {
-            try {
-                if (client.isConnected()) {
-                    client.disconnect(TimeUnit.SECONDS.toMillis(1));
-                }
-            } catch (MqttException e) {
-                logger.debug("MQTT bridge '{}': {} did not disconnect cleanly: {}", settings.name(), client.getClientId(), e.getMessage());
+        try {
+            if (subscriber.isConnected()) {
+                subscriber.disconnect(TimeUnit.SECONDS.toMillis(1));
             }
-            try {
-                client.close(true);
-            } catch (MqttException e) {
-                logger.debug("MQTT bridge '{}': {} did not close cleanly: {}", settings.name(), client.getClientId(), e.getMessage());
-            }
+            subscriber.close(true);
+            publisher.close(true);
+        } catch (MqttException e) {
+            logger.debug("MQTT bridge '{}' did not close its connections cleanly: {}", settings.name(), e.getMessage());
         }
         letGo(link);
         logger.info("MQTT bridge '{}' stopped: {} packets sent, {} received, {} dropped; Paho's in-flight limit made {} publications wait",
@@ -180,11 +178,9 @@ final class MqttBridge implements BridgeStatus {
                     logger.info("MQTT bridge '{}' reached the broker again", settings.name());
                 }
                 delay = settings.reconnectMinMillis();
-                publishOldest();
-                if (publishingPace.drained(buffer.packets(), buffer.bytes(), System.nanoTime())) {
-                    logger.warn("MQTT bridge '{}' publishes too slowly for its senders: they no longer wait for it, and what does not fit its buffer is dropped",
-                            settings.name());
-                }
+                publishNext();
+                // Also when no acknowledgement comes: a bridge that holds its senders too long becomes a slow reader.
+                checkPace();
             } catch (InterruptedException e) {
                 return;
             } catch (MqttException | RuntimeException e) {
@@ -241,8 +237,14 @@ final class MqttBridge implements BridgeStatus {
             logger.info("MQTT bridge '{}' connected to {} and subscribed to {}", settings.name(), subscriber.getCurrentServerURI(), filters);
         }
         if (!publisher.isConnected()) {
-            publisher.connect(options(true));
-            logger.info("MQTT bridge '{}' connected to {} to publish", settings.name(), publisher.getCurrentServerURI());
+            MqttConnectOptions options = options(true);
+            // Paho counts a publication in flight a little past its acknowledgement (its issue 551):
+            // room beyond the window, so that its limit is met only by a burst of acknowledgements.
+            options.setMaxInflight(2 * settings.publishWindow());
+            publisher.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(OPERATION_TIMEOUT_SECONDS));
+            int again = buffer.publishAgain();
+            logger.info("MQTT bridge '{}' connected to {} to publish{}", settings.name(), publisher.getCurrentServerURI(),
+                    again == 0 ? "" : "; " + again + " packets in flight when the connection was lost go again");
         }
     }
 
@@ -265,15 +267,23 @@ final class MqttBridge implements BridgeStatus {
         return options;
     }
 
-    /** Publishes the oldest buffered packet and waits for the broker's acknowledgement; it stays buffered if that fails. */
-    private void publishOldest() throws MqttException, InterruptedException {
-        OutboundBuffer.Entry entry = buffer.oldest(POLL_MILLIS);
+    /**
+     * Publishes the next buffered packet without waiting for its acknowledgement, once fewer than
+     * {@code publish.window} are in flight: the broker's speed, not one round trip per packet.
+     * A packet leaves the buffer when acknowledged ({@link Acknowledgements}), in order.
+     */
+    private void publishNext() throws MqttException, InterruptedException {
+        OutboundBuffer.Entry entry = buffer.nextToPublish(settings.publishWindow(), POLL_MILLIS);
+        if (entry == null) {
+            return;
+        }
         ClientLink current = link;
-        if (entry == null || current == null) {
+        if (current == null) {
+            buffer.notPublished(entry);
             return;
         }
         if (entry.expired(System.nanoTime())) {
-            buffer.remove(entry);
+            buffer.done(entry);
             dropped.incrementAndGet();
             current.dropped(DropReason.TTL_EXPIRED, 1);
             return;
@@ -281,28 +291,55 @@ final class MqttBridge implements BridgeStatus {
         MqttMessage message = new MqttMessage(entry.packet());
         message.setQos(settings.qos());
         try {
-            publisher.publish(entry.topic(), message);
+            publisher.publish(entry.topic(), message, entry, acknowledgements);
         } catch (MqttException e) {
+            buffer.notPublished(entry);
             if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT) {
                 throw e;
             }
-            // Paho counts a publication as in flight until after its acknowledgement completed the
-            // wait (its issue #551), so back-to-back publishing can meet its limit: flow control,
-            // not an outage. The packet stays first in the buffer and goes out on the next turn.
+            // Paho's own limit of publications in flight: flow control, not an outage. The packet
+            // goes first again, once an acknowledgement made room.
             inFlightLimitsMet.incrementAndGet();
-            stopping.await(1, TimeUnit.MILLISECONDS);
-            return;
+            buffer.awaitAcknowledgement(POLL_MILLIS);
         }
-        buffer.remove(entry);
-        sent.incrementAndGet();
-        current.delivered(1);
+    }
+
+    /** Releases the senders held up once the buffer is low enough, or once they waited too long. */
+    private void checkPace() {
+        if (publishingPace.drained(buffer.packets(), buffer.bytes(), System.nanoTime())) {
+            logger.warn("MQTT bridge '{}' publishes too slowly for its senders: they no longer wait for it, and what does not fit its buffer is dropped",
+                    settings.name());
+        }
+    }
+
+    /** The broker acknowledged a publication (for QoS 0: Paho wrote it): it leaves the buffer, and counts as delivered. */
+    private final class Acknowledgements implements IMqttActionListener {
+        @Override
+        public void onSuccess(IMqttToken token) {
+            buffer.done((OutboundBuffer.Entry) token.getUserContext());
+            sent.incrementAndGet();
+            ClientLink current = link;
+            if (current != null) {
+                current.delivered(1);
+            }
+            // The senders held up go on as soon as the buffer is low enough, not at the publishing
+            // thread's next turn: that thread may be waiting for packets they cannot send meanwhile.
+            checkPace();
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable failure) {
+            // The connection is lost: the publishing thread connects again and publishes what was in flight once more.
+            logger.debug("MQTT bridge '{}': a publication failed ({}); it goes again after the next connection", settings.name(),
+                    failure == null ? "no reason given" : failure.getMessage());
+        }
     }
 
     /**
      * A publication that failed or timed out leaves the connection in doubt: closing it makes Paho
      * forget the packet, so that the next connection publishes it once more, from the buffer.
      */
-    private void forceDisconnect(MqttClient client) {
+    private void forceDisconnect(MqttAsyncClient client) {
         try {
             if (client.isConnected()) {
                 client.disconnectForcibly(0, TimeUnit.SECONDS.toMillis(1));

@@ -2,15 +2,22 @@ package org.octopipes.bridge.mqtt.impl;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.octopipes.codec.Protocol;
 
 /**
- * The packets waiting to be published, oldest first, bounded in packets and in bytes. Router threads
- * add; the bridge's one publishing thread looks at the oldest, publishes it and only then removes
- * it, so that a packet whose publication failed (the broker went away) is published again first,
- * and the order never changes. While the broker is unreachable this is the buffer that fills.
+ * The packets waiting to be published, in order, bounded in packets and in bytes: those not yet
+ * published, and those published and not yet acknowledged by the broker (in flight, at most a
+ * window of them). Router threads add; the bridge's one publishing thread takes the next packet
+ * to publish; Paho's callback thread reports acknowledgements, which may come in any order. A
+ * packet leaves only once acknowledged; after a lost connection every packet in flight that was
+ * not acknowledged is published again, first and in its order. While the broker is unreachable
+ * this is the buffer that fills.
  */
 final class OutboundBuffer {
 
@@ -33,7 +40,10 @@ final class OutboundBuffer {
 
     private final int maxPackets;
     private final long maxBytes;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private final ArrayDeque<Entry> unsent = new ArrayDeque<>();
+    private final ArrayDeque<Entry> inFlight = new ArrayDeque<>();
+    /** Entries in flight acknowledged while an older one was not yet: they leave with it. */
+    private final Set<Entry> acknowledged = Collections.newSetFromMap(new IdentityHashMap<>());
     private long bytes;
 
     OutboundBuffer(int maxPackets, long maxBytes) {
@@ -46,49 +56,119 @@ final class OutboundBuffer {
 
     /** Queues {@code entry} last, unless that would take the buffer beyond either bound. */
     synchronized boolean offer(Entry entry) {
-        if (entries.size() >= maxPackets || bytes + entry.packet().length > maxBytes) {
+        if (packets() >= maxPackets || bytes + entry.packet().length > maxBytes) {
             return false;
         }
-        entries.addLast(entry);
+        unsent.addLast(entry);
         bytes += entry.packet().length;
         notifyAll();
         return true;
     }
 
-    /** The oldest entry, left in place; waits up to {@code timeoutMillis} for one, null if none came. */
-    synchronized Entry oldest(long timeoutMillis) throws InterruptedException {
+    /**
+     * The next packet to publish, now counted in flight; waits up to {@code timeoutMillis} for one
+     * while none is waiting or {@code window} are in flight already. Null if none came.
+     */
+    synchronized Entry nextToPublish(int window, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (entries.isEmpty()) {
+        while (unsent.isEmpty() || inFlight.size() - acknowledged.size() >= window) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return null;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        return entries.peekFirst();
+        Entry next = unsent.removeFirst();
+        inFlight.addLast(next);
+        return next;
     }
 
-    /** Removes {@code entry}, which {@link #oldest} returned, once it is published (or dropped). */
-    synchronized void remove(Entry entry) {
-        if (entries.peekFirst() == entry) {
-            entries.removeFirst();
-            bytes -= entry.packet().length;
+    /** The broker acknowledged {@code entry} (or it was dropped unpublished): it leaves, once every older one has. */
+    synchronized void done(Entry entry) {
+        if (inFlight.peekFirst() == entry) {
+            remove(inFlight.removeFirst());
+            while (!inFlight.isEmpty() && acknowledged.remove(inFlight.peekFirst())) {
+                remove(inFlight.removeFirst());
+            }
+        } else if (inFlight.contains(entry)) {
+            acknowledged.add(entry);
+        } else if (unsent.remove(entry)) {
+            // Acknowledged after the connection was given up for lost: the broker has it, so it
+            // need not go twice.
+            remove(entry);
+        }
+        notifyAll();
+    }
+
+    /** Paho would take no more publications now: {@code entry} goes back first, to be published once it will. */
+    synchronized void notPublished(Entry entry) {
+        if (inFlight.peekLast() == entry) {
+            inFlight.removeLast();
+            unsent.addFirst(entry);
         }
     }
 
-    /** Empties the buffer and returns what it held, oldest first. */
+    /**
+     * The connection was lost with packets in flight: those not acknowledged go back before the
+     * unpublished ones, in their order, to be published again (at least once, as QoS 1 promises).
+     *
+     * @return how many go again
+     */
+    synchronized int publishAgain() {
+        int again = 0;
+        for (Iterator<Entry> last = inFlight.descendingIterator(); last.hasNext(); ) {
+            Entry entry = last.next();
+            if (acknowledged.remove(entry)) {
+                remove(entry);
+            } else {
+                unsent.addFirst(entry);
+                again++;
+            }
+        }
+        inFlight.clear();
+        notifyAll();
+        return again;
+    }
+
+    /** Waits until an acknowledgement comes, at most {@code timeoutMillis}. */
+    synchronized void awaitAcknowledgement(long timeoutMillis) throws InterruptedException {
+        if (!inFlight.isEmpty()) {
+            wait(timeoutMillis);
+        }
+    }
+
+    /** Empties the buffer and returns what it held that was not acknowledged, oldest first. */
     synchronized List<Entry> clear() {
-        List<Entry> all = new ArrayList<>(entries);
-        entries.clear();
+        List<Entry> all = new ArrayList<>();
+        for (Entry entry : inFlight) {
+            if (!acknowledged.contains(entry)) {
+                all.add(entry);
+            }
+        }
+        all.addAll(unsent);
+        inFlight.clear();
+        unsent.clear();
+        acknowledged.clear();
         bytes = 0;
+        notifyAll();
         return all;
     }
 
+    /** Packets held: waiting, and in flight without an acknowledgement. */
     synchronized int packets() {
-        return entries.size();
+        return unsent.size() + inFlight.size() - acknowledged.size();
     }
 
     synchronized long bytes() {
         return bytes;
+    }
+
+    /** Packets published and not yet acknowledged. */
+    synchronized int inFlight() {
+        return inFlight.size() - acknowledged.size();
+    }
+
+    private void remove(Entry entry) {
+        bytes -= entry.packet().length;
     }
 }

@@ -2,6 +2,8 @@ package org.octopipes.bridge.mqtt.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.octopipes.codec.Protocol;
@@ -13,18 +15,70 @@ class OutboundBufferTest {
     }
 
     @Test
-    void theOldestStaysFirstUntilRemovedSoThatAFailedPublicationIsRetriedInOrder() throws InterruptedException {
+    void aWindowOfPacketsGoesOutAndEachLeavesOnlyOnceItAndEveryOlderOneIsAcknowledged() throws InterruptedException {
         OutboundBuffer buffer = new OutboundBuffer(10, 1000);
         OutboundBuffer.Entry first = entry("1", 10);
         OutboundBuffer.Entry second = entry("2", 20);
-        assertThat(buffer.offer(first)).isTrue();
-        assertThat(buffer.offer(second)).isTrue();
-        assertThat(buffer.oldest(0)).isSameAs(first);
-        assertThat(buffer.oldest(0)).as("not removed by looking").isSameAs(first);
-        buffer.remove(first);
-        assertThat(buffer.oldest(0)).isSameAs(second);
-        assertThat(buffer.packets()).isEqualTo(1);
-        assertThat(buffer.bytes()).isEqualTo(20);
+        OutboundBuffer.Entry third = entry("3", 30);
+        buffer.offer(first);
+        buffer.offer(second);
+        buffer.offer(third);
+
+        assertThat(buffer.nextToPublish(2, 0)).isSameAs(first);
+        assertThat(buffer.nextToPublish(2, 0)).isSameAs(second);
+        assertThat(buffer.nextToPublish(2, 0)).as("the window is full").isNull();
+        assertThat(buffer.inFlight()).isEqualTo(2);
+
+        buffer.done(second);
+        assertThat(buffer.packets()).as("second acknowledged, first not yet").isEqualTo(2);
+        assertThat(buffer.bytes()).as("second leaves with first, in order").isEqualTo(60);
+        assertThat(buffer.nextToPublish(2, 0)).as("room in the window again").isSameAs(third);
+
+        buffer.done(first);
+        assertThat(buffer.bytes()).isEqualTo(30);
+        buffer.done(third);
+        assertThat(buffer.packets()).isZero();
+        assertThat(buffer.bytes()).isZero();
+    }
+
+    @Test
+    void afterALostConnectionWhatWasInFlightAndNotAcknowledgedGoesAgainFirstInOrder() throws InterruptedException {
+        OutboundBuffer buffer = new OutboundBuffer(10, 1000);
+        List<OutboundBuffer.Entry> entries = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            entries.add(entry(String.valueOf(i), 1));
+            buffer.offer(entries.get(i - 1));
+        }
+        for (int i = 0; i < 4; i++) {
+            buffer.nextToPublish(10, 0);
+        }
+        buffer.done(entries.get(2));
+
+        assertThat(buffer.publishAgain()).as("1, 2 and 4; 3 was acknowledged").isEqualTo(3);
+
+        List<String> order = new ArrayList<>();
+        for (OutboundBuffer.Entry next; (next = buffer.nextToPublish(10, 0)) != null; ) {
+            order.add(next.topic());
+        }
+        assertThat(order).containsExactly("1", "2", "4", "5");
+        assertThat(buffer.packets()).isEqualTo(4);
+    }
+
+    @Test
+    void aPublicationPahoRefusedGoesFirstAgainAndALateAcknowledgementSavesADuplicate() throws InterruptedException {
+        OutboundBuffer buffer = new OutboundBuffer(10, 1000);
+        OutboundBuffer.Entry first = entry("1", 1);
+        OutboundBuffer.Entry second = entry("2", 1);
+        buffer.offer(first);
+        buffer.offer(second);
+        buffer.nextToPublish(10, 0);
+        buffer.nextToPublish(10, 0);
+        buffer.notPublished(second);
+        assertThat(buffer.inFlight()).isEqualTo(1);
+
+        buffer.publishAgain();
+        buffer.done(first);
+        assertThat(buffer.nextToPublish(10, 0)).as("first was acknowledged after all: only second goes").isSameAs(second);
     }
 
     @Test
@@ -44,17 +98,17 @@ class OutboundBufferTest {
     }
 
     @Test
-    void removingAnythingButTheOldestDoesNothing() throws InterruptedException {
+    void anAcknowledgementOfAStrangerChangesNothing() throws InterruptedException {
         OutboundBuffer buffer = new OutboundBuffer(10, 1000);
         OutboundBuffer.Entry first = entry("1", 1);
         buffer.offer(first);
-        buffer.remove(entry("stranger", 1));
-        assertThat(buffer.oldest(0)).isSameAs(first);
+        buffer.done(entry("stranger", 1));
+        assertThat(buffer.nextToPublish(1, 0)).isSameAs(first);
     }
 
     @Test
     void anEmptyBufferAnswersNullAfterTheWait() throws InterruptedException {
-        assertThat(new OutboundBuffer(1, 1).oldest(10)).isNull();
+        assertThat(new OutboundBuffer(1, 1).nextToPublish(1, 10)).isNull();
     }
 
     @Test
