@@ -62,6 +62,9 @@ public final class LoadHarness {
     private static final String MOSQUITTO = "mosquitto";
     /** The other build of ours that {@code --compare JAR} alternates with the first (one-to-one and fan-out). */
     private static final String OURS_B = "octopipes-b";
+    /** Two of our servers bridged through Mosquitto, and Mosquitto's own clients at QoS 1: the bridge scenario's systems. */
+    private static final String BRIDGED = "bridged";
+    private static final String MOSQUITTO_QOS1 = "mqtt-qos1";
 
     private final Map<String, String> options;
     private final boolean all;
@@ -109,7 +112,7 @@ public final class LoadHarness {
         if (mosquitto == null) {
             System.out.println("no mosquitto on this machine (apt-get install mosquitto): its baseline is left out");
         }
-        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep") : List.of(scenario);
+        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep", "bridge") : List.of(scenario);
         for (String each : scenarios) {
             switch (each) {
                 case "one-to-one" -> throughputScenario("one-to-one", 1, count("count", 5_000_000), true);
@@ -119,8 +122,9 @@ public final class LoadHarness {
                 case "round-trip" -> roundTripScenario();
                 case "many-clients" -> manyClientsScenario();
                 case "sweep" -> sweepScenario();
+                case "bridge" -> bridgeScenario();
                 default -> throw new IllegalArgumentException("unknown scenario " + each
-                        + ": one-to-one, fan-out, round-trip, many-clients, sweep or all");
+                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, bridge or all");
             }
         }
         if (options.containsKey("plot")) {
@@ -286,39 +290,127 @@ public final class LoadHarness {
     private void sweepScenario() throws Exception {
         long count = count("sweep-count", 1_000_000);
         int runs = Integer.parseInt(options.getOrDefault("sweep-runs", String.valueOf(this.runs)));
+        payloadScenario("sweep", String.format(Locale.ROOT, "sweep, one-to-one, %,d packets", count), options.getOrDefault("payloads", "32,256,1024,4096"),
+                runs, List.of(OURS, RELAY), Map.of("count", count), (system, payload) -> system.equals(OURS)
+                        ? runOurs(launcher, 1, payload, count) : runRelay(1, payload, count));
+    }
+
+    /**
+     * Runs {@code systems} at each of {@code payloads} (comma-separated), {@code runs} times,
+     * alternated, prints the table and writes the scenario's JSON: {@code settings}, the machine,
+     * and a point per payload.
+     */
+    private void payloadScenario(String scenario, String title, String payloads, int runs, List<String> systems, Map<String, Object> settings,
+            PayloadRun run) throws Exception {
         Map<String, Object> environment = environment();
         List<Map<String, Object>> points = new ArrayList<>();
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%nsweep, one-to-one, %,d packets, medians of %d alternated runs%n",
-                count, runs));
-        for (String size : options.getOrDefault("payloads", "32,256,1024,4096").split(",")) {
-            int payload = Integer.parseInt(size.trim());
-            Map<String, List<Result>> results = new LinkedHashMap<>();
-            results.put(OURS, new ArrayList<>());
-            results.put(RELAY, new ArrayList<>());
-            for (int i = 1; i <= runs; i++) {
-                record(results, OURS, i, runOurs(launcher, 1, payload, count));
-                record(results, RELAY, i, runRelay(1, payload, count));
-            }
-            Map<String, Result> medians = new LinkedHashMap<>();
-            results.forEach((system, list) -> medians.put(system, Result.median(list)));
-            double ratio = medians.get(OURS).deliveriesPerSecond() / medians.get(RELAY).deliveriesPerSecond();
-            table.append(String.format(Locale.ROOT, "payload %d B: octopipes / c-relay %.2f%n", payload, ratio));
-            throughputTable(table, medians);
-            Map<String, Object> point = new LinkedHashMap<>();
-            point.put("payload", payload);
-            point.put("runs", toJson(results));
-            point.put("medians", toJson(medians));
-            point.put("ratio", round(ratio, 3));
-            points.add(point);
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%s, medians of %d alternated runs%n", title, runs));
+        for (String size : payloads.split(",")) {
+            points.add(alternated(Integer.parseInt(size.trim()), runs, systems, table, run));
         }
         environment.put("loadavg_after", loadAverage());
         System.out.print(table);
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("scenario", "sweep");
-        json.put("count", count);
+        json.put("scenario", scenario);
+        json.putAll(settings);
         json.put("environment", environment);
         json.put("points", points);
-        writeJson("sweep", json);
+        writeJson(scenario, json);
+    }
+
+    /** One run of one system at one payload size. */
+    @FunctionalInterface
+    private interface PayloadRun {
+        Result run(String system, int payload) throws Exception;
+    }
+
+    /**
+     * Runs {@code systems} {@code runs} times at {@code payload}, alternated, and returns the point
+     * for the JSON: every run, the medians and the first system's ratio to the second's, also
+     * appended to {@code table}.
+     */
+    private Map<String, Object> alternated(int payload, int runs, List<String> systems, StringBuilder table, PayloadRun run) throws Exception {
+        Map<String, List<Result>> results = new LinkedHashMap<>();
+        systems.forEach(system -> results.put(system, new ArrayList<>()));
+        for (int i = 1; i <= runs; i++) {
+            for (String system : systems) {
+                record(results, system, i, run.run(system, payload));
+            }
+        }
+        Map<String, Result> medians = new LinkedHashMap<>();
+        results.forEach((system, list) -> medians.put(system, Result.median(list)));
+        double ratio = medians.get(systems.get(0)).deliveriesPerSecond() / medians.get(systems.get(1)).deliveriesPerSecond();
+        table.append(String.format(Locale.ROOT, "payload %d B: %s / %s %.2f%n", payload, systems.get(0), systems.get(1), ratio));
+        throughputTable(table, medians);
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("payload", payload);
+        point.put("runs", toJson(results));
+        point.put("medians", toJson(medians));
+        point.put("ratio", round(ratio, 3));
+        return point;
+    }
+
+    // ---- Bridge: a group between two servers through a real Mosquitto
+
+    /**
+     * Two servers of ours, each with a bridge to one Mosquitto: a publisher on A sends to group
+     * {@code load}, which A exports and B imports, and a subscriber on B counts what arrives
+     * (sequence-checked). Alternated with Mosquitto's own client-to-client rate at QoS 1 on a
+     * broker started the same way, Paho clients whose publisher keeps as many publications in
+     * flight as the bridge's window: the broker's speed, which the bridge is measured against.
+     */
+    private void bridgeScenario() throws Exception {
+        if (mosquitto == null) {
+            System.out.println("the bridge scenario needs mosquitto (apt-get install mosquitto): left out");
+            return;
+        }
+        long count = count("bridge-count", 100_000);
+        int window = Integer.parseInt(options.getOrDefault("window", "256"));
+        int runs = Integer.parseInt(options.getOrDefault("bridge-runs", String.valueOf(this.runs)));
+        payloadScenario("bridge", String.format(Locale.ROOT, "bridge, server A -> Mosquitto -> server B, %,d packets, publish window %d", count, window),
+                options.getOrDefault("bridge-payloads", "32,4096"), runs, List.of(BRIDGED, MOSQUITTO_QOS1), Map.of("count", count, "window", window),
+                (system, payload) -> system.equals(BRIDGED) ? runBridged(payload, count, window) : runMosquittoQos1(payload, count, window));
+    }
+
+    /** One bridged run; the CPU figures are server A's, the one that publishes. */
+    private Result runBridged(int payload, long count, int window) throws Exception {
+        try (Running broker = startMosquitto();
+                Running a = startBridgedServer(broker, "a", window);
+                Running b = startBridgedServer(broker, "b", window)) {
+            // A short stream through the same path first, under other names, so that neither the
+            // servers' nor Paho's code is measured cold.
+            long warmup = Math.min(count, 20_000);
+            Child warmSubscriber = startSubscribers(b, "warm-sub", "warm", "warm", 1, warmup);
+            startPublisher(a, "warm-pub", "warmpub", "warm", warmup, payload).awaitExit(600);
+            warmSubscriber.awaitMatch(RECEIVED, 600);
+            warmSubscriber.awaitExit(60);
+            Child subscriber = startSubscribers(b, "sub", "sub", "load", 1, count);
+            long[] cpuBefore = cpuTicks(a.pid());
+            Child publisher = startPublisher(a, "pub", "pub", "load", count, payload);
+            return collect(List.of(subscriber), publisher, a.pid(), cpuBefore);
+        }
+    }
+
+    /** A server of ours whose deploy folder holds a bridge to {@code broker}, ready once the bridge has both its connections. */
+    private Running startBridgedServer(Running broker, String name, int window) throws Exception {
+        String bridge = String.join("\n", "broker.uri = tcp://127.0.0.1:" + broker.address(), "export.groups = load, warm",
+                "import.groups = load, warm", "publish.window = " + window, "buffer.packets = 100000", "buffer.bytes = 1073741824", "");
+        Running server = startServer(launcher, "", Map.of("org.octopipes.bridge.mqtt-" + name + ".cfg", bridge));
+        server.child().await(line -> line.contains("MQTT bridge '" + name + "' connected to") && line.contains("subscribed to"), 60);
+        server.child().await(line -> line.contains("MQTT bridge '" + name + "' connected to") && line.contains("to publish"), 60);
+        return server;
+    }
+
+    private Result runMosquittoQos1(int payload, long count, int window) throws Exception {
+        try (Running broker = startMosquitto()) {
+            Child subscriber = mqttClient("sub", "sub", "--port", broker.address(), "--name", "sub", "--topic", "load", "--qos", "1",
+                    "--count", String.valueOf(count));
+            subscriber.await(line -> line.equals("READY"), 120);
+            long[] cpuBefore = cpuTicks(broker.pid());
+            Child publisher = mqttClient("pub", "pub", "--port", broker.address(), "--name", "pub", "--topic", "load", "--qos", "1",
+                    "--window", String.valueOf(window), "--count", String.valueOf(count), "--payload", String.valueOf(payload));
+            return collect(List.of(subscriber), publisher, broker.pid(), cpuBefore);
+        }
     }
 
     /*
@@ -829,7 +921,19 @@ public final class LoadHarness {
     }
 
     private Running startServer(Path build, String extraConfiguration) throws Exception {
+        return startServer(build, extraConfiguration, Map.of());
+    }
+
+    /**
+     * As {@link #startServer(Path, String)}, with {@code deploy} (file name to text) in its deploy
+     * folder before it starts; then the server's log is read too, for what a deployed part says.
+     */
+    private Running startServer(Path build, String extraConfiguration, Map<String, String> deploy) throws Exception {
         Path run = privateFolder("octopipes-load-");
+        Path deployFolder = Files.createDirectories(run.resolve("deploy"));
+        for (Map.Entry<String, String> file : deploy.entrySet()) {
+            Files.writeString(deployFolder.resolve(file.getKey()), file.getValue());
+        }
         Path cap = run.resolve("cap.fifo");
         // A deep queue: the subscribers are fast, but a momentary stall must not cost packets.
         Path config = Files.writeString(run.resolve("server.properties"), "queue.bytes=268435456\n"
@@ -840,7 +944,7 @@ public final class LoadHarness {
                 "--clients", run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString(), "--config", config.toString());
         Map<String, String> environment = Map.of("JAVA_HOME", System.getProperty("java.home"), "OCTOPIPES_JAR", build.toString(),
                 "EXTRA_JAVA_OPTS", String.join(" ", serverJvmOptions));
-        Child child = Child.start("server", command, environment);
+        Child child = Child.start("server", command, environment, !deploy.isEmpty());
         return started(child, run, cap.toString(), () -> child.await(line -> line.contains("transport at"), 120));
     }
 
@@ -1055,8 +1159,17 @@ public final class LoadHarness {
 
         /** As {@link #start(String, List)}, with {@code environment} added to the harness's. */
         static Child start(String label, List<String> command, Map<String, String> environment) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            return start(label, command, environment, false);
+        }
+
+        /** As {@link #start(String, List, Map)}; with {@code withStderr}, the lines of standard error are collected too. */
+        static Child start(String label, List<String> command, Map<String, String> environment, boolean withStderr) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            if (withStderr) {
+                builder.redirectErrorStream(true);
+            } else {
+                builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+            }
             builder.environment().remove("JAVA_OPTS");
             builder.environment().putAll(environment);
             return new Child(label, builder.start());

@@ -4,20 +4,25 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * The load harness's clients for the Mosquitto baseline: the same payload layout and report as
- * {@link LoadClient}, over MQTT at QoS 0, the delivery Octopipes gives.
+ * {@link LoadClient}, over MQTT at QoS 0, the delivery Octopipes gives; or, with {@code --qos 1},
+ * at QoS 1 with up to {@code --window} publications in flight, the delivery the MQTT bridge uses.
  */
 public final class MqttLoadClient {
 
@@ -37,6 +42,11 @@ public final class MqttLoadClient {
         connect.setMaxInflight(65535);
         if (args[0].equals("ping") || args[0].equals("pong")) {
             roundTrips(args[0], new MqttAsyncClient(broker, options.get("name"), new MemoryPersistence()), connect, options);
+            return;
+        }
+        int qos = Integer.parseInt(options.getOrDefault("qos", "0"));
+        if (args[0].equals("pub") && qos == 1) {
+            publishInFlight(new MqttAsyncClient(broker, options.get("name"), new MemoryPersistence()), topic, count, options);
             return;
         }
         MqttClient client = new MqttClient(broker, options.get("name"), new MemoryPersistence());
@@ -91,7 +101,7 @@ public final class MqttLoadClient {
                 }
             });
             client.connect(connect);
-            client.subscribe(topic, 0);
+            client.subscribe(topic, qos);
             System.out.println("READY");
             long idleMillis = Long.parseLong(options.getOrDefault("idle-ms", "10000"));
             long seen = -1;
@@ -107,6 +117,56 @@ public final class MqttLoadClient {
                     latency.getValueAtPercentile(99.9) / 1e3);
             client.disconnect();
         }
+        client.close();
+    }
+
+    /**
+     * Publishes at QoS 1 with up to {@code --window} publications unacknowledged, as the MQTT
+     * bridge does: the broker's speed rather than one round trip per message.
+     */
+    private static void publishInFlight(MqttAsyncClient client, String topic, long count, Map<String, String> options) throws Exception {
+        int window = Integer.parseInt(options.getOrDefault("window", "256"));
+        MqttConnectOptions connect = new MqttConnectOptions();
+        connect.setCleanSession(true);
+        // Room beyond the window: Paho counts a publication in flight a little past its acknowledgement.
+        connect.setMaxInflight(2 * window);
+        client.connect(connect).waitForCompletion();
+        System.out.println("READY");
+        Semaphore room = new Semaphore(window);
+        IMqttActionListener acknowledged = new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                room.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable failure) {
+                System.err.println("publication failed: " + failure);
+                room.release();
+            }
+        };
+        int payloadSize = Integer.parseInt(options.getOrDefault("payload", "32"));
+        ByteBuffer payload = ByteBuffer.allocate(payloadSize);
+        for (long sequence = 0; sequence < count; sequence++) {
+            room.acquire();
+            payload.putLong(0, sequence).putLong(8, System.nanoTime());
+            MqttMessage message = new MqttMessage(payload.array().clone());
+            message.setQos(1);
+            while (true) {
+                try {
+                    client.publish(topic, message, null, acknowledged);
+                    break;
+                } catch (MqttException e) {
+                    if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT) {
+                        throw e;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        room.acquire(window);
+        System.out.println("SENT " + count);
+        client.disconnect().waitForCompletion();
         client.close();
     }
 
