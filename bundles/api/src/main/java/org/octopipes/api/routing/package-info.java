@@ -17,11 +17,14 @@
  * }
  * </pre>
  *
+ * <p>1.1: {@link org.octopipes.api.routing.AccessCheck}, access checks the router applies before
+ * the routing policy.
+ *
  * <p>The bundle {@code org.octopipes.routing.testkit} has a subscription table in memory with which
  * a policy can be unit-tested without a server.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.octopipes.api.routing;
 
 import org.osgi.annotation.bundle.Export;

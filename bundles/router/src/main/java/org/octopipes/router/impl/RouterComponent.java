@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.octopipes.api.Broker;
 import org.octopipes.api.ClientInfo;
@@ -15,6 +16,7 @@ import org.octopipes.api.PolicyInfo;
 import org.octopipes.api.Tap;
 import org.octopipes.api.TappedPacket;
 import org.octopipes.api.TrafficCounters;
+import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Outlet;
@@ -30,6 +32,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
@@ -56,14 +59,60 @@ public final class RouterComponent implements Router, Broker {
     @Reference(service = RoutingPolicy.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Map.Entry<Map<String, Object>, RoutingPolicy> policy;
 
+    /** The access checks bound now, by the OSGi ranking rule (highest first); guarded by itself. */
+    private final Map<ServiceReference<AccessCheck>, AccessCheck> accessChecks = new TreeMap<>(Comparator.reverseOrder());
+
     @Activate
     public RouterComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, RouterConfiguration configuration,
             BundleContext context) {
         this.logger = logger;
         this.context = context;
         this.core = new RouterCore(logger, () -> policy.getValue(), configuration.max_clients());
+        synchronized (accessChecks) {
+            core.accessChecks(List.copyOf(accessChecks.values()));
+        }
         core.maxGroups(configuration.max_groups());
         logger.info("Router started; at most {} clients, {} groups each", configuration.max_clients(), configuration.max_groups());
+    }
+
+    /**
+     * Access checks are a whiteboard: every one is applied, before the routing policy, whatever
+     * the policies' rankings. Dynamic and greedy, so that one deployed or removed takes effect at
+     * the next packet.
+     */
+    @Reference(name = "accessCheck", service = AccessCheck.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindAccessCheck(ServiceReference<AccessCheck> reference, AccessCheck check) {
+        synchronized (accessChecks) {
+            accessChecks.put(reference, check);
+            publishAccessChecks("in force", reference);
+        }
+    }
+
+    void updatedAccessCheck(ServiceReference<AccessCheck> reference, AccessCheck check) {
+        synchronized (accessChecks) {
+            // A changed ranking moves the reference: take it out and put it back in its new place.
+            accessChecks.values().removeIf(known -> known == check);
+            accessChecks.put(reference, check);
+            publishAccessChecks("re-ranked", reference);
+        }
+    }
+
+    void unbindAccessCheck(ServiceReference<AccessCheck> reference, AccessCheck check) {
+        synchronized (accessChecks) {
+            accessChecks.values().removeIf(known -> known == check);
+            publishAccessChecks("gone", reference);
+        }
+    }
+
+    private void publishAccessChecks(String what, ServiceReference<AccessCheck> reference) {
+        // The core exists once the constructor ran; DS binds dynamic references after it.
+        if (core != null) {
+            core.accessChecks(List.copyOf(accessChecks.values()));
+        }
+        Object name = reference.getProperty(AccessCheck.CHECK_NAME);
+        logger.info("Access check '{}' {}; {} in front of routing", name == null ? reference.getProperty(Constants.SERVICE_ID) : name, what,
+                accessChecks.size());
     }
 
     @Modified

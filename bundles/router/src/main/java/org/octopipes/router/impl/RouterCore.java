@@ -20,6 +20,7 @@ import org.octopipes.api.Tap;
 import org.octopipes.api.TappedPacket;
 import org.octopipes.api.TrafficCounters;
 import org.octopipes.api.UnknownClientException;
+import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
@@ -58,6 +59,8 @@ final class RouterCore implements Router {
     private final TapSet taps = new TapSet();
     private final Object changes = new Object();
     private volatile SubscriptionSnapshot table = SubscriptionSnapshot.EMPTY;
+    /** The access checks in force, highest ranking first; replaced as a whole when one comes or goes. */
+    private volatile AccessCheck[] accessChecks = new AccessCheck[0];
     private volatile int maxClients;
     /** The most a SUBSCRIPTION can carry, unless configured lower. */
     private volatile int maxGroups = CapMessage.MAX_GROUPS;
@@ -75,6 +78,11 @@ final class RouterCore implements Router {
 
     void maxGroups(int maxGroups) {
         this.maxGroups = maxGroups;
+    }
+
+    /** The access checks to apply from the next packet on, in this order. */
+    void accessChecks(List<AccessCheck> checks) {
+        this.accessChecks = checks.toArray(AccessCheck[]::new);
     }
 
     // ---- Router: what transports call
@@ -144,6 +152,17 @@ final class RouterCore implements Router {
             // Nothing in protocol v1 is addressed to the server on a TX FIFO; count it, do not guess.
             dropped(origin, DropReason.UNHANDLED, 1, "a packet for the server itself");
             return 0;
+        }
+        // Access first, outside the choice of recipients, so that no policy can route around it.
+        AccessCheck[] checks = accessChecks;
+        for (AccessCheck check : checks) {
+            String denial = check.denial(packet, origin);
+            if (denial != null) {
+                recipients.clear();
+                taps.show(packet, origin, recipients, 0);
+                dropped(origin, DropReason.POLICY_DENIED, 1, denial);
+                return 0;
+            }
         }
         SubscriptionSnapshot snapshot = table;
         recipients.clear();

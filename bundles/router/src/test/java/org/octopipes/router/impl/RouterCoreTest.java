@@ -14,6 +14,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.Tap;
 import org.octopipes.api.TappedPacket;
 import org.octopipes.api.UnknownClientException;
+import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Sender;
@@ -308,6 +309,39 @@ class RouterCoreTest {
         assertThat(alice.offered).hasSize(1);
         assertThat(bob.offered).hasSize(1);
         assertThat(router.counters().dropped(DropReason.POLICY_DENIED)).isEqualTo(1);
+    }
+
+    @Test
+    void accessChecksDenyBeforeAnyPolicyWhateverThePolicyAndInTheirOrder() {
+        RecordingOutlet alice = new RecordingOutlet();
+        RecordingOutlet bob = new RecordingOutlet();
+        ClientLink guest = router.attach(Name.of("guest"), List.of(Name.of("team")), new RecordingOutlet());
+        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
+        List<String> asked = new java.util.ArrayList<>();
+        AccessCheck noGuests = (packet, origin) -> {
+            asked.add("noGuests");
+            return origin != null && origin.name().toString().startsWith("guest") ? "no guests" : null;
+        };
+        AccessCheck audit = (packet, origin) -> {
+            asked.add("audit");
+            return null;
+        };
+        // The policy in force hands every packet to everybody, the sender included, as echo does.
+        policy.set((packet, origin, table, recipients) -> table.subscribersOf(packet).forEach(recipients::add));
+        router.accessChecks(List.of(noGuests, audit));
+
+        route(guest, packet("guest", "team", "let me in"));
+        route(aliceLink, packet("alice", "team", "hello"));
+
+        assertThat(bob.offered).extracting(packet -> new String(packet.payloadBytes())).containsExactly("hello");
+        assertThat(alice.offered).as("echo still delivers what the checks let through").hasSize(1);
+        assertThat(router.counters().dropped(DropReason.POLICY_DENIED)).isEqualTo(1);
+        assertThat(asked).as("in order; a denial ends the checks").containsExactly("noGuests", "noGuests", "audit");
+
+        router.accessChecks(List.of());
+        route(guest, packet("guest", "team", "now"));
+        assertThat(bob.offered).hasSize(2);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.octopipes.api.routing.Recipients;
+import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.routing.Subscriber;
 import org.octopipes.api.routing.SubscriptionTable;
@@ -116,17 +117,35 @@ public final class TestTable implements SubscriptionTable {
     public Choice send(RoutingPolicy policy, String origin, String remote) {
         Choice choice = new Choice();
         Client from = origin == null ? null : clients.get(origin);
+        decode(origin, remote, frame -> policy.route(frame, from, this, choice));
+        return choice;
+    }
+
+    /** Hands {@code use} the frame of a one-byte packet from {@code origin} to {@code remote}. */
+    private static void decode(String origin, String remote, java.util.function.Consumer<Frame> use) {
         byte[] bytes = Packet.builder().origin(origin == null ? Name.SERVER : Name.of(origin)).remote(Name.of(remote))
                 .payload(new byte[] {1}).build().toBytes();
         AtomicReference<Boolean> seen = new AtomicReference<>(false);
         new StreamDecoder().feed(bytes, 0, bytes.length, frame -> {
-            policy.route(frame, from, this, choice);
+            use.accept(frame);
             seen.set(true);
         });
         if (!seen.get()) {
             throw new AssertionError("the packet was not decoded");
         }
-        return choice;
+    }
+
+    /**
+     * Asks {@code check} about a packet from {@code origin} (null: the server) to {@code remote},
+     * as the router does before any routing policy.
+     *
+     * @return why it denies the packet, or null if it lets it through
+     */
+    public String check(AccessCheck check, String origin, String remote) {
+        Client from = origin == null ? null : clients.get(origin);
+        String[] denial = new String[1];
+        decode(origin, remote, frame -> denial[0] = check.denial(frame, from));
+        return denial[0];
     }
 
     @Override

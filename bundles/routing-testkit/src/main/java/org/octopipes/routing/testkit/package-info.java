@@ -3,7 +3,7 @@
  * table in memory, a collector of the policy's choice, and real frames to route.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.octopipes.routing.testkit;
 
 import org.osgi.annotation.bundle.Export;

@@ -26,6 +26,7 @@ import org.junit.runner.RunWith;
 import org.octopipes.api.Broker;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.PolicyInfo;
+import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.transport.Transport;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
@@ -146,20 +147,22 @@ public class RoutingPoliciesIT {
     }
 
     @Test
-    public void aclDeniesWhatItsRulesDenyCountsItAndLetsTheNextPolicyDeliverTheRest() throws Exception {
+    public void aclDeniesInFrontOfWhicheverPolicyIsActiveAndThePolicyDeliversTheRest() throws Exception {
         Dictionary<String, Object> acl = new Hashtable<>();
         acl.put("rules", new String[] {"deny origin=guest* remote=admin"});
-        // Above echo's default 0, so that echo is the next policy, the one that delivers.
-        acl.put(Constants.SERVICE_RANKING, 10);
         org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration("org.octopipes.policy.acl", "?");
         configuration.update(acl);
         try (OctopipesClient admin = connect("admin", "staff");
                 OctopipesClient guest = connect("guest7", "staff");
                 OctopipesClient carol = connect("carol", "staff")) {
+            // Echo installed after the ACL and the only policy above spec: the active one. The ACL is
+            // no policy but an access check, so no ranking or install order puts it behind echo.
             Bundle aclBundle = install("org.octopipes.policy.acl");
             Bundle echo = install("org.octopipes.policy.echo");
             try {
-                awaitActive("acl");
+                awaitActive("echo");
+                await("the acl access check registered").atMost(PATIENCE).until(() -> !context.getServiceReferences(AccessCheck.class,
+                        "(" + AccessCheck.CHECK_NAME + "=acl)").isEmpty());
                 long deniedBefore = broker.counters().dropped(DropReason.POLICY_DENIED);
 
                 guest.send("admin", "let me in".getBytes(StandardCharsets.UTF_8));
@@ -169,7 +172,7 @@ public class RoutingPoliciesIT {
                 Packet first = admin.receive(PATIENCE);
                 assertEquals("the guest's packet never arrives", "carol", first.origin().toString());
 
-                // Allowed group packets are delivered by echo, the next policy down: the sender gets its own.
+                // Allowed group packets are delivered by echo, the active policy: the sender gets its own.
                 guest.send("staff", "hi staff".getBytes(StandardCharsets.UTF_8));
                 assertEquals("hi staff", text(guest.receive(PATIENCE)));
                 assertEquals("hi staff", text(carol.receive(PATIENCE)));

@@ -1,0 +1,81 @@
+package org.octopipes.policy.acl.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.log.Logger;
+import org.octopipes.routing.testkit.TestTable;
+
+class AclAccessCheckTest {
+
+    /** A logger that discards everything. */
+    private static final Logger QUIET = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+            (proxy, method, args) -> method.getReturnType() == boolean.class ? false : method.getReturnType() == String.class ? "quiet" : null);
+
+    private final TestTable table = new TestTable();
+
+    @BeforeEach
+    void subscribe() {
+        table.add("admin");
+        table.add("guest1", "lobby");
+        table.add("guest2", "lobby");
+        table.add("alice", "lobby", "staff");
+    }
+
+    @Test
+    void theFirstMatchingRuleDecidesAndDeniedPacketsSayWhy() {
+        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("allow origin=guest1 remote=admin", "deny origin=guest* remote=admin"), true);
+
+        assertThat(table.check(acl, "guest1", "admin")).isNull();
+        assertThat(table.check(acl, "guest2", "admin")).contains("deny origin=guest* remote=admin").contains("guest2 -> admin");
+        assertThat(table.check(acl, "alice", "admin")).as("no rule matches: the default allows").isNull();
+    }
+
+    @Test
+    void theDefaultDenyLetsOnlyWhatARuleAllows() {
+        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("allow remote=lobby", "allow origin=admin"), false);
+
+        assertThat(table.check(acl, "guest1", "lobby")).isNull();
+        assertThat(table.check(acl, "admin", "alice")).isNull();
+        assertThat(table.check(acl, "guest1", "staff")).startsWith("acl default deny");
+    }
+
+    @Test
+    void questionMarkMatchesOneCharacterAndTheServerIsTheEmptyOrigin() {
+        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("deny origin=guest? remote=s*", "deny origin= remote=admin"), true);
+
+        assertThat(table.check(acl, "guest1", "staff")).isNotNull();
+        assertThat(table.check(acl, "alice", "staff")).isNull();
+        assertThat(table.check(acl, null, "admin")).as("packets the server sends have the empty origin").isNotNull();
+        assertThat(table.check(acl, null, "staff")).isNull();
+    }
+
+    @Test
+    void aSemicolonSeparatesRulesInOneString() {
+        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("allow origin=alice; deny remote=admin"), true);
+        assertThat(table.check(acl, "alice", "admin")).isNull();
+        assertThat(table.check(acl, "guest1", "admin")).contains("deny remote=admin");
+    }
+
+    @Test
+    void anUnreadableRuleSetDeniesEverything() {
+        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("permit everyone"), true);
+        assertThat(table.check(acl, "alice", "lobby")).startsWith("acl configuration invalid");
+    }
+
+    @Test
+    void rulesParseAndGlobsMatch() {
+        assertThat(AccessRule.parse("deny origin=guest*").remoteGlob()).isEqualTo("*");
+        assertThatThrownBy(() -> AccessRule.parse("deny from=x")).hasMessageContaining("from=x");
+        assertThat(AccessRule.glob("a*b?c", "axxbyc")).isTrue();
+        assertThat(AccessRule.glob("a*b?c", "axxbc")).isFalse();
+        assertThat(AccessRule.glob("*", "")).isTrue();
+        assertThat(AccessRule.glob("", "")).isTrue();
+        assertThat(AccessRule.glob("", "x")).isFalse();
+        assertThat(AccessRule.glob("*x*", "abxcd")).isTrue();
+    }
+}
