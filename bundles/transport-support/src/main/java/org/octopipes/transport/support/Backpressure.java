@@ -329,12 +329,17 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
             return;
         }
         boolean held = state.holders.get() > 0;
-        if (held && !state.paused) {
-            state.paused = true;
-            reading.pause(client);
-            // The rest of what was read from it waits in its decoder, not in the recipients' queues.
+        if (held) {
+            // The rest of what was read from it waits in its decoder, not in the recipients' queues;
+            // also when its reading was paused already: a read may be under way all the same (its
+            // readiness came in the same wake-up, or it unsubscribed), and a release whose resume
+            // has not run yet leaves it paused.
             state.decoder.stop();
-        } else if (!held && state.paused) {
+            if (!state.paused) {
+                state.paused = true;
+                reading.pause(client);
+            }
+        } else if (state.paused) {
             state.paused = false;
             reading.resume(client);
         }

@@ -198,6 +198,31 @@ class BackpressureTest {
     }
 
     @Test
+    void aHoldWhileAReleaseWaitsForTheIoThreadStillStopsTheDecodeUnderWay() throws Exception {
+        alice.sender().hold();
+        CompletableFuture.runAsync(() -> alice.sender().release()).get();
+        // Its resume waits among the tasks, so its reading still counts as paused; a read happens
+        // all the same (its readiness came in this wake-up, or it unsubscribed) and a recipient
+        // holds it up again at the first packet: the decode stops there.
+        byte[] three = new byte[0];
+        for (int i = 0; i < 3; i++) {
+            byte[] one = Packet.builder().origin(Name.of("alice")).remote(Name.of("slow")).payload(new byte[] {(byte) i}).build().toBytes();
+            three = java.util.Arrays.copyOf(three, three.length + one.length);
+            System.arraycopy(one, 0, three, three.length - one.length, one.length);
+        }
+        List<Integer> routed = new ArrayList<>();
+        alice.state.decoder.feed(ByteBuffer.wrap(three), frame -> {
+            routed.add((int) frame.payload().get(0));
+            alice.sender().hold();
+        });
+
+        assertThat(routed).as("the packets after the hold wait in the decoder").containsExactly(0);
+        runTasks();
+        assertThat(alice.state.heldUp()).isTrue();
+        assertThat(events).containsExactly("pause alice");
+    }
+
+    @Test
     void aHoldAndItsReleaseBeforeTheIoThreadGetsToThemLeaveTheSenderReading() throws Exception {
         CompletableFuture.runAsync(() -> {
             alice.sender().hold();
