@@ -64,6 +64,14 @@ public interface Broker {
     List<PolicyInfo> policies();
 
     /**
+     * The access checks in force, in the order the router asks them, before any policy; each is
+     * shown as active. Empty by default, for a broker that applies none.
+     */
+    default List<PolicyInfo> accessChecks() {
+        return List.of();
+    }
+
+    /**
      * Shows every packet the router routes from now on, to or from one of {@code names} (every
      * packet when empty), until the returned handle is closed. The listener runs on the routing
      * threads: it must be quick and must not block. Without taps, routing pays nothing for them.

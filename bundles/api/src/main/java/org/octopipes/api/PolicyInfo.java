@@ -1,9 +1,10 @@
 package org.octopipes.api;
 
 /**
- * A routing policy installed in the framework, as management shows it.
+ * A routing policy (or an access check) installed in the framework, as management shows it.
  *
- * @param name its {@code octopipes.policy.name} property, or its class name if it has none
+ * @param name its {@code octopipes.policy.name} property ({@code octopipes.access.name} for an
+ *        access check), or its class name if it has none
  * @param ranking its service ranking: the highest wins
  * @param serviceId its service id
  * @param bundle the symbolic name of the bundle that registered it

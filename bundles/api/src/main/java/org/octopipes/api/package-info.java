@@ -3,7 +3,7 @@
  * shell, JMX and other tools use to see and change clients, and the counters it reports.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.octopipes.api;
 
 import org.osgi.annotation.bundle.Export;

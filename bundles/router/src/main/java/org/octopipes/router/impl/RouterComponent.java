@@ -196,14 +196,28 @@ public final class RouterComponent implements Router, Broker {
         references.sort(Comparator.reverseOrder());
         List<PolicyInfo> policies = new ArrayList<>();
         for (ServiceReference<RoutingPolicy> reference : references) {
-            Object name = reference.getProperty(RoutingPolicy.POLICY_NAME);
-            Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
-            Object id = reference.getProperty(Constants.SERVICE_ID);
-            policies.add(new PolicyInfo(name == null ? String.valueOf(reference.getProperty(Constants.OBJECTCLASS)) : name.toString(),
-                    ranking instanceof Integer ? (Integer) ranking : 0, (Long) id,
-                    reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName(), id.equals(activeId)));
+            policies.add(info(reference, RoutingPolicy.POLICY_NAME, reference.getProperty(Constants.SERVICE_ID).equals(activeId)));
         }
         return policies;
+    }
+
+    @Override
+    public List<PolicyInfo> accessChecks() {
+        List<PolicyInfo> checks = new ArrayList<>();
+        synchronized (accessChecks) {
+            for (ServiceReference<AccessCheck> reference : accessChecks.keySet()) {
+                checks.add(info(reference, AccessCheck.CHECK_NAME, true));
+            }
+        }
+        return checks;
+    }
+
+    private static PolicyInfo info(ServiceReference<?> reference, String nameProperty, boolean active) {
+        Object name = reference.getProperty(nameProperty);
+        Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
+        return new PolicyInfo(name == null ? String.valueOf(reference.getProperty(Constants.OBJECTCLASS)) : name.toString(),
+                ranking instanceof Integer ? (Integer) ranking : 0, (Long) reference.getProperty(Constants.SERVICE_ID),
+                reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName(), active);
     }
 
     @Override

@@ -87,18 +87,28 @@ public final class ServerCommands {
                 + (sampled ? String.format(Locale.ROOT, "; rates over %.1f s", elapsedSeconds) : ""));
     }
 
-    @Descriptor("lists the routing policies installed, highest ranking first, and which one routes now")
+    @Descriptor("lists the routing policies installed, highest ranking first, and which one routes now; then the access checks, asked before any policy")
     public void policies() {
         List<PolicyInfo> policies = broker.policies();
         if (policies.isEmpty()) {
             out.get().println("no routing policy is installed");
-            return;
+        } else {
+            Table table = new Table(left("NAME"), right("RANKING"), right("SERVICE ID"), left("BUNDLE"), left("ACTIVE"));
+            for (PolicyInfo policy : policies) {
+                table.row(policy.name(), policy.ranking(), policy.serviceId(), policy.bundle(), policy.active() ? "yes" : "no");
+            }
+            table.print(out.get());
         }
-        Table table = new Table(left("NAME"), right("RANKING"), right("SERVICE ID"), left("BUNDLE"), left("ACTIVE"));
-        for (PolicyInfo policy : policies) {
-            table.row(policy.name(), policy.ranking(), policy.serviceId(), policy.bundle(), policy.active() ? "yes" : "no");
+        List<PolicyInfo> checks = broker.accessChecks();
+        if (!checks.isEmpty()) {
+            out.get().println();
+            out.get().println("access checks, asked in this order before any policy:");
+            Table table = new Table(left("NAME"), right("RANKING"), right("SERVICE ID"), left("BUNDLE"));
+            for (PolicyInfo check : checks) {
+                table.row(check.name(), check.ranking(), check.serviceId(), check.bundle());
+            }
+            table.print(out.get());
         }
-        table.print(out.get());
     }
 
     /** Each counter {@code stats} shows, by the name it shows it under, in that order. */

@@ -34,6 +34,7 @@ final class RecordingBroker implements Broker {
     final Map<Name, ClientInfo> clients = new TreeMap<>();
     final List<Packet> sent = new ArrayList<>();
     final List<PolicyInfo> policies = new ArrayList<>();
+    final List<PolicyInfo> accessChecks = new ArrayList<>();
     /** Packets each new tap is shown at once, on the caller's thread, before tap() returns. */
     final List<TappedPacket> replayedToTaps = new ArrayList<>();
     final CountDownLatch tapped = new CountDownLatch(1);
@@ -121,6 +122,11 @@ final class RecordingBroker implements Broker {
     @Override
     public List<PolicyInfo> policies() {
         return policies;
+    }
+
+    @Override
+    public List<PolicyInfo> accessChecks() {
+        return accessChecks;
     }
 
     @Override

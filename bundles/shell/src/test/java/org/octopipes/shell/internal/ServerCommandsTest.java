@@ -57,4 +57,20 @@ class ServerCommandsTest {
                 "audited      100          42  com.example.audit     yes",
                 "spec           0          17  org.octopipes.router  no");
     }
+
+    @Test
+    void policiesShowsTheAccessChecksAfterThePolicies() {
+        broker.policies.add(new PolicyInfo("spec", -1000, 17, "org.octopipes.router", true));
+        broker.accessChecks.add(new PolicyInfo("acl", 0, 51, "org.octopipes.policy.acl", true));
+
+        commands.policies();
+
+        assertThat(output.lines()).containsExactly(
+                "NAME  RANKING  SERVICE ID  BUNDLE                ACTIVE",
+                "spec    -1000          17  org.octopipes.router  yes",
+                "",
+                "access checks, asked in this order before any policy:",
+                "NAME  RANKING  SERVICE ID  BUNDLE",
+                "acl         0          51  org.octopipes.policy.acl");
+    }
 }

@@ -26,7 +26,6 @@ import org.junit.runner.RunWith;
 import org.octopipes.api.Broker;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.PolicyInfo;
-import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.transport.Transport;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
@@ -161,8 +160,8 @@ public class RoutingPoliciesIT {
             Bundle echo = install("org.octopipes.policy.echo");
             try {
                 awaitActive("echo");
-                await("the acl access check registered").atMost(PATIENCE).until(() -> !context.getServiceReferences(AccessCheck.class,
-                        "(" + AccessCheck.CHECK_NAME + "=acl)").isEmpty());
+                await("the router applies the acl access check").atMost(PATIENCE)
+                        .until(() -> broker.accessChecks().stream().anyMatch(check -> check.name().equals("acl")));
                 long deniedBefore = broker.counters().dropped(DropReason.POLICY_DENIED);
 
                 guest.send("admin", "let me in".getBytes(StandardCharsets.UTF_8));
