@@ -40,7 +40,7 @@ record LauncherOptions(
             Options:
               --cap PATH      the Common Access Pipe (configuration property cap.path)
               --clients DIR   the folder for client FIFOs (configuration property clients.dir)
-              --config FILE   a properties file for the configuration PID org.octopipes.server,
+              --config FILE   a properties file for the configuration PID %s,
                               e.g. cap.path, clients.dir, fifo.mode, max.payload, max.clients,
                               max.name.length, queue.bytes, fifo.pipe.size; --cap and --clients
                               override it.
@@ -57,7 +57,7 @@ record LauncherOptions(
 
             Exit status: 0 stopped cleanly, 1 could not start or no transport came up
             within 30 s, 2 bad command line.
-            """;
+            """.formatted(ServerConfigurationPublisher.SERVER_PID);
 
     static LauncherOptions parse(String... args) throws UsageException {
         Path cap = null;
@@ -89,7 +89,7 @@ record LauncherOptions(
     }
 
     /**
-     * The properties of the configuration {@code org.octopipes.server}: the {@code --config} file's,
+     * The properties of the server's configuration ({@link ServerConfigurationPublisher#SERVER_PID}): the {@code --config} file's,
      * then {@code --cap} and {@code --clients} over them. Values stay strings: the server parses them.
      */
     SortedMap<String, String> serverConfiguration() throws UsageException {

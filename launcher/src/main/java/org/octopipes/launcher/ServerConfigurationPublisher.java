@@ -6,12 +6,13 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 
+import org.octopipes.api.ServerConfiguration;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Puts the server's configuration, PID {@code org.octopipes.server}, into Config Admin.
+ * Puts the server's configuration, {@link ServerConfiguration#PID}, into Config Admin.
  *
  * <p>Like {@link LogForwarder} it calls Config Admin reflectively, through the API classes of the
  * bundle that registered it, so that the launcher's class path carries no second copy of
@@ -19,7 +20,8 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 final class ServerConfigurationPublisher {
 
-    static final String SERVER_PID = "org.octopipes.server";
+    /** Compiled in as a constant: the launcher's class path has no API classes at run time. */
+    static final String SERVER_PID = ServerConfiguration.PID;
 
     private static final String CONFIGURATION_ADMIN = "org.osgi.service.cm.ConfigurationAdmin";
     private static final String CONFIGURATION = "org.osgi.service.cm.Configuration";

@@ -13,6 +13,7 @@ import org.octopipes.api.Broker;
 import org.octopipes.api.ClientInfo;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.PolicyInfo;
+import org.octopipes.api.ServerConfiguration;
 import org.octopipes.api.Tap;
 import org.octopipes.api.TappedPacket;
 import org.octopipes.api.TrafficCounters;
@@ -44,7 +45,7 @@ import org.osgi.service.log.LoggerFactory;
  * {@link RoutingPolicy}, switching at once when a better one is deployed or the active one leaves.
  * Setting {@code policy.target} in the configuration pins a policy by filter.
  */
-@Component(service = {Router.class, Broker.class}, configurationPid = "org.octopipes.server")
+@Component(service = {Router.class, Broker.class}, configurationPid = ServerConfiguration.PID)
 public final class RouterComponent implements Router, Broker {
 
     private final RouterCore core;

@@ -1,7 +1,7 @@
 package org.octopipes.router.impl;
 
 /**
- * The router's share of the server configuration, PID {@code org.octopipes.server}. The FIFO
+ * The router's share of the server configuration, {@link org.octopipes.api.ServerConfiguration#PID}. The FIFO
  * transport's metatype describes the whole PID for operators; this names only what the router reads.
  */
 @interface RouterConfiguration {

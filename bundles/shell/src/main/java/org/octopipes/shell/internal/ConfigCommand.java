@@ -15,6 +15,7 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.felix.service.command.Descriptor;
+import org.octopipes.api.ServerConfiguration;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -42,7 +43,7 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 public final class ConfigCommand {
 
     /** The server's configuration PID, which the FIFO transport's metatype describes. */
-    static final String SERVER_PID = "org.octopipes.server";
+    static final String SERVER_PID = ServerConfiguration.PID;
 
     private static final String FROM_CONFIGURATION = "configuration";
     private static final String FROM_DEFAULT = "default";

@@ -1,15 +1,16 @@
 package org.octopipes.transport.fifo.impl;
 
+import org.octopipes.api.ServerConfiguration;
 import org.octopipes.codec.Protocol;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The server's configuration, PID {@code org.octopipes.server}: the FIFO transport's settings and the router's limits. */
+/** The server's configuration, {@link ServerConfiguration#PID}: the FIFO transport's settings and the router's limits. */
 @ObjectClassDefinition(id = FifoServerConfiguration.PID, name = "Octopipes server",
         description = "The Common Access Pipe, the clients' FIFOs and the server's limits. A change restarts the FIFO transport: its clients must subscribe again.")
 @interface FifoServerConfiguration {
 
-    String PID = "org.octopipes.server";
+    String PID = ServerConfiguration.PID;
 
     @AttributeDefinition(name = "CAP path", description = "The Common Access Pipe clients subscribe through. Empty: $OCTOPIPES_CAP, else $XDG_RUNTIME_DIR/octopipes/cap.fifo, else <tmp>/octopipes-<user>/cap.fifo.", required = false)
     String cap_path() default "";

@@ -22,7 +22,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The FIFO transport as an OSGi component: serves the CAP and the client FIFOs with the
- * configuration of PID {@code org.octopipes.server}, and announces itself as a {@link Transport}
+ * server's configuration ({@link org.octopipes.api.ServerConfiguration#PID}), and announces itself as a {@link Transport}
  * service whose address is the CAP's path.
  *
  * <p>Built to be updated under traffic. The router is a dynamic, optional reference: while there

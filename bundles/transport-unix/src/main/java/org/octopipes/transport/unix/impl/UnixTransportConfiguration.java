@@ -1,5 +1,6 @@
 package org.octopipes.transport.unix.impl;
 
+import org.octopipes.api.ServerConfiguration;
 import org.octopipes.codec.Protocol;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -12,7 +13,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     String PID = "org.octopipes.transport.unix";
     /** The FIFO transport's and router's PID, whose {@code cap.path} places the default socket. */
-    String SERVER_PID = "org.octopipes.server";
+    String SERVER_PID = ServerConfiguration.PID;
 
     @AttributeDefinition(name = "Socket path", description = "The socket clients connect to. Empty: $OCTOPIPES_SOCKET, else octopipes.sock beside the default CAP ($XDG_RUNTIME_DIR/octopipes/octopipes.sock, else <tmp>/octopipes-<user>/octopipes.sock).", required = false)
     String socket_path() default "";
