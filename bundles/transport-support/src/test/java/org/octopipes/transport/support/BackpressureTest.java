@@ -236,7 +236,7 @@ class BackpressureTest {
     @Test
     void anOfferFromAnotherThreadPastHighWaterHoldsTheSenderUntilTheRecipientDrains() throws Exception {
         slow.queued = 1990;
-        Delivery fromAlice = delivery(alice.sender());
+        Delivery fromAlice = PlainDelivery.from(alice.sender());
         assertThat(CompletableFuture.supplyAsync(() -> slow.inbox.offer(packet(100), fromAlice, slow.queued, 4000,
                 backpressure.highWater(), slow.state.slowReader())).get()).isEqualTo(Inbox.Offered.QUEUED_FIRST);
         runTasks();
@@ -262,7 +262,7 @@ class BackpressureTest {
         slow.queued = 3000;
         backpressure.queued(slow, alice.sender());
         List<Sender> held = new ArrayList<>();
-        assertThat(slow.inbox.offer(packet(10), delivery(alice.sender()), slow.queued, 4000, backpressure.highWater(), false))
+        assertThat(slow.inbox.offer(packet(10), PlainDelivery.from(alice.sender()), slow.queued, 4000, backpressure.highWater(), false))
                 .isEqualTo(Inbox.Offered.QUEUED_FIRST);
         assertThat(alice.state.holders()).isEqualTo(2);
 
@@ -278,9 +278,9 @@ class BackpressureTest {
 
     @Test
     void anInboxRefusesWhatWouldPassTheBoundAndASlowReaderHoldsNobody() {
-        assertThat(slow.inbox.offer(packet(100), delivery(alice.sender()), 3950, 4000, 2000, true)).isEqualTo(Inbox.Offered.FULL);
-        assertThat(slow.inbox.offer(packet(100), delivery(alice.sender()), 0, 4000, 2000, true)).isEqualTo(Inbox.Offered.QUEUED_FIRST);
-        assertThat(slow.inbox.offer(packet(100), delivery(alice.sender()), 3000, 4000, 2000, true)).isEqualTo(Inbox.Offered.QUEUED);
+        assertThat(slow.inbox.offer(packet(100), PlainDelivery.from(alice.sender()), 3950, 4000, 2000, true)).isEqualTo(Inbox.Offered.FULL);
+        assertThat(slow.inbox.offer(packet(100), PlainDelivery.from(alice.sender()), 0, 4000, 2000, true)).isEqualTo(Inbox.Offered.QUEUED_FIRST);
+        assertThat(slow.inbox.offer(packet(100), PlainDelivery.from(alice.sender()), 3000, 4000, 2000, true)).isEqualTo(Inbox.Offered.QUEUED);
         assertThat(alice.state.heldUp()).isFalse();
     }
 
@@ -302,25 +302,6 @@ class BackpressureTest {
             tasks.clear();
         }
         pending.forEach(Runnable::run);
-    }
-
-    private static Delivery delivery(Sender sender) {
-        return new Delivery() {
-            @Override
-            public long deadlineNanos() {
-                return OutboundQueue.NO_DEADLINE;
-            }
-
-            @Override
-            public Sender sender() {
-                return sender;
-            }
-
-            @Override
-            public boolean imported() {
-                return false;
-            }
-        };
     }
 
     /** One packet of {@code size} bytes, as a frame valid during {@code use}. */

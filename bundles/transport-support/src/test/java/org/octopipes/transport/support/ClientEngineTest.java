@@ -266,22 +266,7 @@ class ClientEngineTest {
 
     private boolean offer(Client to, int number, long deadline, Sender sender) {
         byte[] bytes = packet(number);
-        Delivery delivery = new Delivery() {
-            @Override
-            public long deadlineNanos() {
-                return deadline;
-            }
-
-            @Override
-            public Sender sender() {
-                return sender;
-            }
-
-            @Override
-            public boolean imported() {
-                return false;
-            }
-        };
+        Delivery delivery = new PlainDelivery(deadline, sender, false);
         boolean[] taken = new boolean[1];
         new StreamDecoder().feed(ByteBuffer.wrap(bytes), (Frame frame) -> taken[0] = engine.offer(to, frame, delivery));
         return taken[0];
