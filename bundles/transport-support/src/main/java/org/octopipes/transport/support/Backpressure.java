@@ -265,6 +265,10 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
 
     /** Recipients that held their senders too long become slow readers; returns them, for the log. */
     public List<C> findSlowReaders(long now) {
+        if (congested.isEmpty()) {
+            // The common case, once per wake-up of the I/O thread: nothing to copy.
+            return List.of();
+        }
         List<C> slow = new ArrayList<>();
         for (C recipient : new ArrayList<>(congested)) {
             State<C> state = recipient.backpressure();
