@@ -146,11 +146,6 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
         this.lowWater = highWater / 4;
     }
 
-    /** The bound of each client's queue. */
-    public int queueBytes() {
-        return queueBytes;
-    }
-
     /** Queued bytes above which a recipient holds its senders up. */
     public long highWater() {
         return highWater;

@@ -74,8 +74,4 @@ final class PublishingPace {
         }
         held.clear();
     }
-
-    synchronized int heldSenders() {
-        return held.size();
-    }
 }

@@ -190,13 +190,7 @@ final class CapTurns {
 
     /** What this instance read and did not handle yet, the reply in the CAP and those waiting, for the next instance. */
     byte[] pendingBytes() {
-        byte[] pending = decoder.pendingCopy();
-        if (handedOver == null) {
-            return pending;
-        }
-        byte[] both = java.util.Arrays.copyOf(handedOver, handedOver.length + pending.length);
-        System.arraycopy(pending, 0, both, handedOver.length, pending.length);
-        return both;
+        return FifoHandover.concat(handedOver, decoder.pendingCopy());
     }
 
     FifoSnapshot.CapReply replyInCap() {

@@ -102,7 +102,8 @@ final class FifoHandover {
         }
     }
 
-    private static byte[] concat(byte[] first, byte[] second) {
+    /** {@code first} (what a previous instance had handed over, or null), then {@code second}. */
+    static byte[] concat(byte[] first, byte[] second) {
         if (first == null) {
             return second;
         }
