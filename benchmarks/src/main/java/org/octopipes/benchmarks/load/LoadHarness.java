@@ -65,6 +65,9 @@ public final class LoadHarness {
     /** Two of our servers bridged through Mosquitto, and Mosquitto's own clients at QoS 1: the bridge scenario's systems. */
     private static final String BRIDGED = "bridged";
     private static final String MOSQUITTO_QOS1 = "mqtt-qos1";
+    /** The bridge scenario's halves: Paho publishing into server B's import, and server A's export to a Paho subscriber. */
+    private static final String IMPORTED = "imported";
+    private static final String EXPORTED = "exported";
 
     private final Map<String, String> options;
     private final boolean all;
@@ -112,7 +115,7 @@ public final class LoadHarness {
         if (mosquitto == null) {
             System.out.println("no mosquitto on this machine (apt-get install mosquitto): its baseline is left out");
         }
-        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep", "bridge") : List.of(scenario);
+        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep", "bridge", "bridge-halves") : List.of(scenario);
         for (String each : scenarios) {
             switch (each) {
                 case "one-to-one" -> throughputScenario("one-to-one", 1, count("count", 5_000_000), true);
@@ -123,8 +126,9 @@ public final class LoadHarness {
                 case "many-clients" -> manyClientsScenario();
                 case "sweep" -> sweepScenario();
                 case "bridge" -> bridgeScenario();
+                case "bridge-halves" -> bridgeHalvesScenario();
                 default -> throw new IllegalArgumentException("unknown scenario " + each
-                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, bridge or all");
+                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, bridge, bridge-halves or all");
             }
         }
         if (options.containsKey("plot")) {
@@ -370,6 +374,72 @@ public final class LoadHarness {
         payloadScenario("bridge", String.format(Locale.ROOT, "bridge, server A -> Mosquitto -> server B, %,d packets, publish window %d", count, window),
                 options.getOrDefault("bridge-payloads", "32,4096"), runs, List.of(BRIDGED, MOSQUITTO_QOS1), Map.of("count", count, "window", window),
                 (system, payload) -> system.equals(BRIDGED) ? runBridged(payload, count, window) : runMosquittoQos1(payload, count, window));
+    }
+
+    /**
+     * Each side of a bridge against the broker alone: a Paho publisher (QoS 1, the bridge's window)
+     * sends Octopipes packets to group {@code load} on the topic another bridge would use, which
+     * server B imports to a FIFO subscriber; and a FIFO publisher on server A sends to {@code load},
+     * which A exports to a Paho subscriber. Both servers export and import the group, as in the
+     * bridge scenario. The ratio is the import's rate over the export's: below 1, the importing
+     * side is the slower one, and in a burst the broker queues the difference for it.
+     */
+    private void bridgeHalvesScenario() throws Exception {
+        if (mosquitto == null) {
+            System.out.println("the bridge-halves scenario needs mosquitto (apt-get install mosquitto): left out");
+            return;
+        }
+        long count = count("bridge-count", 100_000);
+        int window = Integer.parseInt(options.getOrDefault("window", "256"));
+        int runs = Integer.parseInt(options.getOrDefault("bridge-runs", String.valueOf(this.runs)));
+        payloadScenario("bridge-halves", String.format(Locale.ROOT,
+                "bridge halves, Paho -> Mosquitto -> server B (imported) and server A -> Mosquitto -> Paho (exported), %,d packets, window %d",
+                count, window), options.getOrDefault("bridge-payloads", "32,4096"), runs, List.of(IMPORTED, EXPORTED),
+                Map.of("count", count, "window", window),
+                (system, payload) -> system.equals(IMPORTED) ? runImported(payload, count, window) : runExported(payload, count, window));
+    }
+
+    /** Paho publishes into B's import; the CPU figures are server B's. */
+    private Result runImported(int payload, long count, int window) throws Exception {
+        try (Running broker = startMosquitto(); Running b = startBridgedServer(broker, "b", window)) {
+            long warmup = Math.min(count, 20_000);
+            Child warmSubscriber = startSubscribers(b, "warm-sub", "warm", "warm", 1, warmup);
+            mqttPacketPublisher(broker, "warm", warmup, payload, window).awaitExit(600);
+            warmSubscriber.awaitMatch(RECEIVED, 600);
+            warmSubscriber.awaitExit(60);
+            Child subscriber = startSubscribers(b, "sub", "sub", "load", 1, count);
+            long[] cpuBefore = cpuTicks(b.pid());
+            return collect(List.of(subscriber), mqttPacketPublisher(broker, "load", count, payload, window), b.pid(), cpuBefore);
+        }
+    }
+
+    /** A Paho publisher of Octopipes packets to {@code group}, on the topic of a bridge with id {@code paho}. */
+    private Child mqttPacketPublisher(Running broker, String group, long count, int payload, int window) throws IOException {
+        return mqttClient(group + "-pub", "pub", "--port", broker.address(), "--name", group + "-pub", "--mqtt-topic",
+                "octopipes/group/" + group + "/paho", "--packet", "remote-" + group + ">" + group, "--qos", "1", "--window",
+                String.valueOf(window), "--count", String.valueOf(count), "--payload", String.valueOf(payload));
+    }
+
+    /** A's export to a Paho subscriber; the CPU figures are server A's. */
+    private Result runExported(int payload, long count, int window) throws Exception {
+        try (Running broker = startMosquitto(); Running a = startBridgedServer(broker, "a", window)) {
+            long warmup = Math.min(count, 20_000);
+            Child warmSubscriber = mqttPacketSubscriber(broker, "warm", warmup);
+            startPublisher(a, "warm-pub", "warmpub", "warm", warmup, payload).awaitExit(600);
+            warmSubscriber.awaitMatch(RECEIVED, 600);
+            warmSubscriber.awaitExit(60);
+            Child subscriber = mqttPacketSubscriber(broker, "load", count);
+            long[] cpuBefore = cpuTicks(a.pid());
+            return collect(List.of(subscriber), startPublisher(a, "pub", "pub", "load", count, payload), a.pid(), cpuBefore);
+        }
+    }
+
+    /** A Paho subscriber at QoS 1 to what any bridge publishes to {@code group}, ready when this returns. */
+    private Child mqttPacketSubscriber(Running broker, String group, long count) throws Exception {
+        Child subscriber = mqttClient(group + "-sub", "sub", "--port", broker.address(), "--name", group + "-sub", "--mqtt-topic",
+                "octopipes/group/" + group + "/+", "--packet", "any>" + group, "--qos", "1", "--count", String.valueOf(count));
+        subscriber.await(line -> line.equals("READY"), 120);
+        return subscriber;
     }
 
     /** One bridged run; the CPU figures are server A's, the one that publishes. */
@@ -963,8 +1033,11 @@ public final class LoadHarness {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
+        // Without limits unless --mosquitto-defaults: with Mosquitto's own (1,000 messages queued per
+        // subscriber) a publisher faster than a subscriber loses what exceeds that queue, at the broker.
+        boolean defaults = Boolean.parseBoolean(options.getOrDefault("mosquitto-defaults", "false"));
         Path config = Files.writeString(run.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous true\n"
-                + "max_queued_messages 0\nmax_inflight_messages 0\n");
+                + (defaults ? "" : "max_queued_messages 0\nmax_inflight_messages 0\n"));
         return started(Child.start(MOSQUITTO, List.of(mosquitto.toString(), "-c", config.toString())), run, String.valueOf(port),
                 () -> awaitPort(port, 30));
     }

@@ -18,6 +18,8 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
 
 /**
  * The load harness's clients for the Mosquitto baseline: the same payload layout and report as
@@ -35,7 +37,11 @@ public final class MqttLoadClient {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         String broker = "tcp://127.0.0.1:" + options.get("port");
-        String topic = "load/" + options.get("topic");
+        // A bridge's topic is given whole (--mqtt-topic); the baseline's clients share load/<topic>.
+        String topic = options.getOrDefault("mqtt-topic", "load/" + options.get("topic"));
+        // --packet ORIGIN>REMOTE: each message an Octopipes packet, as a bridge publishes and expects;
+        // a subscriber given it reads the layout from the packet's payload.
+        String[] packet = options.containsKey("packet") ? options.get("packet").split(">") : null;
         long count = Long.parseLong(options.getOrDefault("count", "100000"));
         MqttConnectOptions connect = new MqttConnectOptions();
         connect.setCleanSession(true);
@@ -46,7 +52,7 @@ public final class MqttLoadClient {
         }
         int qos = Integer.parseInt(options.getOrDefault("qos", "0"));
         if (args[0].equals("pub") && qos == 1) {
-            publishInFlight(new MqttAsyncClient(broker, options.get("name"), new MemoryPersistence()), topic, count, options);
+            publishInFlight(new MqttAsyncClient(broker, options.get("name"), new MemoryPersistence()), topic, count, options, packet);
             return;
         }
         MqttClient client = new MqttClient(broker, options.get("name"), new MemoryPersistence());
@@ -77,9 +83,9 @@ public final class MqttLoadClient {
                 @Override
                 public void messageArrived(String arrivedTopic, MqttMessage message) {
                     long now = System.nanoTime();
-                    ByteBuffer bytes = ByteBuffer.wrap(message.getPayload());
-                    long sequence = bytes.getLong(0);
-                    latency.recordValue(Math.max(0, now - bytes.getLong(8)));
+                    ByteBuffer bytes = packet == null ? ByteBuffer.wrap(message.getPayload()) : Packet.decode(message.getPayload()).payload();
+                    long sequence = bytes.getLong(bytes.position());
+                    latency.recordValue(Math.max(0, now - bytes.getLong(bytes.position() + 8)));
                     if (sequence > state[1]) {
                         state[2] += sequence - state[1];
                     } else if (sequence < state[1]) {
@@ -90,7 +96,7 @@ public final class MqttLoadClient {
                         times[0] = now;
                     }
                     times[1] = now;
-                    state[4] += message.getPayload().length;
+                    state[4] += bytes.remaining();
                     if (++state[0] >= count) {
                         done.countDown();
                     }
@@ -124,7 +130,8 @@ public final class MqttLoadClient {
      * Publishes at QoS 1 with up to {@code --window} publications unacknowledged, as the MQTT
      * bridge does: the broker's speed rather than one round trip per message.
      */
-    private static void publishInFlight(MqttAsyncClient client, String topic, long count, Map<String, String> options) throws Exception {
+    private static void publishInFlight(MqttAsyncClient client, String topic, long count, Map<String, String> options, String[] packet)
+            throws Exception {
         int window = Integer.parseInt(options.getOrDefault("window", "256"));
         MqttConnectOptions connect = new MqttConnectOptions();
         connect.setCleanSession(true);
@@ -150,7 +157,8 @@ public final class MqttLoadClient {
         for (long sequence = 0; sequence < count; sequence++) {
             room.acquire();
             payload.putLong(0, sequence).putLong(8, System.nanoTime());
-            MqttMessage message = new MqttMessage(payload.array().clone());
+            MqttMessage message = new MqttMessage(packet == null ? payload.array().clone()
+                    : Packet.wrap(Name.parse(packet[0]), Name.parse(packet[1]), 60, 0, payload.duplicate()).toBytes());
             message.setQos(1);
             while (true) {
                 try {

@@ -263,6 +263,8 @@ final class MqttBridge implements BridgeStatus {
         }
         if (socketFactory != null) {
             options.setSocketFactory(socketFactory);
+        } else if (settings.brokerUris().stream().allMatch(uri -> uri.startsWith("tcp://"))) {
+            options.setSocketFactory(BufferedSockets.FACTORY);
         }
         return options;
     }
