@@ -38,6 +38,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The router as an OSGi component: registers the {@link Router} that transports attach clients to
@@ -46,6 +47,7 @@ import org.osgi.service.log.LoggerFactory;
  * Setting {@code policy.target} in the configuration pins a policy by filter.
  */
 @Component(service = {Router.class, Broker.class}, configurationPid = ServerConfiguration.PID)
+@Designate(ocd = RouterConfiguration.class)
 public final class RouterComponent implements Router, Broker {
 
     private final RouterCore core;

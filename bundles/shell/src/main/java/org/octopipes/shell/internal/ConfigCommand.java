@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -34,15 +35,16 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
- * The {@code config} command: the server's effective configuration, each property with its value
- * and where that value came from, Config Admin or the default its metatype declares.
+ * The {@code config} command: the server's effective configuration, each property with its value,
+ * where that value came from (Config Admin or the default its metatype declares), and the bundle
+ * whose metatype describes it, the one that reads it.
  */
 @Component(service = ConfigCommand.class, property = {
     ShellScope.PROPERTY,
     ShellScope.FUNCTION + "config"})
 public final class ConfigCommand {
 
-    /** The server's configuration PID, which the FIFO transport's metatype describes. */
+    /** The server's configuration PID, whose parts the FIFO transport's and the router's metatypes describe. */
     static final String SERVER_PID = ServerConfiguration.PID;
 
     private static final String FROM_CONFIGURATION = "configuration";
@@ -75,14 +77,14 @@ public final class ConfigCommand {
     }
 
     @Descriptor("shows the effective configuration of PID " + SERVER_PID
-            + ": each property, its value, and whether it comes from Config Admin or is the metatype's default")
+            + ": each property, its value, whether it comes from Config Admin or is the metatype's default, and the bundle that reads it")
     public void config() throws IOException, InvalidSyntaxException {
         ConfigurationAdmin admin = configurationAdmin;
         MetaTypeService metaType = metaTypeService;
         Dictionary<String, Object> configured = admin == null ? null : configuredProperties(admin);
-        List<AttributeDefinition> declared = metaType == null ? List.of() : declaredAttributes(metaType);
+        List<Declared> declared = metaType == null ? List.of() : declaredAttributes(metaType);
 
-        Table table = new Table(left("PROPERTY"), left("VALUE"), left("SOURCE"));
+        Table table = new Table(left("PROPERTY"), left("VALUE"), left("SOURCE"), left("READ BY"));
         TreeMap<String, Object> configuredNotShown = new TreeMap<>();
         if (configured != null) {
             for (Enumeration<String> keys = configured.keys(); keys.hasMoreElements(); ) {
@@ -92,16 +94,17 @@ public final class ConfigCommand {
                 }
             }
         }
-        for (AttributeDefinition attribute : declared) {
-            Object value = configuredNotShown.remove(attribute.getID());
+        for (Declared each : declared) {
+            String id = each.attribute().getID();
+            Object value = configuredNotShown.remove(id);
             if (value != null) {
-                table.row(attribute.getID(), valueText(value), FROM_CONFIGURATION);
+                table.row(id, valueText(value), FROM_CONFIGURATION, each.bundle());
             } else {
-                table.row(attribute.getID(), valueText(attribute.getDefaultValue()), FROM_DEFAULT);
+                table.row(id, valueText(each.attribute().getDefaultValue()), FROM_DEFAULT, each.bundle());
             }
         }
-        // Set in Config Admin but not in the metatype, policy.target say: shown too, after the declared ones.
-        configuredNotShown.forEach((key, value) -> table.row(key, valueText(value), FROM_CONFIGURATION));
+        // Set in Config Admin but described by no metatype (a misspelt name, say): shown too, after the declared ones.
+        configuredNotShown.forEach((key, value) -> table.row(key, valueText(value), FROM_CONFIGURATION, Display.NONE));
 
         PrintStream console = out.get();
         if (!table.isEmpty()) {
@@ -125,17 +128,32 @@ public final class ConfigCommand {
         return found == null || found.length == 0 ? null : found[0].getProperties();
     }
 
-    /** The attributes of the PID's metatype, from whichever bundle declares it (the FIFO transport's). */
-    private List<AttributeDefinition> declaredAttributes(MetaTypeService metaType) {
+    /** A property some bundle's metatype describes, and that bundle: the one that reads it. */
+    record Declared(AttributeDefinition attribute, String bundle) {
+    }
+
+    /**
+     * The attributes of the PID's metatypes, in bundle order: each bundle that reads part of the
+     * PID (the FIFO transport, the router) describes that part. Should two describe the same
+     * property, the first one's description is shown.
+     */
+    private List<Declared> declaredAttributes(MetaTypeService metaType) {
+        List<Declared> declared = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (Bundle bundle : context.getBundles()) {
             MetaTypeInformation information = metaType.getMetaTypeInformation(bundle);
-            if (information != null && List.of(information.getPids()).contains(SERVER_PID)) {
-                ObjectClassDefinition definition = information.getObjectClassDefinition(SERVER_PID, null);
-                AttributeDefinition[] attributes = definition.getAttributeDefinitions(ObjectClassDefinition.ALL);
-                return attributes == null ? List.of() : List.of(attributes);
+            if (information == null || !List.of(information.getPids()).contains(SERVER_PID)) {
+                continue;
+            }
+            AttributeDefinition[] attributes = information.getObjectClassDefinition(SERVER_PID, null)
+                    .getAttributeDefinitions(ObjectClassDefinition.ALL);
+            for (AttributeDefinition attribute : attributes == null ? new AttributeDefinition[0] : attributes) {
+                if (seen.add(attribute.getID())) {
+                    declared.add(new Declared(attribute, bundle.getSymbolicName()));
+                }
             }
         }
-        return List.of();
+        return declared;
     }
 
     /** A value as one line: arrays and collections comma-separated, the empty string as {@code ""}. */

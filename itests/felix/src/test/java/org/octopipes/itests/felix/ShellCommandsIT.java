@@ -251,11 +251,16 @@ public class ShellCommandsIT {
     public void configShowsEachValueAndWhereItCameFrom() throws Exception {
         List<String> lines = run("octopipes:config");
 
-        assertTrue(lines.get(0), lines.get(0).matches("PROPERTY +VALUE +SOURCE"));
-        assertLine(lines, "cap.path +" + Pattern.quote(cap.toString()) + " +configuration");
-        assertLine(lines, "clients.dir +" + Pattern.quote(clients.toString()) + " +configuration");
-        assertLine(lines, "fifo.mode +0600 +default");
-        assertLine(lines, "max.payload +16777216 +default");
+        assertTrue(lines.get(0), lines.get(0).matches("PROPERTY +VALUE +SOURCE +READ BY"));
+        assertLine(lines, "cap.path +" + Pattern.quote(cap.toString()) + " +configuration +org.octopipes.transport.fifo");
+        assertLine(lines, "clients.dir +" + Pattern.quote(clients.toString()) + " +configuration +org.octopipes.transport.fifo");
+        assertLine(lines, "fifo.mode +0600 +default +org.octopipes.transport.fifo");
+        assertLine(lines, "max.payload +16777216 +default +org.octopipes.transport.fifo");
+        // The router's part of the same PID, described by the router's own metatype.
+        assertLine(lines, "max.clients +1024 +default +org.octopipes.router");
+        assertLine(lines, "max.groups +255 +default +org.octopipes.router");
+        assertLine(lines, "policy.target +\\(objectClass=\\*\\) +default +org.octopipes.router");
+        assertEquals("each property once", 1, lines.stream().filter(line -> line.startsWith("max.clients ")).count());
     }
 
     @Test

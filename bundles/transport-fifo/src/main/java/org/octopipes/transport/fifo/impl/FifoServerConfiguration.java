@@ -5,9 +5,13 @@ import org.octopipes.codec.Protocol;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The server's configuration, {@link ServerConfiguration#PID}: the FIFO transport's settings and the router's limits. */
-@ObjectClassDefinition(id = FifoServerConfiguration.PID, name = "Octopipes server",
-        description = "The Common Access Pipe, the clients' FIFOs and the server's limits. A change restarts the FIFO transport: its clients must subscribe again.")
+/**
+ * The FIFO transport's part of the server configuration, {@link ServerConfiguration#PID}: what it
+ * reads, described and defaulted here only. The router describes its part (limits, routing policy)
+ * in its own bundle.
+ */
+@ObjectClassDefinition(id = ServerConfiguration.PID + ".fifo", name = "Octopipes FIFO transport",
+        description = "The FIFO transport's part of the server configuration: the Common Access Pipe, the clients' FIFOs and their limits. A change restarts the FIFO transport: its clients must subscribe again.")
 @interface FifoServerConfiguration {
 
     String PID = ServerConfiguration.PID;
@@ -23,12 +27,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Maximum payload", description = "Largest payload in bytes; a packet announcing more is refused as TOO_LARGE.", min = "0")
     int max_payload() default Protocol.DEFAULT_MAX_PAYLOAD;
-
-    @AttributeDefinition(name = "Maximum clients", description = "Subscriptions beyond this many are refused.", min = "1")
-    int max_clients() default 1024;
-
-    @AttributeDefinition(name = "Maximum groups per client", description = "Groups one client may be in; a subscription asking for more is refused (error 2). A SUBSCRIPTION carries at most 255.", min = "0")
-    int max_groups() default 255;
 
     @AttributeDefinition(name = "Maximum name length", description = "Longest client name in bytes; a name becomes a file name, so at most 247.", min = "1", max = "247")
     int max_name_length() default 128;
