@@ -119,6 +119,7 @@ final class OctopipesLauncher {
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storageDir.toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, ServerConfigurationPublisher.SYSTEM_PACKAGES);
         // The launcher raises the level itself once the configuration is in Config Admin.
         properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL,
                 String.valueOf(EmbeddedBundles.INFRASTRUCTURE_START_LEVEL));
