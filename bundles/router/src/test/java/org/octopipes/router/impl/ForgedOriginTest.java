@@ -15,6 +15,7 @@ import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.TestLogger;
 
 /** A client may only send as itself: the one exception is the reference C client's NUL in its own origin. */
 class ForgedOriginTest {
@@ -83,7 +84,7 @@ class ForgedOriginTest {
         assertThat(router.counters().routed()).isZero();
         assertThat(router.client(Name.of("mallory")).orElseThrow().counters().dropped(DropReason.FORGED_ORIGIN)).isEqualTo(3);
         assertThat(router.client(Name.of("alice")).orElseThrow().counters().droppedTotal()).isZero();
-        assertThat(log.lines).anyMatch(line -> line.startsWith("WARN") && line.contains("mallory") && line.contains("FORGED_ORIGIN")
+        assertThat(log.lines()).anyMatch(line -> line.startsWith("WARN") && line.contains("mallory") && line.contains("FORGED_ORIGIN")
                 && line.contains("claimed the origin 'alice' but is 'mallory'"));
 
         Packet honest = Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload("hi".getBytes()).build();

@@ -11,6 +11,7 @@ import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
 import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Name;
+import org.octopipes.testsupport.TestLogger;
 
 /** Groups per client are limited (max.groups), for subscriptions and for management alike. */
 class GroupLimitTest {

@@ -26,6 +26,7 @@ import org.octopipes.codec.PacketError;
 import org.octopipes.codec.Protocol;
 import org.octopipes.codec.StreamDecoder;
 import org.junit.jupiter.api.Test;
+import org.octopipes.testsupport.TestLogger;
 
 class RouterCoreTest {
 
@@ -255,7 +256,7 @@ class RouterCoreTest {
         assertThat(router.counters().dropped(DropReason.MALFORMED)).isEqualTo(1);
         assertThat(router.client(Name.of("slow")).orElseThrow().counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(1);
         assertThat(router.client(Name.of("alice")).orElseThrow().counters().dropped(DropReason.NO_RECIPIENT)).isEqualTo(1);
-        assertThat(log.lines).anyMatch(line -> line.startsWith("WARN") && line.contains("QUEUE_FULL") && line.contains("slow"));
+        assertThat(log.lines()).anyMatch(line -> line.startsWith("WARN") && line.contains("QUEUE_FULL") && line.contains("slow"));
     }
 
     @Test

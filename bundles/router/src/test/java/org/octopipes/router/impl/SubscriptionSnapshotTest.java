@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.octopipes.codec.Name;
+import org.octopipes.testsupport.TestLogger;
 
 /** A snapshot changed client by client answers exactly as one built whole from the same clients. */
 class SubscriptionSnapshotTest {

@@ -3,6 +3,7 @@ package org.octopipes.transport.handover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,11 +14,12 @@ import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PlainDelivery;
 
 /** A relay forwards while a transport serves the client and parks while none does, whichever thread offers. */
 class RelayTest {
 
-    private static final TestDelivery DELIVERY = TestDelivery.IN_A_MINUTE;
+    private static final PlainDelivery DELIVERY = PlainDelivery.within(Duration.ofMinutes(1));
 
     private final RecordingOutlet transport = new RecordingOutlet();
     private final Relay relay = new Relay("fifo", "/tmp/alice_rx", 1024);

@@ -12,6 +12,7 @@ import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PlainDelivery;
 
 class BackpressureTest {
 

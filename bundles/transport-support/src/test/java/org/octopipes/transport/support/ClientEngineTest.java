@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +22,8 @@ import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
 import org.octopipes.codec.StreamDecoder;
-import org.osgi.service.log.Logger;
+import org.octopipes.testsupport.PlainDelivery;
+import org.octopipes.testsupport.TestLogger;
 
 /** The engine alone, on its own I/O thread, with connections in memory whose room the test sets. */
 class ClientEngineTest {
@@ -121,7 +121,7 @@ class ClientEngineTest {
                 wake.notifyAll();
             }
         }
-    }, quietLogger(), QUEUE_BYTES);
+    }, TestLogger.printing(), QUEUE_BYTES);
 
     @BeforeEach
     void startLoop() {
@@ -290,8 +290,4 @@ class ClientEngineTest {
         return numbers;
     }
 
-    private static Logger quietLogger() {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> method.getName().startsWith("is") ? Boolean.FALSE : null);
-    }
 }

@@ -3,18 +3,13 @@ package org.octopipes.policy.acl.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Proxy;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.osgi.service.log.Logger;
 import org.octopipes.routing.testkit.TestTable;
+import org.octopipes.testsupport.TestLogger;
 
 class AclAccessCheckTest {
-
-    /** A logger that discards everything. */
-    private static final Logger QUIET = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-            (proxy, method, args) -> method.getReturnType() == boolean.class ? false : method.getReturnType() == String.class ? "quiet" : null);
 
     private final TestTable table = new TestTable();
 
@@ -28,7 +23,7 @@ class AclAccessCheckTest {
 
     @Test
     void theFirstMatchingRuleDecidesAndDeniedPacketsSayWhy() {
-        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("allow origin=guest1 remote=admin", "deny origin=guest* remote=admin"), true);
+        AclAccessCheck acl = new AclAccessCheck(TestLogger.printing(), List.of("allow origin=guest1 remote=admin", "deny origin=guest* remote=admin"), true);
 
         assertThat(table.check(acl, "guest1", "admin")).isNull();
         assertThat(table.check(acl, "guest2", "admin")).contains("deny origin=guest* remote=admin").contains("guest2 -> admin");
@@ -37,7 +32,7 @@ class AclAccessCheckTest {
 
     @Test
     void theDefaultDenyLetsOnlyWhatARuleAllows() {
-        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("allow remote=lobby", "allow origin=admin"), false);
+        AclAccessCheck acl = new AclAccessCheck(TestLogger.printing(), List.of("allow remote=lobby", "allow origin=admin"), false);
 
         assertThat(table.check(acl, "guest1", "lobby")).isNull();
         assertThat(table.check(acl, "admin", "alice")).isNull();
@@ -46,7 +41,7 @@ class AclAccessCheckTest {
 
     @Test
     void questionMarkMatchesOneCharacterAndTheServerIsTheEmptyOrigin() {
-        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("deny origin=guest? remote=s*", "deny origin= remote=admin"), true);
+        AclAccessCheck acl = new AclAccessCheck(TestLogger.printing(), List.of("deny origin=guest? remote=s*", "deny origin= remote=admin"), true);
 
         assertThat(table.check(acl, "guest1", "staff")).isNotNull();
         assertThat(table.check(acl, "alice", "staff")).isNull();
@@ -56,14 +51,14 @@ class AclAccessCheckTest {
 
     @Test
     void aSemicolonSeparatesRulesInOneString() {
-        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("allow origin=alice; deny remote=admin"), true);
+        AclAccessCheck acl = new AclAccessCheck(TestLogger.printing(), List.of("allow origin=alice; deny remote=admin"), true);
         assertThat(table.check(acl, "alice", "admin")).isNull();
         assertThat(table.check(acl, "guest1", "admin")).contains("deny remote=admin");
     }
 
     @Test
     void anUnreadableRuleSetDeniesEverything() {
-        AclAccessCheck acl = new AclAccessCheck(QUIET, List.of("permit everyone"), true);
+        AclAccessCheck acl = new AclAccessCheck(TestLogger.printing(), List.of("permit everyone"), true);
         assertThat(table.check(acl, "alice", "lobby")).startsWith("acl configuration invalid");
     }
 

@@ -13,6 +13,7 @@ import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.TestLogger;
 
 /** The CAP's turn-taking on a pipe in memory: no FIFO, no thread, no clock but the one the test gives. */
 class CapTurnsTest {

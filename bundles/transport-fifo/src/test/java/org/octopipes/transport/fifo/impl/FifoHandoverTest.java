@@ -32,6 +32,9 @@ import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PlainDelivery;
+import org.octopipes.testsupport.TestLogger;
+import org.octopipes.testsupport.TestRouter;
 import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
 
@@ -70,7 +73,7 @@ class FifoHandoverTest {
         }
     }
 
-    private FifoServer start(NameRouter router, Parcel previous) throws IOException {
+    private FifoServer start(TestRouter router, Parcel previous) throws IOException {
         FifoServer server = new FifoServer(settings, router, log);
         server.start(previous);
         servers.add(server);
@@ -85,11 +88,11 @@ class FifoHandoverTest {
 
     @Test
     void theNextInstanceAdoptsTheClientsWithWhatTheyWroteMeanwhileAndWhatWasQueuedForThem() throws Exception {
-        NameRouter router = new NameRouter();
+        TestRouter router = new TestRouter();
         FifoServer first = start(router, null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob");
-        NameRouter.Link bobLink = router.links.get(Name.of("bob"));
+        TestRouter.Link bobLink = router.links.get(Name.of("bob"));
         sendNumbered(alice, 1, 100);
 
         Parcel parcel = first.handOver();
@@ -116,7 +119,7 @@ class FifoHandoverTest {
     void whatAClientsFifosGrewByStillCountsAgainstTheGrowthBudgetAfterTheUpdate() throws Exception {
         long budget = 2L * FifoSizes.TARGET_SIZE;
         settings = new FifoSettings(cap, settings.clientsDir(), 0600, 64 * 1024, 64, 256 * 1024, 0, budget);
-        NameRouter router = new NameRouter();
+        TestRouter router = new TestRouter();
         FifoServer first = start(router, null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob");
@@ -136,14 +139,14 @@ class FifoHandoverTest {
 
     @Test
     void clientsWaitForTheNextRouterWithTheirGroupsAndLoseNothing() throws Exception {
-        NameRouter first = new NameRouter();
+        TestRouter first = new TestRouter();
         FifoServer server = start(first, null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob", "team");
 
         server.routerChanged(null);
         sendNumbered(alice, 1, 50);
-        NameRouter second = new NameRouter();
+        TestRouter second = new TestRouter();
         server.routerChanged(second);
         sendNumbered(alice, 51, 100);
 
@@ -155,7 +158,7 @@ class FifoHandoverTest {
 
     @Test
     void aStreamFlowsThroughManyHandoversAndRouterChangesInTheOrderDeclarativeServicesMakesThem() throws Exception {
-        NameRouter router = new NameRouter();
+        TestRouter router = new TestRouter();
         FifoServer server = start(router, null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob");
@@ -211,7 +214,7 @@ class FifoHandoverTest {
                     server.routerChanged(router);
                 } else {
                     server.routerChanged(null);
-                    router = new NameRouter();
+                    router = new TestRouter();
                     server.routerChanged(router);
                 }
             }
@@ -224,7 +227,7 @@ class FifoHandoverTest {
 
     @Test
     void aParcelNobodyAdoptsDeletesTheFifosWhenReleased() throws Exception {
-        FifoServer server = start(new NameRouter(), null);
+        FifoServer server = start(new TestRouter(), null);
         FifoPeer alice = subscribe("alice");
 
         Parcel parcel = server.handOver();
@@ -239,7 +242,7 @@ class FifoHandoverTest {
 
     private static boolean offer(Outlet outlet, Packet packet) {
         boolean[] taken = new boolean[1];
-        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = outlet.offer(frame, new NameRouter.PlainDelivery(Protocol.NO_DEADLINE, Sender.NONE, false)));
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> taken[0] = outlet.offer(frame, new PlainDelivery(Protocol.NO_DEADLINE, Sender.NONE, false)));
         return taken[0];
     }
 

@@ -32,6 +32,8 @@ import org.octopipes.codec.PacketError;
 import org.octopipes.codec.Protocol;
 import org.octopipes.posix.FileType;
 import org.octopipes.posix.Posix;
+import org.octopipes.testsupport.TestLogger;
+import org.octopipes.testsupport.TestRouter;
 
 /** The FIFO transport on real FIFOs in a temporary folder, driven the way the reference C client drives a server. */
 class FifoServerTest {
@@ -41,7 +43,7 @@ class FifoServerTest {
     @TempDir
     Path folder;
 
-    private final NameRouter router = new NameRouter();
+    private final TestRouter router = new TestRouter();
     private final org.osgi.service.log.Logger log = TestLogger.printing();
     private Path cap;
     private Path clients;

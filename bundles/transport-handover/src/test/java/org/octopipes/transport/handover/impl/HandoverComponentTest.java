@@ -3,7 +3,6 @@ package org.octopipes.transport.handover.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +20,10 @@ import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PlainDelivery;
+import org.octopipes.testsupport.TestLogger;
 import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
-import org.octopipes.transport.handover.TestDelivery;
-import org.osgi.service.log.Logger;
 
 /** The holder on its own: a parcel is taken whole, or released when its lease ends or the holder stops. */
 class HandoverComponentTest {
@@ -32,7 +31,7 @@ class HandoverComponentTest {
     @TempDir
     Path folder;
 
-    private final HandoverComponent holder = new HandoverComponent(quietLogger());
+    private final HandoverComponent holder = new HandoverComponent(TestLogger.printing());
 
     @Test
     void aParcelNobodyTakesIsReleasedWhenItsLeaseEnds() throws Exception {
@@ -82,13 +81,8 @@ class HandoverComponentTest {
     private static boolean offer(Relay relay) {
         boolean[] taken = new boolean[1];
         new StreamDecoder().feed(ByteBuffer.wrap(Packet.builder().remote(Name.of("alice")).payload(new byte[] {1}).build().toBytes()),
-                frame -> taken[0] = relay.offer(frame, TestDelivery.IN_A_MINUTE));
+                frame -> taken[0] = relay.offer(frame, PlainDelivery.within(Duration.ofMinutes(1))));
         return taken[0];
-    }
-
-    private static Logger quietLogger() {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> method.getName().startsWith("is") ? Boolean.FALSE : null);
     }
 
     private static final class RecordingLink implements ClientLink {

@@ -32,6 +32,8 @@ import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
+import org.octopipes.testsupport.TestLogger;
+import org.octopipes.testsupport.TestRouter;
 
 /** The Unix socket transport on real sockets in a private temporary folder, with a router in memory. */
 // The peers read with blocking sockets: a server that never answers must fail the test, not hang it.
@@ -44,7 +46,7 @@ class UnixServerTest {
     Path temp;
 
     private final TestRouter router = new TestRouter();
-    private final RecordingLogger log = new RecordingLogger();
+    private final TestLogger log = new TestLogger();
     private Path run;
     private Path socket;
     private UnixServer server;
@@ -58,7 +60,7 @@ class UnixServerTest {
     }
 
     private UnixServer start(UnixSettings settings) throws IOException {
-        UnixServer started = new UnixServer(settings, router, log.logger);
+        UnixServer started = new UnixServer(settings, router, log.logger());
         started.start();
         return started;
     }
@@ -342,7 +344,7 @@ class UnixServerTest {
         server = start(new UnixSettings(socket, 0600, 1024, 1024, 4));
         subscribe("alice");
 
-        UnixServer second = new UnixServer(new UnixSettings(socket, 0600, 1024, 1024, 4), router, log.logger);
+        UnixServer second = new UnixServer(new UnixSettings(socket, 0600, 1024, 1024, 4), router, log.logger());
         assertThatThrownBy(second::start).isInstanceOf(IOException.class).hasMessageContaining("another server listens");
         assertThat(server.clientCount()).isEqualTo(1);
     }
@@ -352,7 +354,7 @@ class UnixServerTest {
         Path open = Files.createDirectory(temp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        UnixServer refused = new UnixServer(new UnixSettings(open.resolve("s.sock"), 0600, 1024, 1024, 4), router, log.logger);
+        UnixServer refused = new UnixServer(new UnixSettings(open.resolve("s.sock"), 0600, 1024, 1024, 4), router, log.logger());
 
         assertThatThrownBy(refused::start).isInstanceOf(IOException.class).hasMessageContaining("other users can write there");
         assertThat(open.resolve("s.sock")).doesNotExist();

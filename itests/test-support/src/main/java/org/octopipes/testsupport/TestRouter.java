@@ -1,6 +1,7 @@
-package org.octopipes.transport.fifo.impl;
+package org.octopipes.testsupport;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,22 +21,24 @@ import org.octopipes.codec.PacketError;
 import org.octopipes.codec.Protocol;
 
 /**
- * The smallest router that lets the transport be tested on its own: routes by name and group,
- * sender excluded, and counts what the transport reports. The real router is tested in its bundle
- * and together with this transport end to end.
+ * The smallest router that lets a transport be tested on its own: routes by name and group,
+ * never back to the sender, lets a test change a client's groups or kick it as management would,
+ * and counts what the transport reports. The real router is tested in its bundle, and meets the
+ * transports in the Felix, Karaf and end-to-end tests.
  */
-final class NameRouter implements Router {
+public final class TestRouter implements Router {
 
-    final Map<Name, Link> links = new ConcurrentHashMap<>();
-    final Map<DropReason, AtomicLong> drops = new ConcurrentHashMap<>();
-    final AtomicLong delivered = new AtomicLong();
-    final List<PacketError> malformed = new CopyOnWriteArrayList<>();
+    public final Map<Name, Link> links = new ConcurrentHashMap<>();
+    public final Map<DropReason, AtomicLong> drops = new ConcurrentHashMap<>();
+    public final AtomicLong delivered = new AtomicLong();
+    public final AtomicLong detaches = new AtomicLong();
+    public final List<PacketError> malformed = new CopyOnWriteArrayList<>();
 
     @Override
     public ClientLink attach(Name name, Collection<Name> groups, Outlet outlet) {
-        Link link = new Link(name, Set.copyOf(groups), outlet);
+        Link link = new Link(name, groups, outlet);
         if (links.putIfAbsent(name, link) != null) {
-            throw new SubscriptionRefusedException(SubscriptionRefusedException.Reason.NAME_TAKEN, "taken");
+            throw new SubscriptionRefusedException(SubscriptionRefusedException.Reason.NAME_TAKEN, "'" + name + "' is taken");
         }
         return link;
     }
@@ -45,19 +48,29 @@ final class NameRouter implements Router {
         drops.computeIfAbsent(reason, r -> new AtomicLong()).addAndGet(packets);
     }
 
-    long drops(DropReason reason) {
+    /** How many packets were dropped for {@code reason}. */
+    public long drops(DropReason reason) {
         AtomicLong count = drops.get(reason);
         return count == null ? 0 : count.get();
     }
 
-    final class Link implements ClientLink {
-        final Name name;
-        final Set<Name> groups;
-        final Outlet outlet;
+    /** Kicks a client, as the router's management does: detach, then close the outlet. */
+    public void kick(Name name) {
+        Link link = links.get(name);
+        link.detach();
+        link.outlet.close();
+    }
 
-        Link(Name name, Set<Name> groups, Outlet outlet) {
+    /** One attached client. */
+    public final class Link implements ClientLink {
+        public final Name name;
+        /** Its groups; a test sets them as management would. */
+        public volatile Set<Name> groups;
+        public final Outlet outlet;
+
+        Link(Name name, Collection<Name> groups, Outlet outlet) {
             this.name = name;
-            this.groups = groups;
+            this.groups = Set.copyOf(new LinkedHashSet<>(groups));
             this.outlet = outlet;
         }
 
@@ -79,12 +92,12 @@ final class NameRouter implements Router {
                 if (other != this && (packet.remoteIs(other.name) || other.groups.stream().anyMatch(packet::remoteIs))) {
                     recipients++;
                     if (!other.outlet.offer(packet, delivery)) {
-                        dropped(DropReason.QUEUE_FULL, 1);
+                        TestRouter.this.dropped(DropReason.QUEUE_FULL, 1, "queue of " + other.name);
                     }
                 }
             }
             if (recipients == 0) {
-                dropped(DropReason.NO_RECIPIENT, 1);
+                TestRouter.this.dropped(DropReason.NO_RECIPIENT, 1, name.toString());
             }
         }
 
@@ -97,7 +110,7 @@ final class NameRouter implements Router {
         @Override
         public void malformed(PacketError error) {
             malformed.add(error);
-            NameRouter.this.dropped(DropReason.MALFORMED, 1, name.toString());
+            TestRouter.this.dropped(DropReason.MALFORMED, 1, name + ": " + error);
         }
 
         @Override
@@ -107,16 +120,14 @@ final class NameRouter implements Router {
 
         @Override
         public void dropped(DropReason reason, int packets) {
-            NameRouter.this.dropped(reason, packets, name.toString());
+            TestRouter.this.dropped(reason, packets, name.toString());
         }
 
         @Override
         public void detach() {
-            links.remove(name, this);
+            if (links.remove(name, this)) {
+                detaches.incrementAndGet();
+            }
         }
-    }
-
-    /** The delivery a router hands an outlet. */
-    record PlainDelivery(long deadlineNanos, Sender sender, boolean imported) implements Delivery {
     }
 }
