@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * "A fast sender and a slower reader lose nothing", for every pair of transports: a sender process
@@ -36,14 +37,14 @@ class BackpressureAcrossTransportsIT {
     private static Path run;
     private static Path cap;
     private static Path socket;
-    private static RunningProcess server;
+    private static TestProcess server;
 
     @BeforeAll
-    static void startServer() throws IOException {
+    static void startServer() throws IOException, InterruptedException {
         run = Files.createTempDirectory("octopipes-backpressure-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         socket = run.resolve("octopipes.sock");
-        server = RunningProcess.start("server", RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+        server = TestProcess.start("server", TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString()));
         server.awaitStdout(line -> line.endsWith("unix transport at " + socket), "that its socket is ready");
         server.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that its CAP is ready");
@@ -72,11 +73,11 @@ class BackpressureAcrossTransportsIT {
         String readerName = "reader-" + pair;
         String group = "group-" + pair;
         String remote = addressedTo.equals("group") ? group : readerName;
-        try (RunningProcess reader = RunningProcess.start("reader " + pair, StreamWorker.command("read", readerTransport, address(readerTransport),
+        try (TestProcess reader = TestProcess.start("reader " + pair, StreamWorker.command("read", readerTransport, address(readerTransport),
                 readerName, addressedTo.equals("group") ? group : "-", String.valueOf(PACKETS), String.valueOf(READ_BYTES_PER_SECOND),
                 String.valueOf(PACKETS - IN_FLIGHT_AT_MOST)))) {
             reader.awaitStdout(line -> line.equals("READY"), "that it subscribed");
-            try (RunningProcess sender = RunningProcess.start("sender " + pair, StreamWorker.command("send", senderTransport,
+            try (TestProcess sender = TestProcess.start("sender " + pair, StreamWorker.command("send", senderTransport,
                     address(senderTransport), "sender-" + pair, remote, String.valueOf(PACKETS), String.valueOf(PAYLOAD)))) {
                 assertThat(sender.awaitExit()).as("the sender's exit status: %s", sender).isZero();
                 assertThat(reader.awaitExit()).as("the reader's exit status: %s", reader).isZero();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.octopipes.client.DisconnectedException;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.client.SubscriptionException;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * Faults of the file system under a running server, the launcher in its own process: the clients'
@@ -43,7 +44,7 @@ class FaultsIT {
             // Their FIFOs are gone with the folder: the Java client takes that as being dropped
             // (a kick deletes them too), ends with an error that says so, and must subscribe again.
             for (OctopipesClient dropped : List.of(alice, bob)) {
-                await(dropped.name() + " notices").atMost(RunningProcess.PATIENCE).until(() -> !dropped.isOpen());
+                await(dropped.name() + " notices").atMost(TestProcess.PATIENCE).until(() -> !dropped.isOpen());
                 assertThatThrownBy(() -> dropped.receive(Duration.ZERO)).isInstanceOf(DisconnectedException.class)
                         .hasMessageContaining("was deleted or replaced");
             }
@@ -57,7 +58,7 @@ class FaultsIT {
                 assertTalk(dave, carol, "and back");
                 // The old names come back too: nobody holds their FIFOs, so once their subscriptions
                 // are 10 s old the server lets a new SUBSCRIPTION take them over.
-                try (OctopipesClient aliceAgain = await("alice subscribed again").atMost(RunningProcess.PATIENCE)
+                try (OctopipesClient aliceAgain = await("alice subscribed again").atMost(TestProcess.PATIENCE)
                         .pollInterval(Duration.ofSeconds(1)).until(() -> connectOrNull(server, "alice"), client -> client != null)) {
                     server.awaitLog("'alice' subscribes while its earlier subscription's FIFOs are open in no process");
                     assertTalk(aliceAgain, carol, "alice is back");
@@ -189,7 +190,7 @@ class FaultsIT {
 
     /** The server deletes a leaving client's FIFOs once it has read its UNSUBSCRIPTION. */
     private static void awaitFifosGone(Path clients, String name) {
-        await(name + "'s FIFOs deleted").atMost(RunningProcess.PATIENCE)
+        await(name + "'s FIFOs deleted").atMost(TestProcess.PATIENCE)
                 .until(() -> !Files.exists(clients.resolve(name + "_rx.fifo")) && !Files.exists(clients.resolve(name + "_tx.fifo")));
     }
 

@@ -33,6 +33,7 @@ import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * Hostile input against the launcher as its own process: garbage, truncated and oversized packets
@@ -56,20 +57,20 @@ class HostileInputIT {
     private static Path run;
     private static Path cap;
     private static Path clients;
-    private static RunningProcess server;
+    private static TestProcess server;
     private static OctopipesClient speaker;
     private static OctopipesClient listener;
     private static final AtomicInteger ROUNDS = new AtomicInteger();
 
     @BeforeAll
-    static void startServer() throws IOException {
+    static void startServer() throws IOException, InterruptedException {
         run = Files.createTempDirectory("octopipes-hostile-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         clients = run.resolve("clients");
         // No FIFO growth: the TTL test needs packets to wait in the server's queue behind the slow
         // client's 64 KiB FIFO, which growth would enlarge to hold them all (beyond any TTL check).
         Path configuration = Files.writeString(run.resolve("server.properties"), "max.payload=" + MAX_PAYLOAD + "\nfifo.pipe.budget=0\n");
-        server = RunningProcess.start("server", RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+        server = TestProcess.start("server", TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", clients.toString(), "--deploy", run.resolve("deploy").toString(), "--config", configuration.toString()));
         server.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that it is ready");
         speaker = connect("speaker");
@@ -295,7 +296,7 @@ class HostileInputIT {
     @Test
     @Order(16)
     void theReferenceCClientsNulInItsOriginIsNotAForgery() throws Exception {
-        try (RunningProcess cClient = RunningProcess.start("reference client", List.of("python3", REFERENCE_CLIENT.toString(),
+        try (TestProcess cClient = TestProcess.start("reference client", List.of("python3", REFERENCE_CLIENT.toString(),
                 "--cap", cap.toString(), "--name", "c-client-bug", "--origin-nul-bug", "--send", "listener", "with a NUL"))) {
             Packet packet = listener.receive(RECEIVE_TIMEOUT);
             assertThat(payloadOf(packet)).isEqualTo("with a NUL");
@@ -350,7 +351,7 @@ class HostileInputIT {
 
         assertThat(server.stderr().stream().filter(line -> line.contains("Refused a subscription"))).hasSizeGreaterThanOrEqualTo(hostile.size());
         assertThat(listing(run)).as("nothing new beside the CAP").isEqualTo(before);
-        await("only the FIFOs of the clients that are here").atMost(RunningProcess.PATIENCE).until(() -> listing(clients),
+        await("only the FIFOs of the clients that are here").atMost(TestProcess.PATIENCE).until(() -> listing(clients),
                 files -> files.stream().allMatch(file -> file.startsWith("speaker_") || file.startsWith("listener_")));
     }
 
@@ -415,7 +416,7 @@ class HostileInputIT {
     }
 
     private static void awaitLog(String text) {
-        await("the server logs \"" + text + "\"").atMost(RunningProcess.PATIENCE)
+        await("the server logs \"" + text + "\"").atMost(TestProcess.PATIENCE)
                 .until(() -> server.stderr().stream().anyMatch(line -> line.contains(text)));
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * Hot deploy as an operator does it: a routing plugin jar copied into the running launcher's
@@ -27,15 +28,15 @@ class HotDeployIT {
 
     private Path cap;
     private Path deploy;
-    private RunningProcess server;
+    private TestProcess server;
     private final AtomicInteger probes = new AtomicInteger();
 
     @BeforeEach
-    void startServer() throws IOException {
+    void startServer() throws IOException, InterruptedException {
         Path run = Files.createTempDirectory("octopipes-hot-deploy-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         deploy = Files.createDirectory(run.resolve("deploy"));
-        server = RunningProcess.start("server", RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+        server = TestProcess.start("server", TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", run.resolve("clients").toString(), "--deploy", deploy.toString()));
         server.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that it is ready");
     }
@@ -52,12 +53,12 @@ class HotDeployIT {
             assertThat(aliceGetsHerOwnGroupPacket(alice, bob)).as("the default policy spec does not echo").isFalse();
 
             Path deployed = Files.copy(ECHO_PLUGIN, deploy.resolve(ECHO_PLUGIN.getFileName()));
-            await("the launcher starts the plugin").atMost(RunningProcess.PATIENCE)
+            await("the launcher starts the plugin").atMost(TestProcess.PATIENCE)
                     .until(() -> server.stderr().stream().anyMatch(line -> line.contains("started org.octopipes.policy.echo")));
-            await("routing follows the echo policy").atMost(RunningProcess.PATIENCE).until(() -> aliceGetsHerOwnGroupPacket(alice, bob));
+            await("routing follows the echo policy").atMost(TestProcess.PATIENCE).until(() -> aliceGetsHerOwnGroupPacket(alice, bob));
 
             Files.delete(deployed);
-            await("routing falls back to spec").atMost(RunningProcess.PATIENCE).until(() -> !aliceGetsHerOwnGroupPacket(alice, bob));
+            await("routing falls back to spec").atMost(TestProcess.PATIENCE).until(() -> !aliceGetsHerOwnGroupPacket(alice, bob));
             assertThat(alice.isOpen()).as("alice stayed subscribed throughout").isTrue();
             assertThat(bob.isOpen()).as("bob stayed subscribed throughout").isTrue();
         }
@@ -71,20 +72,20 @@ class HotDeployIT {
     private boolean aliceGetsHerOwnGroupPacket(OctopipesClient alice, OctopipesClient bob) throws Exception {
         String probe = "probe " + probes.incrementAndGet();
         alice.send("team", probe.getBytes(StandardCharsets.UTF_8));
-        assertThat(text(bob.receive(RunningProcess.PATIENCE))).isEqualTo(probe);
+        assertThat(text(bob.receive(TestProcess.PATIENCE))).isEqualTo(probe);
         String marker = "marker after " + probe;
         bob.send("alice", marker.getBytes(StandardCharsets.UTF_8));
-        String next = text(alice.receive(RunningProcess.PATIENCE));
+        String next = text(alice.receive(TestProcess.PATIENCE));
         if (next.equals(marker)) {
             return false;
         }
         assertThat(next).isEqualTo(probe);
-        assertThat(text(alice.receive(RunningProcess.PATIENCE))).isEqualTo(marker);
+        assertThat(text(alice.receive(TestProcess.PATIENCE))).isEqualTo(marker);
         return true;
     }
 
     private static String text(Packet packet) {
-        assertThat(packet).as("a packet within " + RunningProcess.PATIENCE).isNotNull();
+        assertThat(packet).as("a packet within " + TestProcess.PATIENCE).isNotNull();
         return new String(packet.payloadBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,5 @@
 package org.octopipes.itests.e2e;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.octopipes.client.OctopipesClient;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * The launcher as its own process in a private run folder (mode 0700): its CAP there, its clients
@@ -25,9 +24,9 @@ final class LauncherServer implements AutoCloseable {
     final Path run;
     final Path cap;
     final Path clients;
-    final RunningProcess process;
+    final TestProcess process;
 
-    private LauncherServer(String label, Path run, Path clients, RunningProcess process) {
+    private LauncherServer(String label, Path run, Path clients, TestProcess process) {
         this.label = label;
         this.run = run;
         this.cap = run.resolve("cap.fifo");
@@ -41,22 +40,22 @@ final class LauncherServer implements AutoCloseable {
     }
 
     /** Starts the launcher and waits until it serves; {@code properties} is the content of its --config file. */
-    static LauncherServer start(String label, Path run, Path clients, String properties) throws IOException {
+    static LauncherServer start(String label, Path run, Path clients, String properties) throws IOException, InterruptedException {
         return start(label, run, clients, properties, List.of());
     }
 
     /** As {@link #start(String, Path, Path, String)}, with options for the server's JVM, e.g. -Xmx. */
-    static LauncherServer start(String label, Path run, Path clients, String properties, List<String> jvmOptions) throws IOException {
+    static LauncherServer start(String label, Path run, Path clients, String properties, List<String> jvmOptions) throws IOException, InterruptedException {
         Path cap = run.resolve("cap.fifo");
         Path configuration = Files.writeString(run.resolve("server.properties"), properties);
-        List<String> command = new ArrayList<>(RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+        List<String> command = new ArrayList<>(TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", clients.toString(), "--deploy", run.resolve("deploy").toString(), "--config", configuration.toString()));
         command.addAll(1, jvmOptions);
-        RunningProcess process = RunningProcess.start(label, command);
+        TestProcess process = TestProcess.start(label, command);
         LauncherServer server = new LauncherServer(label, run, clients, process);
         try {
             process.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that it is ready");
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | Error | InterruptedException e) {
             process.close();
             throw e;
         }
@@ -67,9 +66,8 @@ final class LauncherServer implements AutoCloseable {
         return OctopipesClient.builder(cap).name(name).groups(groups).subscribeTimeout(SUBSCRIBE_TIMEOUT).connect();
     }
 
-    void awaitLog(String text) {
-        await(label + " logs \"" + text + "\"").atMost(RunningProcess.PATIENCE)
-                .until(() -> process.stderr().stream().anyMatch(line -> line.contains(text)));
+    void awaitLog(String text) throws InterruptedException {
+        process.awaitStderr(line -> line.contains(text), "\"" + text + "\"");
     }
 
     /** Stops the server with SIGTERM, keeps its log as target/LABEL-server.log, and returns its exit status. */

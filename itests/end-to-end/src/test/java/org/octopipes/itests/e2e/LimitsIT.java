@@ -37,7 +37,7 @@ class LimitsIT {
     private static LauncherServer server;
 
     @BeforeAll
-    static void startServer() throws IOException {
+    static void startServer() throws IOException, InterruptedException {
         Path run = LauncherServer.runFolder("octopipes-limits-");
         server = LauncherServer.start("LimitsIT", run, run.resolve("clients"), "max.clients=" + MAX_CLIENTS + "\nmax.groups=" + MAX_GROUPS
                 + "\nmax.payload=" + MAX_PAYLOAD + "\nqueue.bytes=" + QUEUE_BYTES + "\n");

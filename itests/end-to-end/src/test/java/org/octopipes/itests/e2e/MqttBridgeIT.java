@@ -1,28 +1,24 @@
 package org.octopipes.itests.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
+import org.octopipes.testsupport.Mosquitto;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * Two servers, each its own launcher process with its own CAP, bridged through a real Mosquitto
@@ -39,41 +35,26 @@ class MqttBridgeIT {
     /** How long a stream of 20,000 packets through the bridge may take. */
     private static final java.time.Duration STREAM_PATIENCE = java.time.Duration.ofMinutes(5);
 
-    private Path mosquitto;
-    private Path brokerDir;
-    private int port;
-    private RunningProcess broker;
+    private Mosquitto broker;
     private Server serverA;
     private Server serverB;
 
     /** One launcher process and where its clients reach it. */
-    private record Server(RunningProcess process, Path cap) {
+    private record Server(TestProcess process, Path cap) {
     }
 
     @BeforeEach
-    void startBrokerAndServers() throws IOException {
-        Optional<Path> found = findMosquitto();
-        Assumptions.assumeTrue(found.isPresent(),
-                "mosquitto is not installed (neither on PATH nor /usr/sbin/mosquitto): the MQTT bridge test needs a real broker; "
-                        + "apt-get install mosquitto (.ci/run does)");
-        mosquitto = found.get();
-        brokerDir = privateFolder("octopipes-mqtt-broker-");
-        port = freePort();
+    void startBrokerAndServers() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Mosquitto.executable().isPresent(), Mosquitto.MISSING);
+        Path brokerDir = privateFolder("octopipes-mqtt-broker-");
         // Persistence keeps the bridges' sessions and what is queued for them across the restart, as a production broker would.
-        Files.writeString(brokerDir.resolve("mosquitto.conf"), String.join("\n",
-                "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
+        broker = Mosquitto.start(brokerDir,
                 "persistence true",
                 "persistence_location " + brokerDir + "/",
-                // Run as root (in CI), Mosquitto would otherwise switch to its own user, which cannot write here.
-                "user " + System.getProperty("user.name"),
-                "log_dest stderr",
                 // Mosquitto keeps at most 1,000 unacknowledged QoS 1 messages per client by default and drops
                 // the rest: an importing bridge that falls behind a burst by more would lose packets at the
                 // broker, which no bridge can see (the README says so). Room for the stream tests' bursts.
-                "max_queued_messages 100000",
-                ""));
-        broker = startBroker();
+                "max_queued_messages 100000");
         serverA = startServer("a");
         serverB = startServer("b");
         for (Server server : List.of(serverA, serverB)) {
@@ -115,7 +96,7 @@ class MqttBridgeIT {
 
             // Bob answers alice by name: his server's bridge learnt that alice is across, from her packets.
             bob.send("alice", "hello alice, from B".getBytes(StandardCharsets.UTF_8));
-            Packet reply = alice.receive(RunningProcess.PATIENCE);
+            Packet reply = alice.receive(TestProcess.PATIENCE);
             assertThat(reply).as("a reply across the bridge, and not alice's own group packets").isNotNull();
             assertThat(reply.origin().toString()).isEqualTo("bob");
             assertThat(text(reply)).isEqualTo("hello alice, from B");
@@ -154,9 +135,9 @@ class MqttBridgeIT {
     void anAckFromAMemberOnTheOtherServerComesBackToTheSender() throws Exception {
         try (OctopipesClient bob = client(serverB, "bob", "ops")) {
             // A real client process on A asks for an ACK from the group ops, whose only member is on B.
-            RunningProcess dave = RunningProcess.start("dave", RunningProcess.java(CLIENT, "send", "--cap", serverA.cap().toString(),
+            TestProcess dave = TestProcess.start("dave", TestProcess.java(CLIENT, "send", "--cap", serverA.cap().toString(),
                     "--name", "dave", "--rck", "--timeout", "30", "ops", "are you there?"));
-            Packet asked = bob.receive(RunningProcess.PATIENCE);
+            Packet asked = bob.receive(TestProcess.PATIENCE);
             assertThat(asked).as("dave's packet on B").isNotNull();
             assertThat(asked.origin().toString()).isEqualTo("dave");
             assertThat(text(asked)).isEqualTo("are you there?");
@@ -178,7 +159,7 @@ class MqttBridgeIT {
             // Buffered by bridge A while there is no broker.
             sendNumbered(alice, 51, 150, expected);
 
-            broker = startBroker();
+            broker.restart();
             awaitStderr(serverA.process(), "reached the broker again");
             sendNumbered(alice, 151, 200, expected);
             alice.send("team", "end".getBytes(StandardCharsets.UTF_8));
@@ -202,7 +183,7 @@ class MqttBridgeIT {
             // The router counts and logs the overflow against the bridge's client.
             awaitStderr(serverA.process(), "for client 'mqtt-bridge.a': QUEUE_FULL");
 
-            broker = startBroker();
+            broker.restart();
             awaitStderr(serverA.process(), "reached the broker again");
             alice.send("team", "end".getBytes(StandardCharsets.UTF_8));
             assertThat(receiveTexts(bob, BUFFER_PACKETS + 1)).as("the packets that fitted, in order, then the next one")
@@ -230,10 +211,10 @@ class MqttBridgeIT {
         // One more than counted, so that a packet routed twice, the last counted one too, shows as
         // out of order before the stream ends. Bob on B reads as fast as he can.
         int stream = packets + 1;
-        try (RunningProcess bob = RunningProcess.start("reader bob", StreamWorker.command("read", "fifo", serverB.cap().toString(), "bob",
+        try (TestProcess bob = TestProcess.start("reader bob", StreamWorker.command("read", "fifo", serverB.cap().toString(), "bob",
                 "team", String.valueOf(stream), "0", String.valueOf(stream)))) {
             bob.awaitStdout(line -> line.equals("READY"), "that it subscribed");
-            try (RunningProcess alice = RunningProcess.start("sender alice", StreamWorker.command("send", "fifo", serverA.cap().toString(),
+            try (TestProcess alice = TestProcess.start("sender alice", StreamWorker.command("send", "fifo", serverA.cap().toString(),
                     "alice", "team", String.valueOf(stream), String.valueOf(payload)))) {
                 assertThat(alice.awaitExit(STREAM_PATIENCE)).as("alice's exit status: %s", alice).isZero();
                 assertThat(bob.awaitExit(STREAM_PATIENCE)).as("bob's exit status: %s", bob).isZero();
@@ -248,34 +229,13 @@ class MqttBridgeIT {
 
     // ---- Helpers
 
-    private static Optional<Path> findMosquitto() {
-        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "mosquitto"));
-        return Stream.concat(onPath, Stream.of(Path.of("/usr/sbin/mosquitto"))).filter(Files::isExecutable).findFirst();
-    }
-
-    private RunningProcess startBroker() throws IOException {
-        RunningProcess started = RunningProcess.start("mosquitto", List.of(mosquitto.toString(), "-c", brokerDir.resolve("mosquitto.conf").toString()));
-        await("Mosquitto listens on port " + port + "; " + started).atMost(RunningProcess.PATIENCE).until(() -> accepts(port));
-        return started;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
-
     /** A launcher whose deploy folder holds the bridge's factory configuration, as an operator would write it. */
-    private Server startServer(String name) throws IOException {
+    private Server startServer(String name) throws IOException, InterruptedException {
         Path run = privateFolder("octopipes-mqtt-" + name + "-");
         Path cap = run.resolve("cap.fifo");
         Path deploy = Files.createDirectory(run.resolve("deploy"));
         Files.writeString(deploy.resolve("org.octopipes.bridge.mqtt-" + name + ".cfg"), String.join("\n",
-                "broker.uri = tcp://127.0.0.1:" + port,
+                "broker.uri = " + broker.uri(),
                 "export.groups = team, ops",
                 "import.groups = team, ops",
                 "buffer.packets = " + BUFFER_PACKETS,
@@ -283,15 +243,14 @@ class MqttBridgeIT {
                 "reconnect.min.millis = 100",
                 "reconnect.max.millis = 500",
                 ""));
-        RunningProcess process = RunningProcess.start("server " + name, RunningProcess.java(LAUNCHER, "--no-console",
+        TestProcess process = TestProcess.start("server " + name, TestProcess.java(LAUNCHER, "--no-console",
                 "--cap", cap.toString(), "--clients", run.resolve("clients").toString(), "--deploy", deploy.toString()));
         process.awaitStdout(line -> line.contains("fifo transport at " + cap), "that it is ready");
         return new Server(process, cap);
     }
 
-    private static void awaitStderr(RunningProcess process, String text) {
-        await(process + " logs '" + text + "'").atMost(RunningProcess.PATIENCE)
-                .until(() -> process.stderr().stream().anyMatch(line -> line.contains(text)));
+    private static void awaitStderr(TestProcess process, String text) throws InterruptedException {
+        process.awaitStderr(line -> line.contains(text), "'" + text + "'");
     }
 
     private static OctopipesClient client(Server server, String name, String group) throws IOException {
@@ -309,7 +268,7 @@ class MqttBridgeIT {
     private static List<String> receiveTexts(OctopipesClient client, int count) throws Exception {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Packet packet = client.receive(RunningProcess.PATIENCE);
+            Packet packet = client.receive(TestProcess.PATIENCE);
             assertThat(packet).as(client.name() + " receives packet " + (i + 1) + " of " + count + " after " + texts).isNotNull();
             texts.add(text(packet));
         }

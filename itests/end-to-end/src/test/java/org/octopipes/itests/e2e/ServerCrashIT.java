@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * The server process killed with SIGKILL: it cannot clean up, so its CAP and client FIFOs stay
@@ -25,10 +26,10 @@ class ServerCrashIT {
         Path clients = run.resolve("clients");
         Path rx = clients.resolve("survivor_rx.fifo");
 
-        RunningProcess first = startServer(run, cap, clients);
-        try (RunningProcess survivor = RunningProcess.start("sub survivor", RunningProcess.java(CLIENT, "sub", "--cap", cap.toString(),
+        TestProcess first = startServer(run, cap, clients);
+        try (TestProcess survivor = TestProcess.start("sub survivor", TestProcess.java(CLIENT, "sub", "--cap", cap.toString(),
                 "--name", "survivor", "--count", "1"))) {
-            await("survivor holds its RX FIFO").atMost(RunningProcess.PATIENCE).until(() -> Files.exists(rx) && survivor.holdsOpen(rx));
+            await("survivor holds its RX FIFO").atMost(TestProcess.PATIENCE).until(() -> Files.exists(rx) && survivor.holdsOpen(rx));
 
             first.close(); // SIGKILL
             first.awaitExit();
@@ -38,13 +39,13 @@ class ServerCrashIT {
             assertThat(survivor.awaitExit()).as("the client notices that its server is gone: " + survivor).isNotZero();
         }
 
-        RunningProcess second = startServer(run, cap, clients);
+        TestProcess second = startServer(run, cap, clients);
         try {
             assertThat(rx).as("the next server removes the stale FIFOs").doesNotExist();
-            try (RunningProcess again = RunningProcess.start("sub survivor", RunningProcess.java(CLIENT, "sub", "--cap", cap.toString(),
+            try (TestProcess again = TestProcess.start("sub survivor", TestProcess.java(CLIENT, "sub", "--cap", cap.toString(),
                     "--name", "survivor", "--count", "1"))) {
-                await("survivor subscribed again").atMost(RunningProcess.PATIENCE).until(() -> Files.exists(rx));
-                RunningProcess sender = RunningProcess.start("send", RunningProcess.java(CLIENT, "send", "--cap", cap.toString(),
+                await("survivor subscribed again").atMost(TestProcess.PATIENCE).until(() -> Files.exists(rx));
+                TestProcess sender = TestProcess.start("send", TestProcess.java(CLIENT, "send", "--cap", cap.toString(),
                         "--name", "sender", "survivor", "after the crash"));
                 assertThat(sender.awaitExit()).as(sender.toString()).isZero();
                 assertThat(again.awaitExit()).as(again.toString()).isZero();
@@ -56,8 +57,8 @@ class ServerCrashIT {
         assertThat(cap).doesNotExist();
     }
 
-    private static RunningProcess startServer(Path run, Path cap, Path clients) throws Exception {
-        RunningProcess server = RunningProcess.start("server", RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+    private static TestProcess startServer(Path run, Path cap, Path clients) throws Exception {
+        TestProcess server = TestProcess.start("server", TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", clients.toString(), "--deploy", run.resolve("deploy").toString()));
         server.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that it is ready");
         return server;

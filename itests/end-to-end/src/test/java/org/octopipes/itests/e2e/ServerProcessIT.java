@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.octopipes.client.OctopipesClient;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * The server as users run it: the launcher jar in its own process, with clients in processes of
@@ -32,16 +33,16 @@ class ServerProcessIT {
     private static Path run;
     private static Path cap;
     private static Path clients;
-    private static RunningProcess server;
+    private static TestProcess server;
 
     @BeforeAll
-    static void startServer() throws IOException {
+    static void startServer() throws IOException, InterruptedException {
         run = Files.createTempDirectory("octopipes-e2e-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         clients = run.resolve("clients");
         // A small queue per client, so that a client that stops reading overflows it quickly.
         Path configuration = Files.writeString(run.resolve("server.properties"), "queue.bytes=65536\n");
-        server = RunningProcess.start("server", RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+        server = TestProcess.start("server", TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", clients.toString(), "--deploy", run.resolve("deploy").toString(), "--config", configuration.toString()));
         server.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that it is ready");
     }
@@ -53,42 +54,42 @@ class ServerProcessIT {
         assertThat(clients.toFile().list()).as("no client FIFO is left behind").isEmpty();
     }
 
-    private static RunningProcess sub(String name, String groups, int count) throws IOException {
+    private static TestProcess sub(String name, String groups, int count) throws IOException {
         List<String> arguments = new ArrayList<>(List.of("sub", "--cap", cap.toString(), "--name", name, "--count", String.valueOf(count)));
         if (groups != null) {
             arguments.addAll(List.of("--groups", groups));
         }
-        RunningProcess process = RunningProcess.start("sub " + name, RunningProcess.java(CLIENT, arguments.toArray(new String[0])));
+        TestProcess process = TestProcess.start("sub " + name, TestProcess.java(CLIENT, arguments.toArray(new String[0])));
         awaitSubscribed(name);
         return process;
     }
 
-    private static RunningProcess send(String name, String... arguments) throws IOException {
+    private static TestProcess send(String name, String... arguments) throws IOException {
         List<String> all = new ArrayList<>(List.of("send", "--cap", cap.toString(), "--name", name));
         all.addAll(List.of(arguments));
-        return RunningProcess.start("send " + name, RunningProcess.java(CLIENT, all.toArray(new String[0])));
+        return TestProcess.start("send " + name, TestProcess.java(CLIENT, all.toArray(new String[0])));
     }
 
-    private static RunningProcess referenceClient(String name, String... arguments) throws IOException {
+    private static TestProcess referenceClient(String name, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("python3", REFERENCE_CLIENT.toString(), "--cap", cap.toString(), "--name", name));
         command.addAll(List.of(arguments));
-        return RunningProcess.start("reference client " + name, command);
+        return TestProcess.start("reference client " + name, command);
     }
 
     /** A client is subscribed once its RX FIFO exists: the server makes it just before it attaches the client. */
     private static void awaitSubscribed(String name) {
-        await(name + " subscribed").atMost(RunningProcess.PATIENCE).until(() -> Files.exists(clients.resolve(name + "_rx.fifo")));
+        await(name + " subscribed").atMost(TestProcess.PATIENCE).until(() -> Files.exists(clients.resolve(name + "_rx.fifo")));
     }
 
     private static void awaitGone(String name) {
-        await(name + "'s FIFOs deleted").atMost(RunningProcess.PATIENCE)
+        await(name + "'s FIFOs deleted").atMost(TestProcess.PATIENCE)
                 .until(() -> !Files.exists(clients.resolve(name + "_rx.fifo")) && !Files.exists(clients.resolve(name + "_tx.fifo")));
     }
 
     @Test
     void aJavaClientSendsToAnotherByName() throws Exception {
-        try (RunningProcess bob = sub("bob", null, 1);
-                RunningProcess alice = send("alice", "bob", "hello bob")) {
+        try (TestProcess bob = sub("bob", null, 1);
+                TestProcess alice = send("alice", "bob", "hello bob")) {
             assertThat(alice.awaitExit()).isZero();
             assertThat(bob.awaitExit()).isZero();
             assertThat(bob.stdout()).containsExactly("alice -> bob: hello bob");
@@ -97,9 +98,9 @@ class ServerProcessIT {
 
     @Test
     void aPacketToAGroupReachesEveryMemberButItsSender() throws Exception {
-        try (RunningProcess first = sub("member1", "crew", 1);
-                RunningProcess second = sub("member2", "crew", 1);
-                RunningProcess sender = referenceClient("captain", "--group", "crew", "--send", "crew", "all hands", "--expect", "0")) {
+        try (TestProcess first = sub("member1", "crew", 1);
+                TestProcess second = sub("member2", "crew", 1);
+                TestProcess sender = referenceClient("captain", "--group", "crew", "--send", "crew", "all hands", "--expect", "0")) {
             assertThat(first.awaitExit()).isZero();
             assertThat(second.awaitExit()).isZero();
             assertThat(first.stdout()).containsExactly("captain -> crew: all hands");
@@ -112,13 +113,13 @@ class ServerProcessIT {
 
     @Test
     void aReferenceStyleClientAndAJavaClientTalkBothWays() throws Exception {
-        try (RunningProcess python = referenceClient("snake", "--expect", "1", "--timeout", "30")) {
+        try (TestProcess python = referenceClient("snake", "--expect", "1", "--timeout", "30")) {
             python.awaitStdout(line -> line.startsWith("SUBSCRIBED"), "its assignment");
-            try (RunningProcess java = sub("bean", null, 1)) {
+            try (TestProcess java = sub("bean", null, 1)) {
                 // The send command subscribes too, so under a name of its own.
                 assertThat(send("bean-sender", "snake", "from java").awaitExit()).isZero();
                 python.awaitStdout(line -> line.equals("RECEIVED bean-sender snake 0 from java"), "the Java packet");
-                try (RunningProcess reply = referenceClient("snake2", "--send", "bean", "from python")) {
+                try (TestProcess reply = referenceClient("snake2", "--send", "bean", "from python")) {
                     assertThat(reply.awaitExit()).isZero();
                 }
                 assertThat(java.awaitExit()).isZero();
@@ -130,11 +131,11 @@ class ServerProcessIT {
 
     @Test
     void aTakenNameIsRefusedAndTheHolderIsUntouched() throws Exception {
-        try (RunningProcess holder = sub("unique", null, 1)) {
-            RunningProcess java = send("unique", "nobody", "x");
+        try (TestProcess holder = sub("unique", null, 1)) {
+            TestProcess java = send("unique", "nobody", "x");
             assertThat(java.awaitExit()).isNotZero();
             assertThat(String.join("\n", java.stderr())).containsIgnoringCase("taken");
-            RunningProcess python = referenceClient("unique");
+            TestProcess python = referenceClient("unique");
             assertThat(python.awaitExit()).isEqualTo(1);
             assertThat(python.stdout()).contains("REFUSED 1");
 
@@ -146,32 +147,32 @@ class ServerProcessIT {
 
     @Test
     void clientsSubscribingAtTheSameMomentAllGetTheirOwnAssignment() throws Exception {
-        List<RunningProcess> members = new ArrayList<>();
+        List<TestProcess> members = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
                 String name = "swarm" + i;
-                members.add(RunningProcess.start("sub " + name, RunningProcess.java(CLIENT, "sub", "--cap", cap.toString(),
+                members.add(TestProcess.start("sub " + name, TestProcess.java(CLIENT, "sub", "--cap", cap.toString(),
                         "--name", name, "--groups", "swarm", "--count", "1")));
             }
             for (int i = 0; i < 6; i++) {
                 awaitSubscribed("swarm" + i);
             }
             assertThat(send("queen", "swarm", "hello swarm").awaitExit()).isZero();
-            for (RunningProcess member : members) {
+            for (TestProcess member : members) {
                 assertThat(member.awaitExit()).as(member.toString()).isZero();
                 assertThat(member.stdout()).containsExactly("queen -> swarm: hello swarm");
             }
         } finally {
-            members.forEach(RunningProcess::close);
+            members.forEach(TestProcess::close);
         }
     }
 
     @Test
     void anAckComesBackToTheSenderThatAskedForIt() throws Exception {
-        try (RunningProcess receiver = sub("acker", null, 2)) {
-            RunningProcess java = send("asker", "--rck", "acker", "please ack");
+        try (TestProcess receiver = sub("acker", null, 2)) {
+            TestProcess java = send("asker", "--rck", "acker", "please ack");
             assertThat(java.awaitExit()).as(java.toString()).isZero();
-            RunningProcess python = referenceClient("pyasker", "--rck", "--send", "acker", "please ack too");
+            TestProcess python = referenceClient("pyasker", "--rck", "--send", "acker", "please ack too");
             assertThat(python.awaitExit()).as(python.toString()).isZero();
             assertThat(python.stdout()).contains("ACKED acker");
             assertThat(receiver.awaitExit()).isZero();
@@ -180,12 +181,12 @@ class ServerProcessIT {
 
     @Test
     void aClientThatLeavesHasItsFifosDeletedAndItsNameFreed() throws Exception {
-        try (RunningProcess once = sub("leaver", null, 1)) {
+        try (TestProcess once = sub("leaver", null, 1)) {
             assertThat(send("poker", "leaver", "bye").awaitExit()).isZero();
             assertThat(once.awaitExit()).isZero();
         }
         awaitGone("leaver");
-        try (RunningProcess again = sub("leaver", null, 1)) {
+        try (TestProcess again = sub("leaver", null, 1)) {
             assertThat(send("poker", "leaver", "welcome back").awaitExit()).isZero();
             assertThat(again.awaitExit()).isZero();
         }
@@ -193,13 +194,13 @@ class ServerProcessIT {
 
     @Test
     void aClientKilledWithSigkillLeavesANameThatCanBeSubscribedAgain() throws Exception {
-        RunningProcess doomed = sub("phoenix", null, 1);
+        TestProcess doomed = sub("phoenix", null, 1);
         Path rx = clients.resolve("phoenix_rx.fifo");
-        await("phoenix opens its RX FIFO").atMost(RunningProcess.PATIENCE).until(() -> doomed.holdsOpen(rx));
+        await("phoenix opens its RX FIFO").atMost(TestProcess.PATIENCE).until(() -> doomed.holdsOpen(rx));
         doomed.close(); // SIGKILL: no UNSUBSCRIPTION, but the kernel closes its FIFOs
 
         // The name is taken over once the old subscription is 10 s old and no process holds its FIFOs.
-        await("phoenix subscribes again").atMost(RunningProcess.PATIENCE).pollInterval(java.time.Duration.ofSeconds(2))
+        await("phoenix subscribes again").atMost(TestProcess.PATIENCE).pollInterval(java.time.Duration.ofSeconds(2))
                 .until(() -> send("phoenix", "nobody", "back").awaitExit() == 0);
         awaitGone("phoenix");
     }
@@ -208,7 +209,7 @@ class ServerProcessIT {
     void garbageOnTheCapAndOnATxFifoHarmsNobody() throws Exception {
         write(cap, "garbage on the common access pipe".getBytes());
         try (OctopipesClient vandal = OctopipesClient.builder(cap).name("vandal").connect();
-                RunningProcess victim = sub("victim", null, 1)) {
+                TestProcess victim = sub("victim", null, 1)) {
             write(vandal.txPath(), new byte[] {0x01, 0x09, 0x7F, 0x00, 0x42});
             vandal.send("victim", "after the garbage".getBytes());
             assertThat(victim.awaitExit()).isZero();
@@ -224,13 +225,13 @@ class ServerProcessIT {
         // The sleeper takes one packet and then never reads again: its FIFO (64 KiB) and its queue
         // on the server (64 KiB, see the server's configuration) fill up, and the rest is dropped.
         try (OctopipesClient sleeper = OctopipesClient.builder(cap).name("sleeper").groups("load").receiveQueueCapacity(1).connect();
-                RunningProcess fast = sub("fast", "load", count);
+                TestProcess fast = sub("fast", "load", count);
                 OctopipesClient publisher = OctopipesClient.builder(cap).name("publisher").connect()) {
             for (int i = 1; i <= count; i++) {
                 publisher.send("load", payload);
                 if (i % 50 == 0) {
                     int sent = i;
-                    await("fast reads packet " + sent).atMost(RunningProcess.PATIENCE).until(() -> fast.stdout().size() >= sent);
+                    await("fast reads packet " + sent).atMost(TestProcess.PATIENCE).until(() -> fast.stdout().size() >= sent);
                 }
             }
             assertThat(fast.awaitExit()).as(fast.toString()).isZero();

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * A bounded soak on real FIFOs, the launcher in its own process. For {@code soak.seconds}
@@ -60,8 +61,8 @@ class SoakIT {
 
     private final long start = System.nanoTime();
     private final List<long[]> rss = Collections.synchronizedList(new ArrayList<>());
-    private final List<RunningProcess> victims = Collections.synchronizedList(new ArrayList<>());
-    private final List<RunningProcess> pythons = Collections.synchronizedList(new ArrayList<>());
+    private final List<TestProcess> victims = Collections.synchronizedList(new ArrayList<>());
+    private final List<TestProcess> pythons = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> atSink = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Throwable> backgroundFailure = new AtomicReference<>();
 
@@ -70,7 +71,7 @@ class SoakIT {
         Path run = LauncherServer.runFolder("octopipes-soak-");
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         AtomicBoolean stopping = new AtomicBoolean();
-        List<RunningProcess> workers = new ArrayList<>();
+        List<TestProcess> workers = new ArrayList<>();
         try (LauncherServer server = LauncherServer.start("SoakIT", run, run.resolve("clients"), "", SERVER_JVM);
                 OctopipesClient sink = server.connect(SINK)) {
             long pid = server.process.pid();
@@ -97,7 +98,7 @@ class SoakIT {
                 }
             }), 1, 2, TimeUnit.SECONDS);
 
-            for (RunningProcess worker : workers) {
+            for (TestProcess worker : workers) {
                 // Its stderr only: its stdout has a line per window.
                 assertThat(worker.awaitExit(Duration.ofSeconds(SECONDS + 300))).as("a worker's exit status; stderr " + worker.stderr()).isZero();
             }
@@ -105,7 +106,7 @@ class SoakIT {
             assertThat(scheduler.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             victims.get(victims.size() - 1).close();
             Set<String> pythonSent = pythonSent();
-            await("every packet a reference-style client sent reached the sink").atMost(RunningProcess.PATIENCE)
+            await("every packet a reference-style client sent reached the sink").atMost(TestProcess.PATIENCE)
                     .until(() -> atSink.containsAll(pythonSent));
             stopping.set(true);
             sinkReader.join(TimeUnit.SECONDS.toMillis(10));
@@ -120,13 +121,13 @@ class SoakIT {
             assertThat(server.stop()).as("exit status after SIGTERM").isZero();
         } finally {
             scheduler.shutdownNow();
-            workers.forEach(RunningProcess::close);
-            victims.forEach(RunningProcess::close);
-            pythons.forEach(RunningProcess::close);
+            workers.forEach(TestProcess::close);
+            victims.forEach(TestProcess::close);
+            pythons.forEach(TestProcess::close);
         }
     }
 
-    private void assertFigures(List<RunningProcess> workers, Set<String> pythonSent) {
+    private void assertFigures(List<TestProcess> workers, Set<String> pythonSent) {
         Map<String, Long> java = summaries(workers);
         assertThat(java.get("sent")).as("packets the Java clients sent").isPositive();
         assertThat(java.get("lost")).as("packets lost between live Java clients").isZero();
@@ -137,7 +138,7 @@ class SoakIT {
         assertThat(victim.get("unacked")).isZero();
         assertThat(victimsSubscribedAfterAKill()).as("victims that got their names back after a SIGKILL").isPositive();
         assertThat(pythonSent).as("packets the reference-style clients sent").isNotEmpty();
-        assertThat(pythons.stream().filter(p -> p.stdout().contains("UNSUBSCRIBED")).filter(p -> exitStatus(p) != 0).map(RunningProcess::toString))
+        assertThat(pythons.stream().filter(p -> p.stdout().contains("UNSUBSCRIBED")).filter(p -> exitStatus(p) != 0).map(TestProcess::toString))
                 .as("reference-style clients that subscribed but did not get all their ACKs").isEmpty();
         List<long[]> samples = List.copyOf(rss);
         int third = samples.size() / 3;
@@ -149,8 +150,8 @@ class SoakIT {
 
     // ---- The clients
 
-    private static RunningProcess worker(String label, Path cap, String prefix, int pairs, long seconds) throws IOException {
-        return RunningProcess.start(label, List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m",
+    private static TestProcess worker(String label, Path cap, String prefix, int pairs, long seconds) throws IOException {
+        return TestProcess.start(label, List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m",
                 // The client jar copied for this build first: the one in the local repository may be
                 // replaced by another build while the soak runs.
                 "-cp", System.getProperty("octopipes.client.jar") + File.pathSeparator + System.getProperty("java.class.path"),
@@ -162,7 +163,7 @@ class SoakIT {
         if (elapsedMillis() > (SECONDS - 5) * 1000) {
             return;
         }
-        RunningProcess victim = victims.get(victims.size() - 1);
+        TestProcess victim = victims.get(victims.size() - 1);
         victim.close(); // SIGKILL
         victim.awaitExit();
         victims.add(worker("victim", cap, "victim", 1, SECONDS * 10));
@@ -177,7 +178,7 @@ class SoakIT {
         for (int j = 0; j < 3; j++) {
             command.addAll(List.of("--send", SINK, "py " + run + " " + j));
         }
-        RunningProcess python = RunningProcess.start("python " + run, command);
+        TestProcess python = TestProcess.start("python " + run, command);
         pythons.add(python);
         python.awaitExit();
     }
@@ -196,9 +197,9 @@ class SoakIT {
 
     // ---- Figures
 
-    private static Map<String, Long> summaries(List<RunningProcess> workers) {
+    private static Map<String, Long> summaries(List<TestProcess> workers) {
         Map<String, Long> totals = new HashMap<>();
-        for (RunningProcess worker : workers) {
+        for (TestProcess worker : workers) {
             String summary = worker.stdout().stream().filter(line -> line.startsWith("SUMMARY ")).findFirst()
                     .orElseThrow(() -> new AssertionError("no SUMMARY from " + worker));
             for (String field : summary.substring("SUMMARY ".length()).split(" ")) {
@@ -216,7 +217,7 @@ class SoakIT {
         for (String name : names) {
             totals.put(name, 0L);
         }
-        for (RunningProcess victim : List.copyOf(victims)) {
+        for (TestProcess victim : List.copyOf(victims)) {
             victim.stdout().stream().filter(line -> line.startsWith("PROGRESS ")).reduce((first, second) -> second).ifPresent(line -> {
                 String[] values = line.substring("PROGRESS ".length()).split(" ");
                 for (int i = 0; i < names.length; i++) {
@@ -231,7 +232,7 @@ class SoakIT {
         return victims.stream().skip(1).filter(victim -> victim.stdout().containsAll(List.of("SUBSCRIBED victim-0-a", "SUBSCRIBED victim-0-b"))).count();
     }
 
-    private String report(List<RunningProcess> workers, Set<String> pythonSent) {
+    private String report(List<TestProcess> workers, Set<String> pythonSent) {
         Map<String, Long> java = summaries(workers);
         Map<String, Long> victim = victimProgress();
         long pythonAcked = pythons.stream().mapToLong(p -> p.stdout().stream().filter(line -> line.startsWith("ACKED ")).count()).sum();
@@ -278,7 +279,7 @@ class SoakIT {
         return -1;
     }
 
-    private static int exitStatus(RunningProcess process) {
+    private static int exitStatus(TestProcess process) {
         try {
             return process.awaitExit();
         } catch (InterruptedException e) {

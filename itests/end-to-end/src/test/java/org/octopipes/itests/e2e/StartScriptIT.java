@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * The README's way to start the server, {@code launcher/octopipes}: the server is the script's
@@ -27,7 +28,7 @@ class StartScriptIT {
     void theScriptExecsTheLauncherWithASmallInitialHeapAndItServes() throws Exception {
         Path run = LauncherServer.runFolder("octopipes-script-");
         Path cap = run.resolve("cap.fifo");
-        try (RunningProcess server = startScript(run, environment(null, "-Dscript.test=extra"))) {
+        try (TestProcess server = startScript(run, environment(null, "-Dscript.test=extra"))) {
             server.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that it is ready");
 
             List<String> jvm = commandLine(server.pid());
@@ -37,8 +38,8 @@ class StartScriptIT {
             try (OctopipesClient bob = OctopipesClient.builder(cap).name("bob").subscribeTimeout(LauncherServer.SUBSCRIBE_TIMEOUT).connect();
                     OctopipesClient alice = OctopipesClient.builder(cap).name("alice").subscribeTimeout(LauncherServer.SUBSCRIBE_TIMEOUT).connect()) {
                 alice.send(Name.of("bob"), "through the script".getBytes(StandardCharsets.UTF_8));
-                Packet packet = bob.receive(RunningProcess.PATIENCE);
-                assertThat(packet).as("a packet within " + RunningProcess.PATIENCE).isNotNull();
+                Packet packet = bob.receive(TestProcess.PATIENCE);
+                assertThat(packet).as("a packet within " + TestProcess.PATIENCE).isNotNull();
                 assertThat(new String(packet.payloadBytes(), StandardCharsets.UTF_8)).isEqualTo("through the script");
             }
             assertThat(server.terminate()).as("SIGTERM reaches the JVM itself: a clean stop").isZero();
@@ -49,7 +50,7 @@ class StartScriptIT {
     @Test
     void javaOptsReplacesTheDefaults() throws Exception {
         Path run = LauncherServer.runFolder("octopipes-script-");
-        try (RunningProcess server = startScript(run, environment("-Xms48m", null))) {
+        try (TestProcess server = startScript(run, environment("-Xms48m", null))) {
             server.awaitStdout(line -> line.endsWith("fifo transport at " + run.resolve("cap.fifo")), "that it is ready");
 
             assertThat(commandLine(server.pid())).contains("-Xms48m").doesNotContain("-Xms32m");
@@ -62,7 +63,7 @@ class StartScriptIT {
         Path run = LauncherServer.runFolder("octopipes-script-");
         Map<String, String> environment = environment(null, null);
         environment.put("OCTOPIPES_JAR", run.resolve("missing.jar").toString());
-        try (RunningProcess script = startScript(run, environment)) {
+        try (TestProcess script = startScript(run, environment)) {
             assertThat(script.awaitExit()).isEqualTo(1);
             assertThat(script.stderr()).anyMatch(line -> line.contains("no launcher jar at " + run.resolve("missing.jar"))
                     && line.contains("mvn -B -q package -DskipTests"));
@@ -79,8 +80,8 @@ class StartScriptIT {
         return environment;
     }
 
-    private static RunningProcess startScript(Path run, Map<String, String> environment) throws IOException {
-        return RunningProcess.start("script", List.of("sh", SCRIPT.toString(), "--no-console", "--cap", run.resolve("cap.fifo").toString(),
+    private static TestProcess startScript(Path run, Map<String, String> environment) throws IOException {
+        return TestProcess.start("script", List.of("sh", SCRIPT.toString(), "--no-console", "--cap", run.resolve("cap.fifo").toString(),
                 "--clients", run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString()), environment);
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.octopipes.testsupport.TestProcess;
 
 /**
  * The launcher process with both transports, and the Java command line in processes of its own:
@@ -24,10 +25,10 @@ class UnixSocketProcessIT {
     private Path run;
     private Path cap;
     private Path socket;
-    private RunningProcess server;
+    private TestProcess server;
 
     @BeforeEach
-    void startServer() throws IOException {
+    void startServer() throws IOException, InterruptedException {
         run = Files.createTempDirectory("octopipes-unix-e2e-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         // The launcher configures no socket: the socket transport puts it beside the CAP.
@@ -35,8 +36,8 @@ class UnixSocketProcessIT {
         server = startLauncher("server");
     }
 
-    private RunningProcess startLauncher(String label) throws IOException {
-        RunningProcess launcher = RunningProcess.start(label, RunningProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
+    private TestProcess startLauncher(String label) throws IOException, InterruptedException {
+        TestProcess launcher = TestProcess.start(label, TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", run.resolve("clients").toString(), "--deploy", run.resolve("deploy").toString()));
         launcher.awaitStdout(line -> line.endsWith("unix transport at " + socket), "that its socket is ready");
         launcher.awaitStdout(line -> line.endsWith("fifo transport at " + cap), "that its CAP is ready");
@@ -57,20 +58,20 @@ class UnixSocketProcessIT {
         }
     }
 
-    private RunningProcess client(String label, String... arguments) throws IOException {
-        return RunningProcess.start(label, RunningProcess.java(CLIENT, arguments));
+    private TestProcess client(String label, String... arguments) throws IOException {
+        return TestProcess.start(label, TestProcess.java(CLIENT, arguments));
     }
 
-    private void awaitSubscribedOnTheSocket(RunningProcess launcher, String name) {
-        await(name + " subscribed on the socket").atMost(RunningProcess.PATIENCE).until(() -> launcher.stderr().stream()
+    private void awaitSubscribedOnTheSocket(TestProcess launcher, String name) {
+        await(name + " subscribed on the socket").atMost(TestProcess.PATIENCE).until(() -> launcher.stderr().stream()
                 .anyMatch(line -> line.contains("Client '" + name + "' subscribed on the Unix socket")));
     }
 
     /** One packet from one socket client process to another, through {@link #server}. */
     private void assertTheSocketCarries(String payload) throws Exception {
-        try (RunningProcess bob = client("sub bob", "sub", "--socket", socket.toString(), "--name", "bob", "--count", "1")) {
+        try (TestProcess bob = client("sub bob", "sub", "--socket", socket.toString(), "--name", "bob", "--count", "1")) {
             awaitSubscribedOnTheSocket(server, "bob");
-            try (RunningProcess alice = client("send alice", "send", "--socket", socket.toString(), "--name", "alice", "bob", payload)) {
+            try (TestProcess alice = client("send alice", "send", "--socket", socket.toString(), "--name", "alice", "bob", payload)) {
                 assertThat(alice.awaitExit()).isZero();
             }
             assertThat(bob.awaitExit()).isZero();
@@ -80,19 +81,19 @@ class UnixSocketProcessIT {
 
     @Test
     void socketAndFifoClientsTalkBothWaysAndShareAGroup() throws Exception {
-        try (RunningProcess bob = client("sub bob", "sub", "--socket", socket.toString(), "--name", "bob", "--groups", "team", "--count", "2");
-                RunningProcess dan = client("sub dan", "sub", "--cap", cap.toString(), "--name", "dan", "--groups", "team", "--count", "2")) {
+        try (TestProcess bob = client("sub bob", "sub", "--socket", socket.toString(), "--name", "bob", "--groups", "team", "--count", "2");
+                TestProcess dan = client("sub dan", "sub", "--cap", cap.toString(), "--name", "dan", "--groups", "team", "--count", "2")) {
             awaitSubscribedOnTheSocket(server, "bob");
-            await("dan subscribed").atMost(RunningProcess.PATIENCE).until(() -> Files.exists(run.resolve("clients").resolve("dan_rx.fifo")));
+            await("dan subscribed").atMost(TestProcess.PATIENCE).until(() -> Files.exists(run.resolve("clients").resolve("dan_rx.fifo")));
 
             // Through the FIFOs to the socket client; its ACK comes back the other way.
-            try (RunningProcess alice = client("send alice", "send", "--cap", cap.toString(), "--name", "alice", "--rck", "bob", "fifo to socket")) {
+            try (TestProcess alice = client("send alice", "send", "--cap", cap.toString(), "--name", "alice", "--rck", "bob", "fifo to socket")) {
                 assertThat(alice.awaitExit()).as("the ACK came back: %s", alice).isZero();
             }
-            try (RunningProcess carol = client("send carol", "send", "--socket", socket.toString(), "--name", "carol", "--rck", "dan", "socket to fifo")) {
+            try (TestProcess carol = client("send carol", "send", "--socket", socket.toString(), "--name", "carol", "--rck", "dan", "socket to fifo")) {
                 assertThat(carol.awaitExit()).as("the ACK came back: %s", carol).isZero();
             }
-            try (RunningProcess eve = client("send eve", "send", "--socket", socket.toString(), "--name", "eve", "team", "to both")) {
+            try (TestProcess eve = client("send eve", "send", "--socket", socket.toString(), "--name", "eve", "team", "to both")) {
                 assertThat(eve.awaitExit()).isZero();
             }
 
@@ -106,22 +107,22 @@ class UnixSocketProcessIT {
     @Test
     void aServerKilledWithSigkillLeavesItsSocketAndTheNextServerTakesItOver() throws Exception {
         server.close();
-        await("the killed server is gone").atMost(RunningProcess.PATIENCE).until(() -> !server.isAlive());
+        await("the killed server is gone").atMost(TestProcess.PATIENCE).until(() -> !server.isAlive());
         assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("nobody removed the socket").isTrue();
 
         server = startLauncher("next server");
 
-        await("the stale socket is reported").atMost(RunningProcess.PATIENCE)
+        await("the stale socket is reported").atMost(TestProcess.PATIENCE)
                 .until(() -> server.stderr().stream().anyMatch(line -> line.contains("Removed the stale socket " + socket)));
         assertTheSocketCarries("after the crash");
     }
 
     @Test
     void aSecondServerOnTheSameFolderLeavesTheLiveSocketAlone() throws Exception {
-        try (RunningProcess second = RunningProcess.start("second server", RunningProcess.java(LAUNCHER, "--no-console",
+        try (TestProcess second = TestProcess.start("second server", TestProcess.java(LAUNCHER, "--no-console",
                 "--cap", run.resolve("other.fifo").toString(), "--clients", run.resolve("other-clients").toString(),
                 "--deploy", run.resolve("deploy").toString()))) {
-            await("the second server refuses the socket").atMost(RunningProcess.PATIENCE)
+            await("the second server refuses the socket").atMost(TestProcess.PATIENCE)
                     .until(() -> second.stderr().stream().anyMatch(line -> line.contains("another server listens on " + socket)));
             second.terminate();
         }
