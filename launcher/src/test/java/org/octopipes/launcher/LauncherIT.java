@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.octopipes.testsupport.TestProcess;
 
 /** The executable jar, started as an operator would start it: options, bundles, configuration, stop. */
 class LauncherIT {
@@ -37,7 +39,10 @@ class LauncherIT {
     private Path cap;
     private Path clients;
     private Path deploy;
-    private LauncherProcess launcher;
+    private TestProcess launcher;
+
+    /** The jar the build made, as the README runs it. */
+    private static final Path JAR = Path.of(System.getProperty("octopipes.launcher.jar", "target/octopipes-launcher.jar"));
 
     @BeforeEach
     void realPaths() throws IOException {
@@ -57,9 +62,9 @@ class LauncherIT {
 
     @Test
     void helpPrintsTheUsageAndExitsZero() throws Exception {
-        launcher = LauncherProcess.start(tempDir, "--help");
+        launcher = launch("--help");
 
-        assertThat(launcher.awaitExit(LauncherProcess.TIMEOUT)).isZero();
+        assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isZero();
         assertThat(String.join("\n", launcher.stdout()))
                 .startsWith("Usage: java -jar octopipes-launcher.jar [options]")
                 .contains("--cap PATH", "--clients DIR", "--config FILE", "--deploy DIR", "--storage DIR",
@@ -69,9 +74,9 @@ class LauncherIT {
 
     @Test
     void anUnknownOptionExitsTwoWithAClearMessage() throws Exception {
-        launcher = LauncherProcess.start(tempDir, "--cap", cap.toString(), "--colour");
+        launcher = launch("--cap", cap.toString(), "--colour");
 
-        assertThat(launcher.awaitExit(LauncherProcess.TIMEOUT)).isEqualTo(2);
+        assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isEqualTo(2);
         assertThat(launcher.stderr()).containsExactly(
                 "octopipes-launcher: unknown option '--colour'",
                 "Try 'java -jar octopipes-launcher.jar --help' for the options.");
@@ -80,9 +85,9 @@ class LauncherIT {
 
     @Test
     void anOptionWithoutItsValueExitsTwo() throws Exception {
-        launcher = LauncherProcess.start(tempDir, "--no-console", "--cap");
+        launcher = launch("--no-console", "--cap");
 
-        assertThat(launcher.awaitExit(LauncherProcess.TIMEOUT)).isEqualTo(2);
+        assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isEqualTo(2);
         assertThat(launcher.stderr()).first().isEqualTo("octopipes-launcher: option --cap needs a value");
     }
 
@@ -98,7 +103,9 @@ class LauncherIT {
                 "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.command")) {
             awaitStarted(bundle);
         }
-        octopipesBundles.forEach(this::awaitStarted);
+        for (String bundle : octopipesBundles) {
+            awaitStarted(bundle);
+        }
         assertThat(launcher.stderr()).as("no errors while starting").noneMatch(line -> line.contains(" ERROR "));
         assertThat(launcher.stdout()).as("standard output is for the ready lines")
                 .allMatch(line -> READY_LINE.matcher(line).matches());
@@ -112,7 +119,7 @@ class LauncherIT {
 
         launcher = startServer("--config", configFile.toString());
 
-        launcher.awaitLauncherLog("INFO", "configuration org.octopipes.server: cap.path=" + cap + ", clients.dir="
+        awaitLauncherLog("INFO", "configuration org.octopipes.server: cap.path=" + cap + ", clients.dir="
                 + clients + ", fifo.mode=0600, max.clients=7");
     }
 
@@ -121,9 +128,9 @@ class LauncherIT {
         launcher = startServer();
         awaitStarted("org.octopipes.api");
 
-        launcher.terminate();
+        launcher.signalTerminate();
 
-        assertThat(launcher.awaitExit(LauncherProcess.TIMEOUT)).isZero();
+        assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isZero();
         assertThat(launcher.stderr()).anyMatch(line -> line.endsWith(" INFO octopipes-launcher: stopped"));
     }
 
@@ -134,7 +141,7 @@ class LauncherIT {
 
         launcher = startServer();
 
-        launcher.awaitLauncherLog("INFO", "started org.example.plugin 1.2.3");
+        awaitLauncherLog("INFO", "started org.example.plugin 1.2.3");
     }
 
     @Test
@@ -148,30 +155,40 @@ class LauncherIT {
                 "a ready line for the transport at " + cap);
         assertThat(cap).as("the CAP exists once ready").exists();
 
-        launcher.terminate();
+        launcher.signalTerminate();
 
-        assertThat(launcher.awaitExit(LauncherProcess.TIMEOUT)).isZero();
+        assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isZero();
         assertThat(Files.exists(cap, LinkOption.NOFOLLOW_LINKS)).as("the CAP is deleted at stop").isFalse();
     }
 
-    private LauncherProcess startServer(String... moreOptions) throws IOException {
+    private TestProcess startServer(String... moreOptions) throws IOException {
         List<String> options = new ArrayList<>(List.of("--no-console",
                 "--cap", cap.toString(),
                 "--clients", clients.toString(),
                 "--deploy", deploy.toString(),
                 "--storage", tempDir.resolve("cache").toString()));
         options.addAll(List.of(moreOptions));
-        return LauncherProcess.start(tempDir, options.toArray(String[]::new));
+        return launch(options.toArray(String[]::new));
     }
 
-    private void awaitStarted(String symbolicName) {
+    /** Starts {@code java -jar octopipes-launcher.jar args} in the test's folder, standard input at EOF as under systemd. */
+    private TestProcess launch(String... args) throws IOException {
+        return TestProcess.start("launcher", TestProcess.java(JAR, args), Map.of(), tempDir);
+    }
+
+    /** Waits until standard error has a log line from the launcher whose message is {@code message}. */
+    private void awaitLauncherLog(String level, String message) throws InterruptedException {
+        launcher.awaitStderr(line -> line.endsWith(" " + level + " octopipes-launcher: " + message), level + " octopipes-launcher: " + message);
+    }
+
+    private void awaitStarted(String symbolicName) throws InterruptedException {
         launcher.awaitStderr(line -> line.contains(" INFO octopipes-launcher: started " + symbolicName + " "),
                 "started " + symbolicName);
     }
 
     /** The symbolic names of our bundles in the jar: the build names each file after its artifactId. */
     private static List<String> embeddedOctopipesBundles() throws IOException {
-        try (JarFile jar = new JarFile(LauncherProcess.JAR.toFile())) {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
             return jar.stream()
                     .map(entry -> EMBEDDED_OCTOPIPES_BUNDLE.matcher(entry.getName()))
                     .filter(Matcher::matches)
