@@ -2,6 +2,7 @@ package org.octopipes.testsupport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +16,8 @@ import org.octopipes.codec.Protocol;
  * socket blocks the writer: that is the only pace), and the receiver checks that each is the one
  * after the last: the first packet lost, doubled or out of order is the stream's anomaly. Made to
  * run while something changes under it (a bundle updated, a policy swapped) and to show that it
- * flowed through the change and lost nothing. The clients stay the caller's to close.
+ * flowed through the change and lost nothing. Clients given to {@link #start} stay the caller's
+ * to close; those {@link #between} makes are closed with the stream.
  */
 public final class NumberedStream implements AutoCloseable {
 
@@ -25,24 +27,44 @@ public final class NumberedStream implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final Thread sendThread = new Thread(this::send, "stream-sender");
     private final Thread receiveThread = new Thread(this::receive, "stream-receiver");
+    private final boolean ownsClients;
     private volatile boolean sending = true;
     /** Guarded by this: the receiver's count and the first anomaly, awaited by the test thread. */
     private long received;
     private String anomaly;
 
-    private NumberedStream(OctopipesClient sender, OctopipesClient receiver, Duration patience) {
+    private NumberedStream(OctopipesClient sender, OctopipesClient receiver, Duration patience, boolean ownsClients) {
         this.sender = sender;
         this.receiver = receiver;
         this.patience = patience;
+        this.ownsClients = ownsClients;
         receiveThread.setDaemon(true);
     }
 
     /** Starts streaming from {@code sender} to {@code receiver}, by its name; waits take up to {@code patience}. */
     public static NumberedStream start(OctopipesClient sender, OctopipesClient receiver, Duration patience) {
-        NumberedStream stream = new NumberedStream(sender, receiver, patience);
-        stream.receiveThread.start();
-        stream.sendThread.start();
-        return stream;
+        return new NumberedStream(sender, receiver, patience, false).started();
+    }
+
+    /**
+     * Subscribes {@code seq-a} and {@code seq-b} through the CAP at {@code cap} and streams from
+     * the one to the other. For a test class that must not name the client library's classes
+     * itself, because they come into its framework after it is loaded (a Karaf feature, say).
+     */
+    public static NumberedStream between(Path cap, Duration patience) throws IOException {
+        OctopipesClient a = OctopipesClient.builder(cap).name("seq-a").connect();
+        try {
+            return new NumberedStream(a, OctopipesClient.builder(cap).name("seq-b").connect(), patience, true).started();
+        } catch (IOException | RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    private NumberedStream started() {
+        receiveThread.start();
+        sendThread.start();
+        return this;
     }
 
     private void send() {
@@ -173,9 +195,16 @@ public final class NumberedStream implements AutoCloseable {
         return threads.toString();
     }
 
-    /** Stops sending, without checking anything. */
+    /** Stops sending, without checking anything; closes the clients if it made them. */
     @Override
     public void close() {
         sending = false;
+        if (ownsClients) {
+            try {
+                sender.close();
+            } finally {
+                receiver.close();
+            }
+        }
     }
 }

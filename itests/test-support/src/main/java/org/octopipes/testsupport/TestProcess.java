@@ -42,10 +42,12 @@ public final class TestProcess implements AutoCloseable {
         return start(label, command, Map.of(), null);
     }
 
-    /**
-     * As {@link #start(String, List)}, with {@code environment} added to this JVM's (a null value
-     * removes a variable) and in {@code workingDirectory} unless null.
-     */
+    /** As {@link #start(String, List)}, with {@code environment} added to this JVM's (a null value removes a variable). */
+    public static TestProcess start(String label, List<String> command, Map<String, String> environment) throws IOException {
+        return start(label, command, environment, null);
+    }
+
+    /** As {@link #start(String, List, Map)}, in {@code workingDirectory} unless null. */
     public static TestProcess start(String label, List<String> command, Map<String, String> environment, Path workingDirectory)
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

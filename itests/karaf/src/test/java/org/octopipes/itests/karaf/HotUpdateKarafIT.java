@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.octopipes.testsupport.NumberedStream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -20,8 +21,8 @@ import org.osgi.framework.Bundle;
  * 3 times each, and the echo plugin installed and uninstalled 3 times in between. Every packet
  * arrives once and in order, and routing follows the policy before and after each swap.
  *
- * <p>The clients live in {@link SequenceStream} and {@link EchoProbe}, so that this class names no
- * type of ours that Pax Exam would have to load before the feature is installed.
+ * <p>The clients live in {@link NumberedStream} and {@link EchoProbe}, so that this class names no
+ * type of the client library, which Pax Exam would have to load before the feature installs it.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -40,7 +41,7 @@ public class HotUpdateKarafIT extends KarafTestSupport {
         awaitTransportAt(cap);
         execute("feature:install octopipes-client");
 
-        try (SequenceStream stream = SequenceStream.start(cap, PATIENCE);
+        try (NumberedStream stream = NumberedStream.between(cap, PATIENCE);
                 EchoProbe probe = EchoProbe.connect(cap, PATIENCE)) {
             assertFalse("spec does not echo", probe.aliceGetsHerOwnGroupPacket());
             for (int round = 1; round <= 3; round++) {
@@ -62,7 +63,7 @@ public class HotUpdateKarafIT extends KarafTestSupport {
     }
 
     /** The README's two commands; the stream must go on through them. */
-    private void update(String symbolicName, Path cap, SequenceStream stream) {
+    private void update(String symbolicName, Path cap, NumberedStream stream) throws InterruptedException {
         execute("bundle:update " + symbolicName);
         execute("bundle:refresh " + symbolicName);
         await(symbolicName + " active again").atMost(PATIENCE).until(() -> bundle(symbolicName) != null && bundle(symbolicName).getState() == Bundle.ACTIVE);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.octopipes.testsupport.TestProcess;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -47,9 +48,9 @@ public class ServeClientsIT extends KarafTestSupport {
     @Test
     public void twoClientProcessesTalkThroughTheServerInKaraf() throws Exception {
         awaitTransportAt(cap());
-        try (ClientProcess bob = ClientProcess.sub(cap(), "bob", 1)) {
+        try (TestProcess bob = ClientProcess.sub(cap(), "bob", 1)) {
             awaitSubscribed("bob", bob);
-            try (ClientProcess alice = ClientProcess.send(cap(), "alice", "bob", "hello from karaf")) {
+            try (TestProcess alice = ClientProcess.send(cap(), "alice", "bob", "hello from karaf")) {
                 assertEquals(alice.toString(), 0, alice.awaitExit());
             }
             assertEquals(bob.toString(), 0, bob.awaitExit());
@@ -60,7 +61,7 @@ public class ServeClientsIT extends KarafTestSupport {
     @Test
     public void theKarafShellListsAClientAndKicksIt() throws Exception {
         awaitTransportAt(cap());
-        try (ClientProcess carol = ClientProcess.sub(cap(), "carol", 1)) {
+        try (TestProcess carol = ClientProcess.sub(cap(), "carol", 1)) {
             awaitSubscribed("carol", carol);
             assertTrue(Files.exists(clients().resolve("carol_rx.fifo")));
 
@@ -75,7 +76,7 @@ public class ServeClientsIT extends KarafTestSupport {
         assertTrue(refusal, refusal.contains("no client is subscribed as 'carol'"));
 
         // Kicked is not banned: the name can subscribe again.
-        try (ClientProcess again = ClientProcess.send(cap(), "carol", "nobody", "back again")) {
+        try (TestProcess again = ClientProcess.send(cap(), "carol", "nobody", "back again")) {
             assertEquals(again.toString(), 0, again.awaitExit());
         }
     }
@@ -83,7 +84,7 @@ public class ServeClientsIT extends KarafTestSupport {
     @Test
     public void theClientLibraryInstallsWithoutDisturbingTheClients() throws Exception {
         awaitTransportAt(cap());
-        try (ClientProcess dave = ClientProcess.sub(cap(), "dave", 1)) {
+        try (TestProcess dave = ClientProcess.sub(cap(), "dave", 1)) {
             awaitSubscribed("dave", dave);
 
             // The client bundle carries its own copy of the codec, for java -jar, behind a mandatory
@@ -91,7 +92,7 @@ public class ServeClientsIT extends KarafTestSupport {
             execute("feature:install octopipes-client");
             assertActive("org.octopipes.client");
 
-            try (ClientProcess erin = ClientProcess.send(cap(), "erin", "dave", "still connected")) {
+            try (TestProcess erin = ClientProcess.send(cap(), "erin", "dave", "still connected")) {
                 assertEquals(erin.toString(), 0, erin.awaitExit());
             }
             assertEquals(dave.toString(), 0, dave.awaitExit());
@@ -100,7 +101,7 @@ public class ServeClientsIT extends KarafTestSupport {
     }
 
     /** A client is subscribed once {@code octopipes:clients} lists it. */
-    private void awaitSubscribed(String name, ClientProcess process) {
+    private void awaitSubscribed(String name, TestProcess process) {
         await(name + " subscribed").atMost(PATIENCE).until(() -> isListed(name) || !process.isAlive());
         assertTrue(process + " is subscribed", isListed(name));
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.octopipes.testsupport.TestProcess;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
@@ -40,15 +41,15 @@ public class UnixTransportFeatureIT extends KarafTestSupport {
         awaitTransportAt(socket);
         assertTrue("the feature writes its configuration file",
                 Files.isRegularFile(Path.of(System.getProperty("karaf.etc"), "org.octopipes.transport.unix.cfg")));
-        try (ClientProcess kim = ClientProcess.run("sub kim", "sub", "--cap", cap.toString(), "--name", "kim", "--count", "2");
-                ClientProcess lou = ClientProcess.run("sub lou", "sub", "--socket", socket.toString(), "--name", "lou", "--count", "1")) {
+        try (TestProcess kim = ClientProcess.run("sub kim", "sub", "--cap", cap.toString(), "--name", "kim", "--count", "2");
+                TestProcess lou = ClientProcess.run("sub lou", "sub", "--socket", socket.toString(), "--name", "lou", "--count", "1")) {
             awaitListed("kim", "fifo");
             awaitListed("lou", "unix");
 
-            try (ClientProcess max = ClientProcess.run("send max", "send", "--socket", socket.toString(), "--name", "max", "kim", "over the socket")) {
+            try (TestProcess max = ClientProcess.run("send max", "send", "--socket", socket.toString(), "--name", "max", "kim", "over the socket")) {
                 assertEquals(max.toString(), 0, max.awaitExit());
             }
-            try (ClientProcess ned = ClientProcess.send(cap, "ned", "lou", "over the FIFOs")) {
+            try (TestProcess ned = ClientProcess.send(cap, "ned", "lou", "over the FIFOs")) {
                 assertEquals(ned.toString(), 0, ned.awaitExit());
             }
             assertEquals(lou.toString(), 0, lou.awaitExit());
@@ -57,7 +58,7 @@ public class UnixTransportFeatureIT extends KarafTestSupport {
             execute("feature:uninstall octopipes-transport-unix");
 
             await("the socket removed").atMost(PATIENCE).until(() -> !Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
-            try (ClientProcess ona = ClientProcess.send(cap, "ona", "kim", "after the uninstall")) {
+            try (TestProcess ona = ClientProcess.send(cap, "ona", "kim", "after the uninstall")) {
                 assertEquals(ona.toString(), 0, ona.awaitExit());
             }
             assertEquals(kim.toString(), 0, kim.awaitExit());
