@@ -3,6 +3,7 @@ package org.octopipes.bridge.mqtt.impl;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
@@ -64,8 +66,6 @@ final class MqttBridge implements BridgeStatus {
     private static final int KEEP_ALIVE_SECONDS = 30;
 
     private final BridgeSettings settings;
-    private final Router router;
-    private final Broker broker;
     private final Logger logger;
     private final Name clientName;
     private final TopicScheme topics;
@@ -77,6 +77,8 @@ final class MqttBridge implements BridgeStatus {
     /** Used only under {@code inbound}: Paho delivers on one thread, but after a reconnection that thread is new. */
     private final StreamDecoder decoder = new StreamDecoder();
     private final Object inbound = new Object();
+    /** Notified when the bridge attaches to a router: the import waits on it while there is none. */
+    private final Object inboundReady = new Object();
     /** Used only under {@code inbound}. */
     private final RedeliveryFilter redeliveries = new RedeliveryFilter();
     private final AtomicLong sent = new AtomicLong();
@@ -92,14 +94,19 @@ final class MqttBridge implements BridgeStatus {
     private final MqttClient subscriber;
     private final SSLSocketFactory socketFactory;
 
+    /** The router and its management, from the same component; null while none is bound (the router bundle being updated). */
+    private volatile Router router;
+    private volatile Broker broker;
+    /** Guarded by {@code attachment}; read without it on the routing paths. */
     private volatile ClientLink link;
+    private final Object attachment = new Object();
+    /** Whether the router refused the bridge's name at the last attempt; logged once, not at every retry. Worker thread only. */
+    private boolean refusedBefore;
     /** Whether the last attempt to reach the broker failed; a new outage is logged once, not every retry. */
     private volatile boolean unreachable;
 
-    MqttBridge(BridgeSettings settings, Router router, Broker broker, Logger logger) throws Exception {
+    MqttBridge(BridgeSettings settings, Logger logger) throws Exception {
         this.settings = settings;
-        this.router = router;
-        this.broker = broker;
         this.logger = logger;
         this.clientName = settings.clientName();
         this.topics = new TopicScheme(settings.topicPrefix(), settings.clientId());
@@ -117,12 +124,46 @@ final class MqttBridge implements BridgeStatus {
         worker.setDaemon(true);
     }
 
-    /** Attaches to the router (failing if the client name is taken) and starts connecting. */
+    /** Starts connecting; attaches to the router as soon as there is one. */
     void start() {
-        link = router.attach(clientName, settings.exportGroups(), outlet);
-        logger.info("MQTT bridge '{}' attached as client '{}', exporting {}, importing {}; connecting to {} as {}", settings.name(),
-                clientName, settings.exportGroups(), settings.importGroups(), settings.brokerUris(), settings.clientId());
+        logger.info("MQTT bridge '{}' exporting {}, importing {}; connecting to {} as {}", settings.name(), settings.exportGroups(),
+                settings.importGroups(), settings.brokerUris(), settings.clientId());
         worker.start();
+    }
+
+    /**
+     * The router changed: {@code next} is the new one (with its management, {@code nextBroker}),
+     * or null while there is none, e.g. while the router bundle is updated. The broker connections
+     * stay up: what is buffered is published meanwhile, and the import waits for the next router.
+     * The old router forgot the bridge (it does not close its clients' outlets when it stops), so
+     * the bridge attaches to the next one, with its export groups and the remote names it learned.
+     *
+     * If the next router refuses the bridge's name (another client took it meanwhile), the
+     * publishing thread tries again at each turn.
+     */
+    void routerChanged(Router next, Broker nextBroker) {
+        synchronized (attachment) {
+            if (next == router) {
+                return;
+            }
+            link = null;
+            router = next;
+            broker = nextBroker;
+            if (next == null) {
+                logger.info("MQTT bridge '{}': the router went away; publishing what is buffered and waiting for the next one", settings.name());
+                return;
+            }
+        }
+        // The publishing thread tries again if this one is refused.
+        attachOrSayWhyFromAnyThread();
+    }
+
+    private void attachOrSayWhyFromAnyThread() {
+        try {
+            attachIfDetached();
+        } catch (SubscriptionRefusedException e) {
+            logger.warn("MQTT bridge '{}': the router refused client '{}': {}; trying again", settings.name(), clientName, e.getMessage());
+        }
     }
 
     /** Disconnects, and drops what was not published yet (counted as CLIENT_GONE). */
@@ -171,7 +212,7 @@ final class MqttBridge implements BridgeStatus {
         long delay = settings.reconnectMinMillis();
         while (stopping.getCount() > 0) {
             try {
-                attachIfKicked();
+                attachOrSayWhy();
                 connectIfNeeded();
                 if (unreachable) {
                     unreachable = false;
@@ -209,11 +250,37 @@ final class MqttBridge implements BridgeStatus {
         }
     }
 
-    /** After a kick the router forgot the bridge; it subscribes again, like a client would. */
-    private void attachIfKicked() {
-        if (link == null) {
-            link = router.attach(clientName, settings.exportGroups(), outlet);
-            logger.info("MQTT bridge '{}' attached again as client '{}'", settings.name(), clientName);
+    /** Attaches if it can; a refusal (the name taken meanwhile) is logged once, and tried again at the next turn. */
+    private void attachOrSayWhy() {
+        try {
+            attachIfDetached();
+            refusedBefore = false;
+        } catch (SubscriptionRefusedException e) {
+            if (!refusedBefore) {
+                refusedBefore = true;
+                logger.warn("MQTT bridge '{}': the router refused client '{}': {}; trying again", settings.name(), clientName, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Attaches to the router when the bridge is not attached: at the start, after a kick (the
+     * router forgot the bridge; it subscribes again, like a client would) and with a new router.
+     */
+    private void attachIfDetached() {
+        synchronized (attachment) {
+            Router current = router;
+            if (link != null || current == null) {
+                return;
+            }
+            // The names learned stay subscribed: replies to remote clients keep reaching the bridge.
+            Set<Name> groups = new LinkedHashSet<>(settings.exportGroups());
+            groups.addAll(remoteNames.all());
+            link = current.attach(clientName, groups, outlet);
+            logger.info("MQTT bridge '{}' attached to the router as client '{}', groups {}", settings.name(), clientName, groups);
+        }
+        synchronized (inboundReady) {
+            inboundReady.notifyAll();
         }
     }
 
@@ -369,6 +436,8 @@ final class MqttBridge implements BridgeStatus {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             try {
+                // While the router is being replaced, the broker keeps the rest of the messages.
+                awaitAttached(IMPORT_HOLD_MILLIS);
                 synchronized (inbound) {
                     if (redeliveries.seenBefore(message.getId(), message.isDuplicate())) {
                         logger.debug("MQTT bridge '{}': message {} on {} delivered again by the broker, routed already", settings.name(),
@@ -383,8 +452,7 @@ final class MqttBridge implements BridgeStatus {
                     }
                 }
             } catch (RuntimeException e) {
-                dropped.incrementAndGet();
-                router.dropped(DropReason.UNHANDLED, 1, "MQTT bridge '" + settings.name() + "' could not route a message on " + topic + ": " + e);
+                refuse(DropReason.UNHANDLED, "could not route a message on " + topic + ": " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -469,13 +537,18 @@ final class MqttBridge implements BridgeStatus {
         if (!learned.added()) {
             return;
         }
+        Broker management = broker;
+        if (management == null) {
+            // No router now: the name is subscribed with the others when the bridge attaches to the next one.
+            return;
+        }
         try {
             if (learned.forgotten() != null) {
-                broker.unsubscribe(clientName, Set.of(learned.forgotten()));
+                management.unsubscribe(clientName, Set.of(learned.forgotten()));
                 logger.info("MQTT bridge '{}' forgot remote client '{}': more than {} remote names", settings.name(), learned.forgotten(),
                         settings.remoteNames());
             }
-            broker.subscribe(clientName, Set.of(origin));
+            management.subscribe(clientName, Set.of(origin));
         } catch (RuntimeException e) {
             // The server's max.groups, say: packets from the name still come in, replies to it stay here.
             remoteNames.forget(origin);
@@ -485,13 +558,34 @@ final class MqttBridge implements BridgeStatus {
     }
 
     private boolean isLocalClient(Name name) {
-        return !name.equals(clientName) && broker.client(name).filter(info -> !info.transport().equals(BridgeOutlet.TRANSPORT)).isPresent();
+        Broker management = broker;
+        return management != null && !name.equals(clientName)
+                && management.client(name).filter(info -> !info.transport().equals(BridgeOutlet.TRANSPORT)).isPresent();
     }
 
     /** Counts and logs an imported message that is not routed; the router keeps the server's drop counters. */
     private void refuse(DropReason reason, String detail) {
         dropped.incrementAndGet();
-        router.dropped(reason, 1, "MQTT bridge '" + settings.name() + "': " + detail);
+        Router current = router;
+        if (current != null) {
+            current.dropped(reason, 1, "MQTT bridge '" + settings.name() + "': " + detail);
+        } else {
+            logger.warn("MQTT bridge '{}' dropped a message ({}), with no router to count it: {}", settings.name(), reason, detail);
+        }
+    }
+
+    /** Waits up to {@code timeoutMillis} for the bridge to be attached to a router. */
+    private void awaitAttached(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (inboundReady) {
+            while (link == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(inboundReady, left);
+            }
+        }
     }
 
     // ---- Outbound: what the router queues to the bridge

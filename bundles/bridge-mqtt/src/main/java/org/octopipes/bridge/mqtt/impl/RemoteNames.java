@@ -2,6 +2,7 @@ package org.octopipes.bridge.mqtt.impl;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.octopipes.codec.Name;
 
@@ -60,6 +61,11 @@ final class RemoteNames {
 
     synchronized void clear() {
         names.clear();
+    }
+
+    /** The names known now, least recently used first. */
+    synchronized List<Name> all() {
+        return List.copyOf(names.keySet());
     }
 
     synchronized int size() {
