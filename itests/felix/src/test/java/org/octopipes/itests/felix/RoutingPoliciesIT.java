@@ -124,28 +124,6 @@ public class RoutingPoliciesIT {
     }
 
     @Test
-    public void echoSendsTheSenderItsOwnGroupPacketUntilItIsUninstalled() throws Exception {
-        try (OctopipesClient alice = connect("alice", "team");
-                OctopipesClient bob = connect("bob", "team")) {
-            Bundle echo = install("org.octopipes.policy.echo");
-            try {
-                awaitActive("echo");
-                alice.send("team", "hello team".getBytes(StandardCharsets.UTF_8));
-                assertEquals("hello team", text(bob.receive(PATIENCE)));
-                Packet own = alice.receive(PATIENCE);
-                assertNotNull("alice receives her own group packet", own);
-                assertEquals("alice", own.origin().toString());
-            } finally {
-                echo.uninstall();
-            }
-            awaitActive("spec");
-            alice.send("team", "again".getBytes(StandardCharsets.UTF_8));
-            assertEquals("again", text(bob.receive(PATIENCE)));
-            assertNextIsAMarker(alice, "spec does not echo");
-        }
-    }
-
-    @Test
     public void aclDeniesInFrontOfWhicheverPolicyIsActiveAndThePolicyDeliversTheRest() throws Exception {
         Dictionary<String, Object> acl = new Hashtable<>();
         acl.put("rules", new String[] {"deny origin=guest* remote=admin"});

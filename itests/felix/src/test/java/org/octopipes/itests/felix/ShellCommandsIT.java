@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -148,23 +147,6 @@ public class ShellCommandsIT {
     }
 
     @Test
-    public void kickRemovesAClientAndDeletesItsFifosAndItMaySubscribeAgain() throws Exception {
-        Path tx = clients.resolve("dave_tx.fifo");
-        Path rx = clients.resolve("dave_rx.fifo");
-        try (OctopipesClient dave = connect("dave")) {
-            assertTrue(Files.exists(rx));
-
-            assertEquals(List.of("kicked dave"), run("octopipes:kick dave"));
-
-            await("dave's FIFOs deleted").atMost(PATIENCE).until(() -> !Files.exists(tx) && !Files.exists(rx));
-            assertFalse(String.join("\n", run("octopipes:clients")), run("octopipes:clients").stream().anyMatch(line -> line.startsWith("dave ")));
-        }
-        try (OctopipesClient again = connect("dave")) {
-            assertLine(run("octopipes:clients"), "dave +- +fifo .*");
-        }
-    }
-
-    @Test
     public void sendInjectsAPacketFromTheServerToASubscribedClient() throws Exception {
         try (OctopipesClient erin = OctopipesClient.builder(cap).name("erin").autoAck(false).connect()) {
             assertEquals(List.of("erin: queued for 1 recipient"), run("octopipes:send --ttl 30 --rck erin hello erin"));
@@ -261,30 +243,6 @@ public class ShellCommandsIT {
         assertLine(lines, "max.groups +255 +default +org.octopipes.router");
         assertLine(lines, "policy.target +\\(objectClass=\\*\\) +default +org.octopipes.router");
         assertEquals("each property once", 1, lines.stream().filter(line -> line.startsWith("max.clients ")).count());
-    }
-
-    @Test
-    public void aClientProcessRoutesThroughTheServerTheShellWatches() throws Exception {
-        Path jar = Path.of(System.getProperty("octopipes.bundles"), "org.octopipes.client.jar");
-        Path stdout = Files.createTempFile(cap.getParent(), "sub", ".out");
-        Process sub = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
-                "sub", "--cap", cap.toString(), "--name", "worker", "--groups", "workers", "--count", "1")
-                .redirectOutput(stdout.toFile())
-                .redirectErrorStream(true)
-                .start();
-        try {
-            await("the process subscribed").atMost(PATIENCE).until(() -> broker.client(Name.of("worker")).isPresent());
-            assertLine(run("octopipes:clients"), "worker +workers +fifo .*");
-
-            try (OctopipesClient boss = connect("boss")) {
-                boss.send("workers", "to the process".getBytes(StandardCharsets.UTF_8));
-                assertTrue("sub exits after its one packet", sub.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-            }
-            assertEquals(Files.readString(stdout), 0, sub.exitValue());
-            assertEquals(List.of("boss -> workers: to the process"), Files.readAllLines(stdout));
-        } finally {
-            sub.destroyForcibly();
-        }
     }
 
     @Test

@@ -17,9 +17,10 @@ import org.osgi.framework.Bundle;
 
 /**
  * The README's update commands typed into Karaf's shell while a client streams numbered packets to
- * another: {@code bundle:update} and {@code bundle:refresh} of the FIFO transport and of the router
- * 3 times each, and the echo plugin installed and uninstalled 3 times in between. Every packet
- * arrives once and in order, and routing follows the policy before and after each swap.
+ * another: {@code bundle:update} and {@code bundle:refresh} of the FIFO transport and of the router,
+ * and the echo plugin installed and uninstalled in between. Every packet arrives once and in order,
+ * and routing follows the policy before and after each swap. (Many updates in a row under traffic:
+ * HotUpdateIT, in Felix.)
  *
  * <p>The clients live in {@link NumberedStream} and {@link EchoProbe}, so that this class names no
  * type of the client library, which Pax Exam would have to load before the feature installs it.
@@ -44,20 +45,20 @@ public class HotUpdateKarafIT extends KarafTestSupport {
         try (NumberedStream stream = NumberedStream.between(cap, PATIENCE);
                 EchoProbe probe = EchoProbe.connect(cap, PATIENCE)) {
             assertFalse("spec does not echo", probe.aliceGetsHerOwnGroupPacket());
-            for (int round = 1; round <= 3; round++) {
-                update("org.octopipes.transport.fifo", cap, stream);
-                execute("bundle:install -s " + ECHO);
-                stream.awaitFlow();
-                assertTrue("echo routes after swap " + (2 * round - 1), probe.aliceGetsHerOwnGroupPacket());
+            // Once each: the commands are what Karaf adds; HotUpdateIT repeats the updates under traffic in Felix.
+            update("org.octopipes.transport.fifo", cap, stream);
+            execute("bundle:install -s " + ECHO);
+            stream.awaitFlow();
+            assertTrue("echo routes once installed", probe.aliceGetsHerOwnGroupPacket());
 
-                update("org.octopipes.router", cap, stream);
-                assertTrue("echo still routes after the router's update " + round, probe.aliceGetsHerOwnGroupPacket());
-                execute("bundle:uninstall org.octopipes.policy.echo");
-                stream.awaitFlow();
-                assertFalse("spec routes after swap " + (2 * round), probe.aliceGetsHerOwnGroupPacket());
-            }
+            update("org.octopipes.router", cap, stream);
+            assertTrue("echo still routes after the router's update", probe.aliceGetsHerOwnGroupPacket());
+            execute("bundle:uninstall org.octopipes.policy.echo");
+            stream.awaitFlow();
+            assertFalse("spec routes once echo is uninstalled", probe.aliceGetsHerOwnGroupPacket());
+
             long total = stream.stopAndCheck();
-            System.out.println("HotUpdateKarafIT: seq-a sent " + total + " packets through 3 transport updates, 3 router updates and 6 policy swaps");
+            System.out.println("HotUpdateKarafIT: seq-a sent " + total + " packets through a transport update, a router update and 2 policy swaps");
             assertTrue("the clients stayed subscribed", probe.bothOpen());
         }
     }
