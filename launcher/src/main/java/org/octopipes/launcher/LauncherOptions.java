@@ -21,6 +21,7 @@ record LauncherOptions(
         Optional<Path> capPath,
         Optional<Path> clientsDir,
         Optional<Path> configFile,
+        Optional<Path> etcDir,
         Path deployDir,
         Optional<Path> storageDir,
         boolean console,
@@ -45,7 +46,13 @@ record LauncherOptions(
                               max.name.length, queue.bytes, fifo.pipe.size; --cap and --clients
                               override it.
                               What is set nowhere takes the server's own default.
-              --deploy DIR    the folder watched for plugin bundles (default: ./deploy)
+              --etc DIR       a folder of configuration files, <pid>.cfg (and
+                              <factory pid>-<name>.cfg), as in Karaf: applied before the
+                              server starts, then watched, so that an edit applies within
+                              seconds. The server's own is %s.cfg; with --etc,
+                              --cap, --clients and --config are not taken.
+              --deploy DIR    the folder watched for plugin bundles and configurations
+                              (default: ./deploy)
               --storage DIR   the framework's cache, emptied at every start
                               (default: a new temporary folder, deleted at exit)
               --no-console    no interactive Gogo shell, even on a terminal
@@ -57,12 +64,13 @@ record LauncherOptions(
 
             Exit status: 0 stopped cleanly, 1 could not start or no transport came up
             within 30 s, 2 bad command line.
-            """.formatted(ServerConfigurationPublisher.SERVER_PID);
+            """.formatted(ServerConfigurationPublisher.SERVER_PID, ServerConfigurationPublisher.SERVER_PID);
 
     static LauncherOptions parse(String... args) throws UsageException {
         Path cap = null;
         Path clients = null;
         Path config = null;
+        Path etc = null;
         Path deploy = Path.of("deploy");
         // Not a fixed folder: the cache is wiped at start, and two launchers must not wipe each other's.
         Path storage = null;
@@ -74,6 +82,7 @@ record LauncherOptions(
                 case "--cap" -> cap = pathValue(args, ++i, option);
                 case "--clients" -> clients = pathValue(args, ++i, option);
                 case "--config" -> config = pathValue(args, ++i, option);
+                case "--etc" -> etc = pathValue(args, ++i, option);
                 case "--deploy" -> deploy = pathValue(args, ++i, option);
                 case "--storage" -> storage = pathValue(args, ++i, option);
                 case "--no-console" -> console = false;
@@ -83,8 +92,16 @@ record LauncherOptions(
                         : "unexpected argument '" + option + "'");
             }
         }
+        if (etc != null && (cap != null || clients != null || config != null)) {
+            // Two sources for one configuration would overwrite each other, the later one winning by chance.
+            throw new UsageException("with --etc, the server's configuration is " + etc.resolve(ServerConfigurationPublisher.SERVER_PID + ".cfg")
+                    + ": set cap.path and clients.dir there, not with --cap, --clients or --config");
+        }
+        if (etc != null && !Files.isDirectory(etc)) {
+            throw new UsageException("--etc " + etc + ": no such folder");
+        }
         return new LauncherOptions(Optional.ofNullable(cap), Optional.ofNullable(clients), Optional.ofNullable(config),
-                deploy.toAbsolutePath().normalize(),
+                Optional.ofNullable(etc), deploy.toAbsolutePath().normalize(),
                 Optional.ofNullable(storage).map(path -> path.toAbsolutePath().normalize()), console, help);
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CountDownLatch;
@@ -89,8 +90,16 @@ final class OctopipesLauncher {
         // Infrastructure only (start level 1): Config Admin is up, none of our components is yet.
         framework.start();
         new LogForwarder(context, log).open();
-        new ServerConfigurationPublisher(context).publish(serverConfiguration, CONFIG_ADMIN_TIMEOUT);
-        log.info("configuration " + ServerConfigurationPublisher.SERVER_PID + ": " + describe(serverConfiguration));
+        if (options.etcDir().isPresent()) {
+            EtcFolder etc = new EtcFolder(options.etcDir().get());
+            List<Path> applied = etc.applyAndWatch(context, CONFIG_ADMIN_TIMEOUT);
+            log.info("configuration from " + etc + ", watched for edits: "
+                    + (applied.isEmpty() ? "(no .cfg files: the defaults apply)" : applied.stream().map(file -> file.getFileName().toString())
+                            .collect(Collectors.joining(", "))));
+        } else {
+            new ServerConfigurationPublisher(context).publish(serverConfiguration, CONFIG_ADMIN_TIMEOUT);
+            log.info("configuration " + ServerConfigurationPublisher.SERVER_PID + ": " + describe(serverConfiguration));
+        }
 
         TransportAnnouncer transports = new TransportAnnouncer(context, version(), out);
         transports.open();

@@ -31,8 +31,14 @@ final class ServerConfigurationPublisher {
      */
     static final String SYSTEM_PACKAGES = "org.osgi.service.cm;version=1.6.1";
 
-    /** The multi-location that lets whichever bundle holds the server component bind it. */
-    private static final String ANY_LOCATION = "?";
+    /** The multi-location that lets whichever bundle holds a component bind its configuration. */
+    static final String ANY_LOCATION = "?";
+
+    /** Work done with Config Admin. */
+    @FunctionalInterface
+    interface WithConfigurationAdmin {
+        void run(ConfigurationAdmin configurationAdmin) throws IOException;
+    }
 
     private final BundleContext context;
 
@@ -45,6 +51,16 @@ final class ServerConfigurationPublisher {
      * so that the server always sees a configuration and its own defaults apply.
      */
     void publish(Map<String, String> properties, Duration timeout) throws IOException, InterruptedException {
+        withConfigurationAdmin(context, timeout, configurationAdmin -> {
+            Configuration configuration = configurationAdmin.getConfiguration(SERVER_PID, ANY_LOCATION);
+            Dictionary<String, Object> dictionary = new Hashtable<>(properties);
+            configuration.update(dictionary);
+        });
+    }
+
+    /** Runs {@code work} with Config Admin once it is there, waiting for it up to {@code timeout}. */
+    static void withConfigurationAdmin(BundleContext context, Duration timeout, WithConfigurationAdmin work)
+            throws IOException, InterruptedException {
         ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> tracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
         tracker.open();
         try {
@@ -52,9 +68,7 @@ final class ServerConfigurationPublisher {
             if (configurationAdmin == null) {
                 throw new IllegalStateException("Config Admin did not start within " + timeout.toSeconds() + " s");
             }
-            Configuration configuration = configurationAdmin.getConfiguration(SERVER_PID, ANY_LOCATION);
-            Dictionary<String, Object> dictionary = new Hashtable<>(properties);
-            configuration.update(dictionary);
+            work.run(configurationAdmin);
         } finally {
             tracker.close();
         }

@@ -92,6 +92,16 @@ class LauncherIT {
     }
 
     @Test
+    void anEtcFolderAndTheServerOptionsTogetherExitTwo() throws Exception {
+        Path etc = Files.createDirectories(tempDir.resolve("etc"));
+        launcher = launch("--no-console", "--etc", etc.toString(), "--cap", cap.toString());
+
+        assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isEqualTo(2);
+        assertThat(launcher.stderr()).first().isEqualTo("octopipes-launcher: with --etc, the server's configuration is "
+                + etc.resolve("org.octopipes.server.cfg") + ": set cap.path and clients.dir there, not with --cap, --clients or --config");
+    }
+
+    @Test
     void startsTheInfrastructureAndEveryEmbeddedOctopipesBundle() throws Exception {
         List<String> octopipesBundles = embeddedOctopipesBundles();
         assertThat(octopipesBundles).contains("org.octopipes.codec", "org.octopipes.api");
