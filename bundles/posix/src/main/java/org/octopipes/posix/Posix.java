@@ -296,6 +296,54 @@ public final class Posix {
         return result;
     }
 
+    /**
+     * Sends {@code message} as one datagram to the Unix datagram socket at {@code address}: a
+     * path, or an abstract name written with a leading {@code @} (as systemd's
+     * {@code $NOTIFY_SOCKET} may be), through a socket of its own, closed again.
+     *
+     * @throws IllegalArgumentException if the address is empty or longer than a socket address holds (107 bytes)
+     * @throws IOException if the datagram cannot be sent (no socket there: ECONNREFUSED or ENOENT)
+     */
+    public void sendDatagram(String address, byte[] message) throws IOException {
+        byte[] socketAddress = unixSocketAddress(address);
+        int fd = calls.socket(LinuxAbi.AF_UNIX, LinuxAbi.SOCK_DGRAM | LinuxAbi.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw ErrnoExceptions.forCall(calls, "socket(AF_UNIX, SOCK_DGRAM)", -fd);
+        }
+        try {
+            long result;
+            do {
+                result = calls.sendto(fd, message, LinuxAbi.MSG_NOSIGNAL, socketAddress, usedLength(address, socketAddress));
+            } while (result == -LinuxAbi.EINTR);
+            if (result < 0) {
+                throw ErrnoExceptions.forCall(calls, "sendto " + address, (int) -result);
+            }
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** A {@code struct sockaddr_un}: the family in native byte order, then the path, NUL-terminated unless abstract. */
+    static byte[] unixSocketAddress(String address) {
+        boolean abstractName = address.startsWith("@");
+        byte[] path = (abstractName ? address.substring(1) : address).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int room = LinuxAbi.SOCKADDR_UN_SIZE - LinuxAbi.SUN_PATH_OFFSET - 1;
+        if (address.isEmpty() || path.length > room) {
+            throw new IllegalArgumentException("not a Unix socket address (1 to " + room + " bytes): '" + address + "'");
+        }
+        byte[] socketAddress = new byte[LinuxAbi.SOCKADDR_UN_SIZE];
+        ByteBuffer.wrap(socketAddress).order(java.nio.ByteOrder.nativeOrder()).putShort((short) LinuxAbi.AF_UNIX);
+        // An abstract name starts with a NUL byte in place of the '@'; the array is zeroed already.
+        System.arraycopy(path, 0, socketAddress, LinuxAbi.SUN_PATH_OFFSET + (abstractName ? 1 : 0), path.length);
+        return socketAddress;
+    }
+
+    /** The bytes of the address the kernel reads: for an abstract name exactly its bytes, no NUL after them. */
+    private static int usedLength(String address, byte[] socketAddress) {
+        int pathBytes = address.substring(address.startsWith("@") ? 1 : 0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return LinuxAbi.SUN_PATH_OFFSET + 1 + pathBytes;
+    }
+
     /** This thread's direct buffer for reads into heap buffers, cleared. */
     private ByteBuffer stagingBuffer() {
         ByteBuffer buffer = stagingBuffers.get();

@@ -7,7 +7,7 @@
  * callers depend on plain Java types alone.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.octopipes.posix;
 
 import org.osgi.annotation.bundle.Export;

@@ -32,6 +32,16 @@ public final class LinuxAbi {
     public static final int O_CLOEXEC = 02000000;
     public static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
 
+    // Sockets, the same on x86_64 and aarch64.
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_CLOEXEC = O_CLOEXEC;
+    /** No SIGPIPE for a socket whose peer is gone: the error is returned instead. */
+    public static final int MSG_NOSIGNAL = 0x4000;
+    /** sizeof(struct sockaddr_un): a 2-byte family, then 108 bytes of path. */
+    public static final int SOCKADDR_UN_SIZE = 110;
+    public static final int SUN_PATH_OFFSET = 2;
+
     // st_mode
     public static final int S_IFMT = 0170000;
     public static final int S_IFIFO = 0010000;

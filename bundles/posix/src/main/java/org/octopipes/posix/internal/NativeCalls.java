@@ -139,6 +139,16 @@ public final class NativeCalls {
         return lastErrorIfFailed(libc.eventfd(initialValue, flags));
     }
 
+    public int socket(int domain, int type, int protocol) {
+        return lastErrorIfFailed(libc.socket(domain, type, protocol));
+    }
+
+    /** sendto(2) of all of {@code message} to the socket address {@code address} ({@code length} bytes of it). */
+    public long sendto(int fd, byte[] message, int flags, byte[] address, int length) {
+        long result = libc.sendto(fd, message, message.length, flags, address, length);
+        return result < 0 ? -runtime.getLastError() : result;
+    }
+
     private int checked(int result) {
         return result < 0 ? -posix.errno() : result;
     }
