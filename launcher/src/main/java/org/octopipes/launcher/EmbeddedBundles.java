@@ -8,6 +8,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -33,7 +35,24 @@ final class EmbeddedBundles {
     private static final String OCTOPIPES_PREFIX = "org.octopipes.";
     private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
 
+    /** Our transport bundles are named {@code org.octopipes.transport.<transport name>}. */
+    private static final String TRANSPORT_PREFIX = OCTOPIPES_PREFIX + "transport.";
+    /** Transport bundles that announce no transport of their own. */
+    private static final Set<String> NOT_TRANSPORTS = Set.of(TRANSPORT_PREFIX + "handover", TRANSPORT_PREFIX + "support");
+
     private EmbeddedBundles() {
+    }
+
+    /** The names of the transports the installed transport bundles serve, "fifo" and "unix" in the launcher. */
+    static Set<String> transportNames(BundleContext context) {
+        Set<String> names = new TreeSet<>();
+        for (Bundle bundle : context.getBundles()) {
+            String symbolicName = bundle.getSymbolicName();
+            if (symbolicName != null && symbolicName.startsWith(TRANSPORT_PREFIX) && !NOT_TRANSPORTS.contains(symbolicName)) {
+                names.add(symbolicName.substring(TRANSPORT_PREFIX.length()));
+            }
+        }
+        return names;
     }
 
     static void installAll(BundleContext context) throws IOException, BundleException {

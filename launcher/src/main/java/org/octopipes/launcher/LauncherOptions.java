@@ -61,6 +61,9 @@ record LauncherOptions(
             Once a transport accepts clients, standard output gets one line per transport:
               Octopipes <version> ready: <name> transport at <address>
             The log goes to standard error. SIGTERM or Ctrl-C stops the server cleanly.
+            Under systemd (Type=notify, $NOTIFY_SOCKET set) it sends READY=1 once every
+            transport serves, STATUS= with the client count, WATCHDOG=1 when $WATCHDOG_USEC
+            asks for it, and STOPPING=1.
 
             Exit status: 0 stopped cleanly, 1 could not start or no transport came up
             within 30 s, 2 bad command line.

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ final class OctopipesLauncher {
     private final ConsoleLog log;
     private final PrintStream out;
     private volatile boolean stoppingOnSignal;
+    private volatile SystemdNotifier systemd;
     private Path storageDir;
     /** Whether the storage is a temporary folder of this run's own, to delete once stopped. */
     private boolean temporaryStorage;
@@ -101,6 +103,8 @@ final class OctopipesLauncher {
             log.info("configuration " + ServerConfigurationPublisher.SERVER_PID + ": " + describe(serverConfiguration));
         }
 
+        systemd = new SystemdNotifier(context, log);
+        systemd.open();
         TransportAnnouncer transports = new TransportAnnouncer(context, version(), out);
         transports.open();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -113,6 +117,14 @@ final class OctopipesLauncher {
             stop(framework);
             return EXIT_FAILED;
         }
+        // systemd is told once every transport in the launcher serves (one that does not come up
+        // within the time is logged, and the server counts as ready with the others).
+        Set<String> missing = transports.awaitAll(EmbeddedBundles.transportNames(context), remaining(deadline));
+        if (!missing.isEmpty()) {
+            log.error("not serving within " + READY_TIMEOUT.toSeconds() + " s: the " + String.join(", ", missing)
+                    + " transport (see above); serving with the others", null);
+        }
+        systemd.ready("serving");
         // The shell comes last so that its prompt follows the "ready" lines.
         raiseStartLevel(framework, EmbeddedBundles.SHELL_START_LEVEL, null);
 
@@ -185,6 +197,12 @@ final class OctopipesLauncher {
 
     /** Stops the framework and waits for it; false if it did not stop in time. */
     private boolean stop(Framework framework) {
+        SystemdNotifier notifier = systemd;
+        if (notifier != null) {
+            // While the notification service is still there: the framework takes it down with it.
+            notifier.stopping();
+            notifier.close();
+        }
         try {
             framework.stop();
             if (framework.waitForStop(STOP_TIMEOUT.toMillis()).getType() == FrameworkEvent.WAIT_TIMEDOUT) {
