@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.octopipes.api.Broker;
 import org.octopipes.client.Message;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 /**
  * A sender writes 1, 2, 3... to a receiver as fast as the server takes them (a full FIFO or
@@ -139,6 +142,41 @@ public final class NumberedStream implements AutoCloseable {
         }
         if (anomaly() != null) {
             throw new AssertionError(anomaly());
+        }
+    }
+
+    /**
+     * Checks that the server counted at least what the receiver got: every packet it got was
+     * received from the sender, and is in the server's total. A router or transport that counted
+     * from zero again after an update would count fewer. (Not what was delivered: a transport
+     * counts a write once it returns, and the receiver may have read it just before.)
+     *
+     * @param after what just happened, for the message
+     */
+    public void assertCountedBy(Broker broker, String after) {
+        long got = received();
+        long fromSender = broker.client(sender.name()).orElseThrow().counters().received();
+        long total = broker.counters().received();
+        if (fromSender < got || total < got) {
+            throw new AssertionError("counts reset " + after + ": " + receiver.name() + " got " + got + " packets, the server counts "
+                    + fromSender + " received from " + sender.name() + ", " + total + " received in all");
+        }
+    }
+
+    /**
+     * As {@link #assertCountedBy(Broker, String)}, with the Broker service of {@code context}'s
+     * framework now: for a test class that must not name the API's types itself (in Karaf, they
+     * come with a feature installed after the test class is loaded).
+     */
+    public void assertCountedByTheServerOf(BundleContext context, String after) {
+        ServiceReference<Broker> reference = context.getServiceReference(Broker.class);
+        if (reference == null) {
+            throw new AssertionError("no Broker service " + after);
+        }
+        try {
+            assertCountedBy(context.getService(reference), after);
+        } finally {
+            context.ungetService(reference);
         }
     }
 

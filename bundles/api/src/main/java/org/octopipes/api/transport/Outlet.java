@@ -29,6 +29,15 @@ public interface Outlet {
      */
     boolean offer(Frame packet, Delivery delivery);
 
+    /**
+     * The client's counters, which the router writes: kept by the transport with the client, so
+     * that a new router (its bundle updated) goes on counting where the old one was. Null lets the
+     * router keep counters of its own, which start from zero with each router.
+     */
+    default TrafficCounter counter() {
+        return null;
+    }
+
     /** Packets queued and not yet written. */
     int queuedPackets();
 

@@ -1,4 +1,4 @@
-package org.octopipes.router.impl;
+package org.octopipes.api.transport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -9,7 +9,10 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.TrafficCounters;
 
 /**
- * Live packet counters of one client, read by management at any time.
+ * Live packet counters of one client, read by management at any time. Kept by what outlives a
+ * router, the client's transport, which hands it to the router with the client's
+ * {@linkplain Outlet#counter() outlet}: so a client's counts go on across router updates. The
+ * router writes it; a transport only creates it.
  *
  * <p>Received and routed are counted by the one thread that routes the client's packets, delivered
  * by the one thread that writes to it (the transport contract: one thread at a time per client).
@@ -18,7 +21,7 @@ import org.octopipes.api.TrafficCounters;
  * add (a {@code LongAdder}'s compare-and-set) was a measured 7% of the server's work. Drops
  * happen on any thread, rarely, and stay adders.
  */
-final class TrafficCounter {
+public final class TrafficCounter {
 
     private static final VarHandle RECEIVED;
     private static final VarHandle ROUTED;
@@ -40,57 +43,60 @@ final class TrafficCounter {
     private long delivered;
     private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
 
-    TrafficCounter() {
+    public TrafficCounter() {
         for (int i = 0; i < dropped.length; i++) {
             dropped[i] = new LongAdder();
         }
     }
 
     /** By the thread routing the client's packets only. */
-    void received() {
+    public void received() {
         RECEIVED.setOpaque(this, received + 1);
     }
 
     /** By the thread routing the client's packets only. */
-    void routed() {
+    public void routed() {
         ROUTED.setOpaque(this, routed + 1);
     }
 
     /** By the thread writing to the client only. */
-    void delivered(int packets) {
+    public void delivered(int packets) {
         DELIVERED.setOpaque(this, delivered + packets);
     }
 
     /** Any thread. */
-    void dropped(DropReason reason, int packets) {
+    public void dropped(DropReason reason, int packets) {
         dropped[reason.ordinal()].add(packets);
     }
 
-    long receivedCount() {
+    public long receivedCount() {
         return (long) RECEIVED.getOpaque(this);
     }
 
-    long routedCount() {
+    public long routedCount() {
         return (long) ROUTED.getOpaque(this);
     }
 
-    long deliveredCount() {
+    public long deliveredCount() {
         return (long) DELIVERED.getOpaque(this);
     }
 
-    long droppedCount(DropReason reason) {
+    public long droppedCount(DropReason reason) {
         return dropped[reason.ordinal()].sum();
     }
 
-    /** Adds another's received, routed and delivered counts to this one's; by this counter's writer only. */
-    void absorb(TrafficCounter other) {
+    /**
+     * Adds another's received, routed and delivered counts to this one's; by one thread at a
+     * time (the totals of departed clients: whoever holds them as a lock).
+     */
+    public void absorb(TrafficCounter other) {
         RECEIVED.setOpaque(this, received + other.receivedCount());
         ROUTED.setOpaque(this, routed + other.routedCount());
         DELIVERED.setOpaque(this, delivered + other.deliveredCount());
     }
 
     /** This client's counts. */
-    TrafficCounters snapshot() {
+    public TrafficCounters snapshot() {
         return new Sum().add(this).snapshot(this);
     }
 
@@ -98,12 +104,12 @@ final class TrafficCounter {
      * Adds up counters: the server's totals are its clients' counts, the departed ones' included,
      * so that no packet pays for a shared counter.
      */
-    static final class Sum {
+    public static final class Sum {
         private long received;
         private long routed;
         private long delivered;
 
-        Sum add(TrafficCounter counter) {
+        public Sum add(TrafficCounter counter) {
             received += counter.receivedCount();
             routed += counter.routedCount();
             delivered += counter.deliveredCount();
@@ -111,7 +117,7 @@ final class TrafficCounter {
         }
 
         /** The sums, with the drops that {@code drops} counted. */
-        TrafficCounters snapshot(TrafficCounter drops) {
+        public TrafficCounters snapshot(TrafficCounter drops) {
             Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
             for (DropReason reason : DropReason.values()) {
                 dropped.put(reason, drops.droppedCount(reason));

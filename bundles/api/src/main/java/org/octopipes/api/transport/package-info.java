@@ -14,7 +14,7 @@
  * {@link org.octopipes.api.transport.Sender}.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.octopipes.api.transport;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,6 +9,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.routing.Subscriber;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
@@ -24,7 +25,8 @@ final class ClientRecord implements ClientLink, Subscriber {
     private final RouterCore router;
     private final Name name;
     private final Outlet outlet;
-    private final TrafficCounter counter = new TrafficCounter();
+    /** The outlet's, which outlives this router, when it has one. */
+    private final TrafficCounter counter;
     private final Instant subscribedAt = Instant.now();
     private final AtomicBoolean detached = new AtomicBoolean();
     /** Used only by the thread that routes this client's packets, one at a time. */
@@ -40,6 +42,8 @@ final class ClientRecord implements ClientLink, Subscriber {
         this.name = name;
         this.groups = Set.copyOf(groups);
         this.outlet = outlet;
+        TrafficCounter kept = outlet.counter();
+        this.counter = kept != null ? kept : new TrafficCounter();
     }
 
     @Override

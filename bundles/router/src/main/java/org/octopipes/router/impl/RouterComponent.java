@@ -22,6 +22,7 @@ import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.TrafficTotals;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.osgi.framework.BundleContext;
@@ -67,10 +68,11 @@ public final class RouterComponent implements Router, Broker {
 
     @Activate
     public RouterComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, RouterConfiguration configuration,
-            BundleContext context) {
+            BundleContext context, @Reference(name = "totals") TrafficTotals totals) {
         this.logger = logger;
         this.context = context;
-        this.core = new RouterCore(logger, () -> policy.getValue(), configuration.max_clients());
+        // The totals live in the handover bundle, and the clients' counters with their transports: both outlive this router.
+        this.core = new RouterCore(logger, () -> policy.getValue(), configuration.max_clients(), totals);
         synchronized (accessChecks) {
             core.accessChecks(List.copyOf(accessChecks.values()));
         }
@@ -127,8 +129,8 @@ public final class RouterComponent implements Router, Broker {
 
     /**
      * Forgets the clients without closing their outlets: the router bundle may be being updated,
-     * and the transports keep their clients for the next router (they re-attach them when it comes;
-     * its counters start from zero). A transport that stops lets its own clients go.
+     * and the transports keep their clients for the next router (they re-attach them when it comes,
+     * with the counters their outlets keep). A transport that stops lets its own clients go.
      */
     @Deactivate
     void deactivate() {

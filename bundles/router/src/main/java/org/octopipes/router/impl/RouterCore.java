@@ -28,6 +28,8 @@ import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.api.transport.TrafficCounter;
+import org.octopipes.api.transport.TrafficTotals;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
 import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Frame;
@@ -48,14 +50,15 @@ final class RouterCore implements Router {
     private final DropLog dropLog;
     private final Supplier<RoutingPolicy> policy;
     /**
-     * The server's totals are summed when asked, from its clients' counters and these: what
-     * management sent (guarded by itself), what clients that left had counted (guarded by
-     * {@code changes}), and every drop, counted here as well as on its client's counter (drops are
-     * rare, and a client's drops may be reported after it left).
+     * The server's totals are summed when asked, from its clients' counters and these, which
+     * outlive this router: what management sent (guarded by itself), what clients that left had
+     * counted (guarded by itself: an earlier router's late departures may come at the same time),
+     * and every drop, counted there as well as on its client's counter (drops are rare, and a
+     * client's drops may be reported after it left).
      */
-    private final TrafficCounter sentByServer = new TrafficCounter();
-    private final TrafficCounter departed = new TrafficCounter();
-    private final TrafficCounter allDrops = new TrafficCounter();
+    private final TrafficCounter sentByServer;
+    private final TrafficCounter departed;
+    private final TrafficCounter allDrops;
     private final TapSet taps = new TapSet();
     private final Object changes = new Object();
     private volatile SubscriptionSnapshot table = SubscriptionSnapshot.EMPTY;
@@ -65,7 +68,16 @@ final class RouterCore implements Router {
     /** The most a SUBSCRIPTION can carry, unless configured lower. */
     private volatile int maxGroups = CapMessage.MAX_GROUPS;
 
+    /** A router whose totals start from zero: for tests, and a server without the handover bundle. */
     RouterCore(Logger logger, Supplier<RoutingPolicy> policy, int maxClients) {
+        this(logger, policy, maxClients, TrafficTotals.inMemory());
+    }
+
+    /** A router that adds to {@code totals}, which outlive it. */
+    RouterCore(Logger logger, Supplier<RoutingPolicy> policy, int maxClients, TrafficTotals totals) {
+        this.sentByServer = totals.sentByServer();
+        this.departed = totals.departed();
+        this.allDrops = totals.drops();
         this.logger = logger;
         this.dropLog = new DropLog(logger);
         this.policy = policy;
@@ -124,7 +136,9 @@ final class RouterCore implements Router {
         synchronized (changes) {
             if (table.client(client.name()) == client) {
                 table = table.without(client);
-                departed.absorb(client.counter());
+                synchronized (departed) {
+                    departed.absorb(client.counter());
+                }
                 logger.info("Client '{}' unsubscribed", client.name());
             }
         }
@@ -286,7 +300,10 @@ final class RouterCore implements Router {
 
     public TrafficCounters counters() {
         synchronized (changes) {
-            TrafficCounter.Sum sum = new TrafficCounter.Sum().add(departed).add(sentByServer);
+            TrafficCounter.Sum sum;
+            synchronized (departed) {
+                sum = new TrafficCounter.Sum().add(departed).add(sentByServer);
+            }
             for (ClientRecord client : table.clients()) {
                 sum.add(client.counter());
             }

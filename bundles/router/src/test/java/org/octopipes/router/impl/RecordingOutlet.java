@@ -9,7 +9,7 @@ import org.octopipes.codec.Frame;
 import org.octopipes.codec.Packet;
 
 /** An outlet that keeps what it is offered, and can play a full queue. */
-final class RecordingOutlet implements Outlet {
+class RecordingOutlet implements Outlet {
 
     final List<Packet> offered = new CopyOnWriteArrayList<>();
     /** What each offered packet came with, in the order of {@link #offered}. */

@@ -20,6 +20,8 @@ import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
+import org.octopipes.api.transport.TrafficCounter;
+import org.octopipes.api.transport.TrafficTotals;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.PacketError;
@@ -59,6 +61,50 @@ class RouterCoreTest {
         router.send(Packet.builder().origin(Name.SERVER).remote(Name.of("carol")).payload("from management".getBytes()).build());
         assertThat(carol.deliveries.get(1).sender()).as("nobody to hold up").isSameAs(Sender.NONE);
         assertThat(carol.deliveries.get(1).imported()).isFalse();
+    }
+
+    @Test
+    void aNewRouterGoesOnCountingWhereTheOldOneWasWithTheOutletsCountersAndTheSharedTotals() {
+        TrafficTotals totals = TrafficTotals.inMemory();
+        RouterCore first = new RouterCore(log.logger(), policy::get, 10, totals);
+        KeepingOutlet aliceOutlet = new KeepingOutlet();
+        KeepingOutlet bobOutlet = new KeepingOutlet();
+        ClientLink alice = first.attach(Name.of("alice"), List.of(), aliceOutlet);
+        first.attach(Name.of("bob"), List.of(), bobOutlet);
+        ClientLink leaver = first.attach(Name.of("leaver"), List.of(), new KeepingOutlet());
+        send(alice, "bob", 3);
+        send(leaver, "bob", 2);
+        leaver.detach();
+        first.send(Packet.builder().origin(Name.SERVER).remote(Name.of("bob")).payload("from management".getBytes()).build());
+        first.dropped(DropReason.MALFORMED, 1, "garbage on the CAP");
+
+        // The router bundle updated: the transports attach their clients, outlets and all, to the next one.
+        RouterCore next = new RouterCore(log.logger(), policy::get, 10, totals);
+        ClientLink aliceAgain = next.attach(Name.of("alice"), List.of(), aliceOutlet);
+        next.attach(Name.of("bob"), List.of(), bobOutlet);
+        send(aliceAgain, "bob", 1);
+
+        assertThat(next.client(Name.of("alice")).orElseThrow().counters().received()).as("alice's packets, under both routers").isEqualTo(4);
+        assertThat(next.counters().received()).as("alice's 4, the leaver's 2 and management's 1").isEqualTo(7);
+        assertThat(next.counters().routed()).isEqualTo(7);
+        assertThat(next.counters().dropped().get(DropReason.MALFORMED)).isEqualTo(1);
+    }
+
+    private static void send(ClientLink from, String to, int count) {
+        for (int i = 0; i < count; i++) {
+            Packet packet = Packet.builder().origin(from.name()).remote(Name.of(to)).payload(new byte[] {(byte) i}).build();
+            new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> from.route(frame, Sender.NONE, System.nanoTime()));
+        }
+    }
+
+    /** An outlet that keeps its client's counters, as the transports' do. */
+    private static final class KeepingOutlet extends RecordingOutlet {
+        private final TrafficCounter counter = new TrafficCounter();
+
+        @Override
+        public TrafficCounter counter() {
+            return counter;
+        }
     }
 
     /** A sender that only counts how it is held, so that identity is what a test compares. */

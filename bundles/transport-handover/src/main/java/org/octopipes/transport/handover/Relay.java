@@ -6,6 +6,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Protocol;
 
@@ -41,6 +42,8 @@ public final class Relay implements Outlet {
     private volatile Thread servingThread;
     private boolean closed;
     private volatile ClientLink link;
+    /** The client's counters: here, so that they go on across router and transport updates alike. */
+    private final TrafficCounter counter = new TrafficCounter();
 
     /**
      * @param parkBound bytes parked at most; beyond, offers fail and the router counts them
@@ -130,6 +133,11 @@ public final class Relay implements Outlet {
         parked.add(new Parked(bytes, delivery.deadlineNanos()));
         parkedBytes += size;
         return true;
+    }
+
+    @Override
+    public TrafficCounter counter() {
+        return counter;
     }
 
     @Override

@@ -222,6 +222,7 @@ public class HotUpdateIT {
         assertEquals(symbolicName + " is active again", Bundle.ACTIVE, ProbeSupport.installed(context, symbolicName).getState());
         awaitTransport();
         stream.awaitFlow();
+        stream.assertCountedBy(broker(), "after the update of " + symbolicName);
     }
 
     private Bundle install(String symbolicName) throws Exception {

@@ -70,5 +70,6 @@ public class HotUpdateKarafIT extends KarafTestSupport {
         await(symbolicName + " active again").atMost(PATIENCE).until(() -> bundle(symbolicName) != null && bundle(symbolicName).getState() == Bundle.ACTIVE);
         awaitTransportAt(cap);
         stream.awaitFlow();
+        stream.assertCountedByTheServerOf(context, "after the update of " + symbolicName);
     }
 }

@@ -27,6 +27,7 @@ import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
@@ -72,6 +73,8 @@ final class MqttBridge implements BridgeStatus {
     private final OutboundBuffer buffer;
     private final RemoteNames remoteNames;
     private final BridgeOutlet outlet = new BridgeOutlet();
+    /** The bridge's counters as a client of the router: here, so that they go on across router updates. */
+    private final TrafficCounter counter = new TrafficCounter();
     private final PublishingPace publishingPace;
     private final ImportPace importPace = new ImportPace();
     /** Used only under {@code inbound}: Paho delivers on one thread, but after a reconnection that thread is new. */
@@ -390,6 +393,9 @@ final class MqttBridge implements BridgeStatus {
             ClientLink current = link;
             if (current != null) {
                 current.delivered(1);
+            } else {
+                // No router now (its bundle updated): the counter it writes is the bridge's, so count here.
+                counter.delivered(1);
             }
             // The senders held up go on as soon as the buffer is low enough, not at the publishing
             // thread's next turn: that thread may be waiting for packets they cannot send meanwhile.
@@ -633,6 +639,11 @@ final class MqttBridge implements BridgeStatus {
             // The router counts this drop as QUEUE_FULL against the bridge, and logs it.
             dropped.incrementAndGet();
             return false;
+        }
+
+        @Override
+        public TrafficCounter counter() {
+            return counter;
         }
 
         @Override

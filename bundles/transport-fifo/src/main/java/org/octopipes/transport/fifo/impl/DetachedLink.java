@@ -12,8 +12,9 @@ import org.octopipes.codec.PacketError;
 /**
  * Stands for the router's link while a client waits for a router (the router bundle is being
  * updated): it remembers the client's groups for the next router. The transport reads nothing
- * from such a client, so nothing is routed through it; what its queue delivers meanwhile is not
- * counted, since the counters start again with the next router anyway.
+ * from such a client, so nothing is routed through it; what its queue delivers meanwhile goes into
+ * the client's counter through the previous link (drops are not counted: the router that would log
+ * them is gone).
  */
 final class DetachedLink implements ClientLink {
 
@@ -78,7 +79,10 @@ final class DetachedLink implements ClientLink {
 
     @Override
     public void delivered(int packets) {
-        // Not counted: see the class comment.
+        // Into the client's counter, which its relay keeps for the next router.
+        if (previous != null) {
+            previous.delivered(packets);
+        }
     }
 
     @Override
@@ -88,6 +92,10 @@ final class DetachedLink implements ClientLink {
 
     @Override
     public void detach() {
-        // Attached to nothing.
+        // The client leaves while no router is bound: the router that went is told, so that the
+        // client's counts (kept by its relay, written by every router) go into the server's totals.
+        if (previous != null) {
+            previous.detach();
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.octopipes.transport.unix.impl;
 
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.Frame;
 
 /**
@@ -32,6 +33,11 @@ final class Attachment implements Outlet {
     @Override
     public boolean offer(Frame packet, Delivery delivery) {
         return server.offer(client, packet, delivery);
+    }
+
+    @Override
+    public TrafficCounter counter() {
+        return client.counter;
     }
 
     @Override

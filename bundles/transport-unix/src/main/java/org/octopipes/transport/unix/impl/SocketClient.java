@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
@@ -37,6 +38,13 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
     ClientLink link;
     /** The outlet given to the router that {@link #link} belongs to; older ones are ignored. */
     Attachment attachment;
+    /**
+     * The link of the router that went, while no router is bound: told if the client leaves
+     * meanwhile, so that its counts go into the server's totals.
+     */
+    ClientLink previousLink;
+    /** The client's counters, which every router it is attached to writes: they go on across router updates. */
+    final TrafficCounter counter = new TrafficCounter();
     /** Counts that arrived while no router was bound, reported to the next one. */
     private int deliveredWithoutRouter;
     private final Map<DropReason, Integer> droppedWithoutRouter = new EnumMap<>(DropReason.class);

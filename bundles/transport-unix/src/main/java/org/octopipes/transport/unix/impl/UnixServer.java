@@ -408,8 +408,10 @@ final class UnixServer {
         if (client.subscribed()) {
             clientCount--;
             client.takeHeldDrops().forEach((reason, packets) -> dropped(reason, packets, "packets to '" + client.name + "', who left while no router was bound"));
-            ClientLink link = client.link;
+            // While no router is bound, the one that went is told, so that the client's counts go into the totals.
+            ClientLink link = client.link != null ? client.link : client.previousLink;
             client.link = null;
+            client.previousLink = null;
             client.attachment = null;
             if (link != null) {
                 link.detach();
@@ -437,9 +439,10 @@ final class UnixServer {
             if (old != null) {
                 client.groups = Set.copyOf(old.groups());
                 client.link = null;
+                // Its outlet is no longer the client's: a late close from the old router closes nothing.
                 client.attachment = null;
-                // The old router forgets the client, and so no longer closes it on its way out.
-                old.detach();
+                // Not detached: the client is not leaving, and its counts are not departing with it.
+                client.previousLink = old;
             }
         }
         router = next;
@@ -468,6 +471,7 @@ final class UnixServer {
         try {
             client.link = next.attach(client.name, client.groups, attachment);
             client.attachment = attachment;
+            client.previousLink = null;
             client.reportHeldCounts();
         } catch (SubscriptionRefusedException e) {
             logger.warn("The new router refused '{}' ({}); closing its connection", client.name, e.getMessage());

@@ -242,7 +242,7 @@ class UnixServerTest {
         router.links.get(Name.of("bob")).groups = Set.of(Name.of("ops"));
 
         server.useRouter(null);
-        assertThat(router.links).isEmpty();
+        assertThat(router.detaches).as("the clients are not leaving: the old router is not told they do").hasValue(0);
         alice.send("ops", "written while no router was bound");
         alice.send("team", "nobody left in team");
         TestRouter next = new TestRouter();
@@ -257,6 +257,22 @@ class UnixServerTest {
         // The old router letting its clients go on its way out closes nothing.
         router.links.clear();
         assertThat(server.clientCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aClientThatLeavesWhileNoRouterIsBoundLeavesTheNextRouterOnceItReads() throws Exception {
+        SocketPeer alice = subscribe("alice");
+        server.useRouter(null);
+
+        alice.close();
+        TestRouter next = new TestRouter();
+        server.useRouter(next);
+
+        // Nothing is read while no router is bound, so the end of the connection is seen under the
+        // next router: the client leaves it, and its counts go into the totals there, once.
+        await().atMost(WAIT).until(() -> next.detaches.get() == 1);
+        assertThat(router.detaches).hasValue(0);
+        assertThat(server.clientCount()).isZero();
     }
 
     @Test
