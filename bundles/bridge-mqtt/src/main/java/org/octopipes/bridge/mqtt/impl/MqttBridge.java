@@ -632,8 +632,10 @@ final class MqttBridge implements BridgeStatus {
                     : topics.groupTopic(remote);
             byte[] bytes = new byte[packet.size()];
             packet.copyTo(ByteBuffer.wrap(bytes));
-            if (buffer.offer(new OutboundBuffer.Entry(topic, bytes, delivery.deadlineNanos()))) {
-                publishingPace.buffered(delivery.sender(), buffer.packets(), buffer.bytes(), publisher.isConnected());
+            boolean connected = publisher.isConnected();
+            // While the broker is there a full buffer holds the sender up (just below) instead of dropping.
+            if (buffer.offer(new OutboundBuffer.Entry(topic, bytes, delivery.deadlineNanos()), publishingPace.paces(delivery.sender(), connected))) {
+                publishingPace.buffered(delivery.sender(), buffer.packets(), buffer.bytes(), connected);
                 return true;
             }
             // The router counts this drop as QUEUE_FULL against the bridge, and logs it.

@@ -56,7 +56,16 @@ final class OutboundBuffer {
 
     /** Queues {@code entry} last, unless that would take the buffer beyond either bound. */
     synchronized boolean offer(Entry entry) {
-        if (packets() >= maxPackets || bytes + entry.packet().length > maxBytes) {
+        return offer(entry, false);
+    }
+
+    /**
+     * Queues {@code entry} last; beyond the bounds only if {@code paced}: the broker is there and
+     * the sender is held up right after, so that the buffer cannot grow further than what the
+     * senders had read already. The bounds are for a broker that cannot be reached.
+     */
+    synchronized boolean offer(Entry entry, boolean paced) {
+        if (!paced && (packets() >= maxPackets || bytes + entry.packet().length > maxBytes)) {
             return false;
         }
         unsent.addLast(entry);

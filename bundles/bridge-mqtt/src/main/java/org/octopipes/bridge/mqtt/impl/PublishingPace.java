@@ -31,6 +31,15 @@ final class PublishingPace {
         this.highPackets = Math.max(1, bufferPackets / 2);
     }
 
+    /**
+     * Whether a packet from {@code sender} would be paced now, the sender held up rather than the
+     * packet dropped when the buffer is full: while the broker is connected, for a sender that can
+     * be held, unless the bridge is a slow reader (then it drops, as a slow client's queue does).
+     */
+    synchronized boolean paces(Sender sender, boolean brokerConnected) {
+        return brokerConnected && !slow && sender != Sender.NONE;
+    }
+
     /** A packet from {@code sender} was buffered; the buffer now holds {@code packets} and {@code bytes}. */
     synchronized void buffered(Sender sender, int packets, long bytes, boolean brokerConnected) {
         if (!brokerConnected || slow || sender == Sender.NONE || (packets <= highPackets && bytes <= highBytes)) {

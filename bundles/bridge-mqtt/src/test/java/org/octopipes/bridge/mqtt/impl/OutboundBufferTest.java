@@ -95,6 +95,9 @@ class OutboundBufferTest {
         assertThat(byBytes.clear()).hasSize(2);
         assertThat(byBytes.bytes()).isZero();
         assertThat(byBytes.offer(entry("4", 101))).as("a packet larger than the whole buffer").isFalse();
+
+        assertThat(byPackets.offer(entry("3", 1), true)).as("paced: the broker is there and the sender is held up next").isTrue();
+        assertThat(byPackets.packets()).isEqualTo(3);
     }
 
     @Test

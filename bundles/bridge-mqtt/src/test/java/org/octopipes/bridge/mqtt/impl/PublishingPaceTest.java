@@ -54,6 +54,17 @@ class PublishingPaceTest {
     }
 
     @Test
+    void aFullBufferPacesASenderOnlyWhileTheBrokerIsThereAndTheBridgeKeepsUp() {
+        assertThat(pace.paces(alice, true)).isTrue();
+        assertThat(pace.paces(alice, false)).as("an outage: the buffer's bounds and drops").isFalse();
+        assertThat(pace.paces(Sender.NONE, true)).as("nobody to hold up").isFalse();
+
+        pace.buffered(alice, 60, 60, true);
+        pace.drained(60, 60, System.nanoTime() + PublishingPace.SLOW_AFTER_NANOS + TimeUnit.MILLISECONDS.toNanos(10));
+        assertThat(pace.paces(alice, true)).as("a slow bridge drops, as a slow client's queue does").isFalse();
+    }
+
+    @Test
     void theImportWaitsWhileARecipientHoldsItAndGoesOnWhenReleased() throws Exception {
         ImportPace importPace = new ImportPace();
         assertThat(importPace.awaitGoOn(0)).isTrue();
