@@ -1,6 +1,7 @@
 package org.octopipes.transport.fifo.impl;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
@@ -112,6 +113,20 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, Frame
     @Override
     protected void dropped(DropReason reason, int packets) {
         link.dropped(reason, packets);
+    }
+
+    /**
+     * Queues what the router offered while the relay parked it (no instance served the client,
+     * or it was not served yet), in order, after what is queued; true if there was any, for the
+     * caller to publish the queue's size and flush it.
+     */
+    boolean queueParked(List<Relay.Parked> parked) {
+        for (Relay.Parked packet : parked) {
+            if (!queue.offer(packet.bytes(), 0, packet.bytes().length, packet.deadlineNanos())) {
+                link.dropped(DropReason.QUEUE_FULL, 1);
+            }
+        }
+        return !parked.isEmpty();
     }
 
     @Override

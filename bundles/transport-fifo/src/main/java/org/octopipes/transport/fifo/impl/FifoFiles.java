@@ -69,6 +69,11 @@ final class FifoFiles {
         return null;
     }
 
+    /** Where the client's RX FIFO is, or will be. */
+    Path rxPath(Name name) {
+        return settings.rxPath(ClientNames.fileName(name));
+    }
+
     /**
      * Makes and opens the client's two FIFOs; on failure leaves none behind.
      *

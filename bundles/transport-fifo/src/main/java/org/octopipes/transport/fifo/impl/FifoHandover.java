@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Router;
 import org.octopipes.transport.handover.FifoSnapshot;
@@ -81,11 +80,7 @@ final class FifoHandover {
             server.add(client);
             server.poller.register(entry.txFd(), 0, client.txToken());
             // What the router offered while no instance served the client goes after what was queued.
-            for (Relay.Parked parked : relay.resume(client, Thread.currentThread())) {
-                if (!client.queue.offer(parked.bytes(), 0, parked.bytes().length, parked.deadlineNanos())) {
-                    client.link.dropped(DropReason.QUEUE_FULL, 1);
-                }
-            }
+            client.queueParked(relay.resume(client, Thread.currentThread()));
             client.publishQueueSize();
             server.engine.markDirty(client);
             if (!(client.link instanceof DetachedLink)) {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import org.octopipes.api.DropReason;
+import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.AssignmentError;
 import org.octopipes.codec.CapMessage;
@@ -87,21 +88,20 @@ final class FifoSubscriptions implements CapTurns.Requests {
             server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.FS));
             return;
         }
-        FifoClient holder = server.clientsByName.get(name);
-        if (holder != null) {
-            // The protocol cannot tell the holder's process from another one taking its name; but a
-            // holder whose process is gone (killed, crashed) has left its FIFOs open nowhere.
-            // A holder that has just subscribed may not have opened its FIFOs yet: give it time first.
-            boolean settled = System.nanoTime() - holder.subscribedAt > server.reclaimGraceNanos;
-            if (!settled || FifoHolders.heldByOthers(Set.of(holder.txPath, holder.rxPath),
-                    Set.of(Integer.toString(holder.txFd), Integer.toString(holder.rxFd)))) {
-                server.logger.warn("Refused a subscription as '{}': the name is taken", name);
-                server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.NAME_ALREADY_TAKEN));
-                return;
-            }
-            server.logger.info("'{}' subscribes while its earlier subscription's FIFOs are open in no process: the name is taken over", name);
-            server.closeClient(holder, "no process holds its FIFOs any more, and its name was asked for again");
+        // The router holds a relay rather than the client itself: the relay outlives this instance
+        // of the transport, so that the router keeps the client while the bundle is updated.
+        Relay relay = new Relay(FifoServer.TRANSPORT_NAME, server.files.rxPath(name).toString(), server.settings.queueBytes());
+        ClientLink link;
+        try {
+            link = attachOrTakeOver(name, groups, relay);
+        } catch (SubscriptionRefusedException e) {
+            server.logger.warn("Refused a subscription as '{}': {}", name, e.getMessage());
+            server.cap.reply(name, CapMessage.Assignment.failure(e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
+                    ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS));
+            return;
         }
+        relay.link(link);
+        // Only now, with the name the client's: a holder's FIFOs are never touched.
         FifoFiles.Pair fifos = null;
         try {
             fifos = server.files.makeClientFifos(name);
@@ -110,6 +110,7 @@ final class FifoSubscriptions implements CapTurns.Requests {
             if (fifos != null) {
                 server.files.discard(fifos);
             }
+            link.detach();
             // An operating condition (disk full, folder refused), not a bug: the reason, no stack trace.
             server.logger.warn("Refused a subscription as '{}': its FIFOs could not be made in {}: {}", name, server.settings.clientsDir(), e.toString());
             server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.FS));
@@ -117,21 +118,14 @@ final class FifoSubscriptions implements CapTurns.Requests {
         }
         FifoClient client = server.newClient(name, fifos);
         server.sizes.measure(client);
-        // The router holds a relay rather than the client itself: the relay outlives this instance
-        // of the transport, so that the router keeps the client while the bundle is updated.
-        client.relay = new Relay(FifoServer.TRANSPORT_NAME, fifos.rxPath().toString(), server.settings.queueBytes());
-        client.relay.resume(client, Thread.currentThread());
-        try {
-            client.link = server.router.attach(name, groups, client.relay);
-        } catch (SubscriptionRefusedException e) {
-            server.logger.warn("Refused a subscription as '{}': {}", name, e.getMessage());
-            server.files.discard(fifos);
-            server.cap.reply(name, CapMessage.Assignment.failure(e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
-                    ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS));
-            return;
-        }
-        client.relay.link(client.link);
+        client.relay = relay;
+        client.link = link;
         server.add(client);
+        // What the router offered since the attach (from another transport's thread, say) goes first.
+        if (client.queueParked(relay.resume(client, Thread.currentThread()))) {
+            client.publishQueueSize();
+            server.engine.markDirty(client);
+        }
         try {
             server.poller.register(fifos.txFd(), Poller.READABLE, client.txToken());
         } catch (IOException e) {
@@ -141,6 +135,34 @@ final class FifoSubscriptions implements CapTurns.Requests {
             return;
         }
         server.cap.reply(name, CapMessage.Assignment.success(FifoFiles.bytes(fifos.txPath()), FifoFiles.bytes(fifos.rxPath())));
+    }
+
+    /**
+     * Attaches the client to the router, which alone decides whether the name is taken, for every
+     * transport at once. When it is taken by a client of this transport whose process is gone,
+     * that client is let go and the router asked again: the protocol cannot tell the holder's
+     * process from another one taking its name, but a holder killed or crashed has left its FIFOs
+     * open nowhere.
+     */
+    private ClientLink attachOrTakeOver(Name name, List<Name> groups, Relay relay) {
+        try {
+            return server.router.attach(name, groups, relay);
+        } catch (SubscriptionRefusedException e) {
+            FifoClient holder = server.clientsByName.get(name);
+            if (e.reason() != SubscriptionRefusedException.Reason.NAME_TAKEN || holder == null || !abandoned(holder)) {
+                throw e;
+            }
+            server.logger.info("'{}' subscribes while its earlier subscription's FIFOs are open in no process: the name is taken over", name);
+            server.closeClient(holder, "no process holds its FIFOs any more, and its name was asked for again");
+            return server.router.attach(name, groups, relay);
+        }
+    }
+
+    /** Whether no process holds the holder's FIFOs; one that has just subscribed may not have opened them yet, so it gets time first. */
+    private boolean abandoned(FifoClient holder) {
+        boolean settled = System.nanoTime() - holder.subscribedAt > server.reclaimGraceNanos;
+        return settled && !FifoHolders.heldByOthers(Set.of(holder.txPath, holder.rxPath),
+                Set.of(Integer.toString(holder.txFd), Integer.toString(holder.rxFd)));
     }
 
     @Override
