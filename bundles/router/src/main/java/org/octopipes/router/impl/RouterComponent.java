@@ -60,8 +60,41 @@ public final class RouterComponent implements Router, Broker {
      * Greedy: a newly deployed policy with a higher ranking takes over without a restart. Injected
      * with its service properties, so that management can tell which policy is active.
      */
-    @Reference(service = RoutingPolicy.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Map.Entry<Map<String, Object>, RoutingPolicy> policy;
+
+    @Reference(name = "policy", service = RoutingPolicy.class, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindPolicy(RoutingPolicy routing, Map<String, Object> properties) {
+        Map.Entry<Map<String, Object>, RoutingPolicy> previous = policy;
+        policy = Map.entry(properties, routing);
+        // Said in the log, so that a policy deployed or removed under traffic never takes over silently.
+        if (previous == null) {
+            logger.info("Routing policy {} routes", describe(properties));
+        } else if (ranking(properties) > ranking(previous.getKey())) {
+            logger.info("Routing policy now {}, instead of {}: it ranks higher", describe(properties), describe(previous.getKey()));
+        } else {
+            // DS binds a replacement before it unbinds the one replaced: the previous one is going.
+            logger.info("Routing policy now {}, instead of {}, which left or no longer matches policy.target", describe(properties),
+                    describe(previous.getKey()));
+        }
+    }
+
+    void updatedPolicy(RoutingPolicy routing, Map<String, Object> properties) {
+        policy = Map.entry(properties, routing);
+    }
+
+    void unbindPolicy(RoutingPolicy routing, Map<String, Object> properties) {
+        // Nothing to do: the reference is mandatory, so the replacement is bound already, or this
+        // router is being deactivated for want of any policy.
+    }
+
+    private static String describe(Map<String, Object> properties) {
+        Object name = properties.get(RoutingPolicy.POLICY_NAME);
+        return "'" + (name == null ? "service " + properties.get(Constants.SERVICE_ID) : name) + "' (ranking " + ranking(properties) + ")";
+    }
+
+    private static int ranking(Map<String, Object> properties) {
+        return properties.get(Constants.SERVICE_RANKING) instanceof Integer ranking ? ranking : 0;
+    }
 
     /** The access checks bound now, by the OSGi ranking rule (highest first); guarded by itself. */
     private final Map<ServiceReference<AccessCheck>, AccessCheck> accessChecks = new TreeMap<>(Comparator.reverseOrder());

@@ -55,9 +55,14 @@ class HotDeployIT {
             Path deployed = Files.copy(ECHO_PLUGIN, deploy.resolve(ECHO_PLUGIN.getFileName()));
             await("the launcher starts the plugin").atMost(TestProcess.PATIENCE)
                     .until(() -> server.stderr().stream().anyMatch(line -> line.contains("started org.octopipes.policy.echo")));
+            // What the README says the log shows.
+            server.awaitStderr(line -> line.endsWith("Routing policy now 'echo' (ranking 0), instead of 'spec' (ranking -1000): it ranks higher"),
+                    "the change of policy");
             await("routing follows the echo policy").atMost(TestProcess.PATIENCE).until(() -> aliceGetsHerOwnGroupPacket(alice, bob));
 
             Files.delete(deployed);
+            server.awaitStderr(line -> line.endsWith("Routing policy now 'spec' (ranking -1000), instead of 'echo' (ranking 0), which left or no "
+                    + "longer matches policy.target"), "the fall back to spec");
             await("routing falls back to spec").atMost(TestProcess.PATIENCE).until(() -> !aliceGetsHerOwnGroupPacket(alice, bob));
             assertThat(alice.isOpen()).as("alice stayed subscribed throughout").isTrue();
             assertThat(bob.isOpen()).as("bob stayed subscribed throughout").isTrue();
