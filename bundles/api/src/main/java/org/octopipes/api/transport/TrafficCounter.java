@@ -2,6 +2,7 @@ package org.octopipes.api.transport;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,6 +39,7 @@ public final class TrafficCounter {
         }
     }
 
+    private final Instant since = Instant.now();
     private long received;
     private long routed;
     private long delivered;
@@ -47,6 +49,14 @@ public final class TrafficCounter {
         for (int i = 0; i < dropped.length; i++) {
             dropped[i] = new LongAdder();
         }
+    }
+
+    /**
+     * When counting began: when the client subscribed, for a counter its transport makes then. A
+     * router takes it as the client's subscription time, so that a router update keeps that too.
+     */
+    public Instant since() {
+        return since;
     }
 
     /** By the thread routing the client's packets only. */

@@ -27,7 +27,7 @@ final class ClientRecord implements ClientLink, Subscriber {
     private final Outlet outlet;
     /** The outlet's, which outlives this router, when it has one. */
     private final TrafficCounter counter;
-    private final Instant subscribedAt = Instant.now();
+    private final Instant subscribedAt;
     private final AtomicBoolean detached = new AtomicBoolean();
     /** Used only by the thread that routes this client's packets, one at a time. */
     private final RecipientCollector recipients = new RecipientCollector();
@@ -44,6 +44,8 @@ final class ClientRecord implements ClientLink, Subscriber {
         this.outlet = outlet;
         TrafficCounter kept = outlet.counter();
         this.counter = kept != null ? kept : new TrafficCounter();
+        // The transport's counter began when the client subscribed, under whichever router.
+        this.subscribedAt = counter.since();
     }
 
     @Override

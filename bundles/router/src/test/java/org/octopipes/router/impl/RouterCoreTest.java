@@ -77,6 +77,7 @@ class RouterCoreTest {
         leaver.detach();
         first.send(Packet.builder().origin(Name.SERVER).remote(Name.of("bob")).payload("from management".getBytes()).build());
         first.dropped(DropReason.MALFORMED, 1, "garbage on the CAP");
+        Instant aliceSubscribed = first.client(Name.of("alice")).orElseThrow().subscribedAt();
 
         // The router bundle updated: the transports attach their clients, outlets and all, to the next one.
         RouterCore next = new RouterCore(log.logger(), policy::get, 10, totals);
@@ -88,6 +89,7 @@ class RouterCoreTest {
         assertThat(next.counters().received()).as("alice's 4, the leaver's 2 and management's 1").isEqualTo(7);
         assertThat(next.counters().routed()).isEqualTo(7);
         assertThat(next.counters().dropped().get(DropReason.MALFORMED)).isEqualTo(1);
+        assertThat(next.client(Name.of("alice")).orElseThrow().subscribedAt()).as("still when alice subscribed").isEqualTo(aliceSubscribed);
     }
 
     private static void send(ClientLink from, String to, int count) {

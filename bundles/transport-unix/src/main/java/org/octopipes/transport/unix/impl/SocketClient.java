@@ -43,8 +43,11 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
      * meanwhile, so that its counts go into the server's totals.
      */
     ClientLink previousLink;
-    /** The client's counters, which every router it is attached to writes: they go on across router updates. */
-    final TrafficCounter counter = new TrafficCounter();
+    /**
+     * The client's counters, which every router it is attached to writes: they go on across router
+     * updates. Made when it subscribes (its subscription time is the counter's), on the I/O thread.
+     */
+    TrafficCounter counter = new TrafficCounter();
     /** Counts that arrived while no router was bound, reported to the next one. */
     private int deliveredWithoutRouter;
     private final Map<DropReason, Integer> droppedWithoutRouter = new EnumMap<>(DropReason.class);

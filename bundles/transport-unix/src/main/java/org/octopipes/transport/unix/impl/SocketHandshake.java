@@ -8,6 +8,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.AssignmentError;
 import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Frame;
@@ -91,6 +92,7 @@ final class SocketHandshake {
             return;
         }
         Attachment attachment = new Attachment(server, client);
+        client.counter = new TrafficCounter();
         ClientLink link;
         try {
             link = router.attach(name, subscription.groups(), attachment);
