@@ -3,9 +3,9 @@ package org.octopipes.jmx.impl;
 import org.octopipes.api.PolicyInfo;
 
 /**
- * A routing policy as a row of the Server MBean's {@code Policies} attribute. A class with getters,
- * because the MXBean mapping of Java 17 turns JavaBean getters into CompositeData items and does
- * not see a record's accessors.
+ * A routing policy or an access check as a row of the Server MBean's {@code Policies} or
+ * {@code AccessChecks} attribute. A class with getters, because the MXBean mapping of Java 17
+ * turns JavaBean getters into CompositeData items and does not see a record's accessors.
  */
 public final class PolicyView {
 

@@ -43,6 +43,9 @@ public interface ServerMXBean {
     @Description("Routing policies installed, highest ranking first")
     PolicyView[] getPolicies();
 
+    @Description("Access checks in force, asked in this order before any routing policy (the ACL plugin, say); every one is active")
+    PolicyView[] getAccessChecks();
+
     @Description("Unsubscribes a client as if it had sent UNSUBSCRIPTION: its FIFOs are deleted, what was queued for it is dropped; it may subscribe again. Returns whether it was subscribed")
     boolean kick(@Description(name = "client", value = "The client's name as the MBeans show it") String client);
 

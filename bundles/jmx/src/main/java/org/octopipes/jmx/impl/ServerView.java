@@ -92,6 +92,11 @@ final class ServerView implements ServerMXBean {
     }
 
     @Override
+    public PolicyView[] getAccessChecks() {
+        return broker.accessChecks().stream().map(PolicyView::new).toArray(PolicyView[]::new);
+    }
+
+    @Override
     public boolean kick(String client) {
         boolean kicked = broker.kick(name(client));
         if (kicked) {

@@ -29,6 +29,7 @@ class FakeBroker implements Broker {
 
     final Map<Name, ClientInfo> clients = new ConcurrentSkipListMap<>();
     final List<PolicyInfo> policies = new CopyOnWriteArrayList<>();
+    final List<PolicyInfo> accessChecks = new CopyOnWriteArrayList<>();
     volatile TrafficCounters counters = counters(0, 0, 0, Map.of());
 
     static TrafficCounters counters(long received, long routed, long delivered, Map<DropReason, Long> dropped) {
@@ -106,6 +107,11 @@ class FakeBroker implements Broker {
     @Override
     public List<PolicyInfo> policies() {
         return List.copyOf(policies);
+    }
+
+    @Override
+    public List<PolicyInfo> accessChecks() {
+        return List.copyOf(accessChecks);
     }
 
     @Override

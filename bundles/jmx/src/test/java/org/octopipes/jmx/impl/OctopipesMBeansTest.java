@@ -98,6 +98,19 @@ class OctopipesMBeansTest {
     }
 
     @Test
+    void theServerMBeanListsTheAccessChecksInFrontOfRouting() throws Exception {
+        mbeans.open();
+        assertThat((CompositeData[]) server.getAttribute(MBeanNames.SERVER, "AccessChecks")).as("none installed").isEmpty();
+
+        broker.accessChecks.add(new PolicyInfo("acl", 0, 12, "org.octopipes.policy.acl", true));
+
+        CompositeData[] checks = (CompositeData[]) server.getAttribute(MBeanNames.SERVER, "AccessChecks");
+        assertThat(checks).extracting(check -> check.get("name")).containsExactly("acl");
+        assertThat(checks[0].get("bundle")).isEqualTo("org.octopipes.policy.acl");
+        assertThat(checks[0].get("active")).isEqualTo(true);
+    }
+
+    @Test
     void withoutAnActivePolicyTheActivePolicyIsEmpty() throws Exception {
         broker.policies.clear();
         mbeans.open();
