@@ -79,10 +79,16 @@ public final class ConfigCommand {
     @Descriptor("shows the effective configuration of PID " + SERVER_PID
             + ": each property, its value, whether it comes from Config Admin or is the metatype's default, and the bundle that reads it")
     public void config() throws IOException, InvalidSyntaxException {
+        config(SERVER_PID);
+    }
+
+    @Descriptor("shows the effective configuration of a PID, e.g. org.octopipes.transport.unix: each property, its value, "
+            + "whether it comes from Config Admin or is the metatype's default, and the bundle that reads it")
+    public void config(@Descriptor("the configuration's PID") String pid) throws IOException, InvalidSyntaxException {
         ConfigurationAdmin admin = configurationAdmin;
         MetaTypeService metaType = metaTypeService;
-        Dictionary<String, Object> configured = admin == null ? null : configuredProperties(admin);
-        List<Declared> declared = metaType == null ? List.of() : declaredAttributes(metaType);
+        Dictionary<String, Object> configured = admin == null ? null : configuredProperties(admin, pid);
+        List<Declared> declared = metaType == null ? List.of() : declaredAttributes(metaType, pid);
 
         Table table = new Table(left("PROPERTY"), left("VALUE"), left("SOURCE"), left("READ BY"));
         TreeMap<String, Object> configuredNotShown = new TreeMap<>();
@@ -113,18 +119,18 @@ public final class ConfigCommand {
         if (admin == null) {
             console.println("Config Admin is not available: the server runs on its defaults");
         } else if (configured == null) {
-            console.println("PID " + SERVER_PID + " has no configuration in Config Admin: every value is a default");
+            console.println("PID " + pid + " has no configuration in Config Admin: every value is a default");
         }
         if (metaType == null) {
             console.println("the Metatype service is not available: the defaults cannot be shown");
         } else if (declared.isEmpty()) {
-            console.println("no bundle declares a metatype for PID " + SERVER_PID + ": the defaults cannot be shown");
+            console.println("no bundle declares a metatype for PID " + pid + ": the defaults cannot be shown");
         }
     }
 
-    private static Dictionary<String, Object> configuredProperties(ConfigurationAdmin admin) throws IOException, InvalidSyntaxException {
+    private static Dictionary<String, Object> configuredProperties(ConfigurationAdmin admin, String pid) throws IOException, InvalidSyntaxException {
         // Listed rather than got: getConfiguration would create an empty configuration as a side effect.
-        Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + SERVER_PID + ")");
+        Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + filterValue(pid) + ")");
         return found == null || found.length == 0 ? null : found[0].getProperties();
     }
 
@@ -137,15 +143,15 @@ public final class ConfigCommand {
      * PID (the FIFO transport, the router) describes that part. Should two describe the same
      * property, the first one's description is shown.
      */
-    private List<Declared> declaredAttributes(MetaTypeService metaType) {
+    private List<Declared> declaredAttributes(MetaTypeService metaType, String pid) {
         List<Declared> declared = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Bundle bundle : context.getBundles()) {
             MetaTypeInformation information = metaType.getMetaTypeInformation(bundle);
-            if (information == null || !List.of(information.getPids()).contains(SERVER_PID)) {
+            if (information == null || !List.of(information.getPids()).contains(pid)) {
                 continue;
             }
-            AttributeDefinition[] attributes = information.getObjectClassDefinition(SERVER_PID, null)
+            AttributeDefinition[] attributes = information.getObjectClassDefinition(pid, null)
                     .getAttributeDefinitions(ObjectClassDefinition.ALL);
             for (AttributeDefinition attribute : attributes == null ? new AttributeDefinition[0] : attributes) {
                 if (seen.add(attribute.getID())) {
@@ -154,6 +160,11 @@ public final class ConfigCommand {
             }
         }
         return declared;
+    }
+
+    /** {@code pid} as the value of an LDAP filter: the characters a filter gives a meaning escaped. */
+    static String filterValue(String pid) {
+        return pid.replaceAll("([\\\\*()])", "\\\\$1");
     }
 
     /** A value as one line: arrays and collections comma-separated, the empty string as {@code ""}. */

@@ -20,6 +20,12 @@ class ConfigCommandTest {
     }
 
     @Test
+    void aPidIsAFilterValueWithItsSpecialCharactersEscaped() {
+        assertThat(ConfigCommand.filterValue("org.octopipes.transport.unix")).isEqualTo("org.octopipes.transport.unix");
+        assertThat(ConfigCommand.filterValue("a(b)*c\\d")).isEqualTo("a\\(b\\)\\*c\\\\d");
+    }
+
+    @Test
     void valuesAreOneLine() {
         assertThat(ConfigCommand.valueText("0600")).isEqualTo("0600");
         assertThat(ConfigCommand.valueText(16777216)).isEqualTo("16777216");

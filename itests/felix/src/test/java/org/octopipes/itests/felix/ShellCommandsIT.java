@@ -243,6 +243,10 @@ public class ShellCommandsIT {
         assertLine(lines, "max.groups +255 +default +org.octopipes.router");
         assertLine(lines, "policy.target +\\(objectClass=\\*\\) +default +org.octopipes.router");
         assertEquals("each property once", 1, lines.stream().filter(line -> line.startsWith("max.clients ")).count());
+        assertEquals("the server's PID is the default", lines, run("octopipes:config org.octopipes.server"));
+        assertEquals(List.of("PID org.example.nothing has no configuration in Config Admin: every value is a default",
+                "no bundle declares a metatype for PID org.example.nothing: the defaults cannot be shown"),
+                run("octopipes:config org.example.nothing"));
     }
 
     @Test
