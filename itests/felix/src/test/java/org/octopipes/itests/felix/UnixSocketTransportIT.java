@@ -182,7 +182,7 @@ public class UnixSocketTransportIT {
     }
 
     @Test
-    public void aStreamOverSocketsCrossesRouterUpdatesWithNothingLostDuplicatedOrReordered() throws Exception {
+    public void aStreamOverSocketsCrossesRouterUpdatesWithNothingLostDuplicatedOrReorderedAndItsCountsGoOn() throws Exception {
         try (OctopipesClient from = OctopipesClient.socketBuilder(socket).name("sock-ivy").connect();
                 OctopipesClient to = OctopipesClient.socketBuilder(socket).name("sock-jon").connect();
                 NumberedStream stream = NumberedStream.start(from, to, WAIT)) {
@@ -191,6 +191,8 @@ public class UnixSocketTransportIT {
                 router.update();
                 ProbeSupport.awaitService(context, Broker.class, WAIT);
                 stream.awaitFlow();
+                // The socket clients' counters, kept by the transport, go on under the new router.
+                stream.assertCountedByTheServerOf(context, "after router update " + (update + 1));
             }
             long sent = stream.stopAndCheck();
             assertTrue("the stream ran through the updates: " + sent + " packets", sent > 0);
