@@ -2,7 +2,9 @@ package org.octopipes.posix;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import org.octopipes.posix.internal.ErrnoExceptions;
@@ -313,7 +315,7 @@ public final class Posix {
         try {
             long result;
             do {
-                result = calls.sendto(fd, message, LinuxAbi.MSG_NOSIGNAL, socketAddress, usedLength(address, socketAddress));
+                result = calls.sendto(fd, message, LinuxAbi.MSG_NOSIGNAL, socketAddress, socketAddress.length);
             } while (result == -LinuxAbi.EINTR);
             if (result < 0) {
                 throw ErrnoExceptions.forCall(calls, "sendto " + address, (int) -result);
@@ -323,25 +325,22 @@ public final class Posix {
         }
     }
 
-    /** A {@code struct sockaddr_un}: the family in native byte order, then the path, NUL-terminated unless abstract. */
+    /**
+     * The used part of a {@code struct sockaddr_un}, which is all the kernel reads: the family in
+     * native byte order, then the path and its NUL, or for an abstract name a NUL and the name.
+     */
     static byte[] unixSocketAddress(String address) {
         boolean abstractName = address.startsWith("@");
-        byte[] path = (abstractName ? address.substring(1) : address).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] path = (abstractName ? address.substring(1) : address).getBytes(StandardCharsets.UTF_8);
         int room = LinuxAbi.SOCKADDR_UN_SIZE - LinuxAbi.SUN_PATH_OFFSET - 1;
         if (address.isEmpty() || path.length > room) {
             throw new IllegalArgumentException("not a Unix socket address (1 to " + room + " bytes): '" + address + "'");
         }
-        byte[] socketAddress = new byte[LinuxAbi.SOCKADDR_UN_SIZE];
-        ByteBuffer.wrap(socketAddress).order(java.nio.ByteOrder.nativeOrder()).putShort((short) LinuxAbi.AF_UNIX);
-        // An abstract name starts with a NUL byte in place of the '@'; the array is zeroed already.
+        byte[] socketAddress = new byte[LinuxAbi.SUN_PATH_OFFSET + 1 + path.length];
+        ByteBuffer.wrap(socketAddress).order(ByteOrder.nativeOrder()).putShort((short) LinuxAbi.AF_UNIX);
+        // The array is zeroed: the NUL before an abstract name, or after a path, is there already.
         System.arraycopy(path, 0, socketAddress, LinuxAbi.SUN_PATH_OFFSET + (abstractName ? 1 : 0), path.length);
         return socketAddress;
-    }
-
-    /** The bytes of the address the kernel reads: for an abstract name exactly its bytes, no NUL after them. */
-    private static int usedLength(String address, byte[] socketAddress) {
-        int pathBytes = address.substring(address.startsWith("@") ? 1 : 0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        return LinuxAbi.SUN_PATH_OFFSET + 1 + pathBytes;
     }
 
     /** This thread's direct buffer for reads into heap buffers, cleared. */
