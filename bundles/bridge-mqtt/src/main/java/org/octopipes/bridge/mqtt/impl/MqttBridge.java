@@ -103,8 +103,8 @@ final class MqttBridge implements BridgeStatus {
     /** Guarded by {@code attachment}; read without it on the routing paths. */
     private volatile ClientLink link;
     private final Object attachment = new Object();
-    /** Whether the router refused the bridge's name at the last attempt; logged once, not at every retry. Worker thread only. */
-    private boolean refusedBefore;
+    /** Whether the router refused the bridge's name at the last attempt; logged once, not at every retry. */
+    private volatile boolean refusedBefore;
     /** Whether the last attempt to reach the broker failed; a new outage is logged once, not every retry. */
     private volatile boolean unreachable;
 
@@ -158,15 +158,7 @@ final class MqttBridge implements BridgeStatus {
             }
         }
         // The publishing thread tries again if this one is refused.
-        attachOrSayWhyFromAnyThread();
-    }
-
-    private void attachOrSayWhyFromAnyThread() {
-        try {
-            attachIfDetached();
-        } catch (SubscriptionRefusedException e) {
-            logger.warn("MQTT bridge '{}': the router refused client '{}': {}; trying again", settings.name(), clientName, e.getMessage());
-        }
+        attachOrSayWhy();
     }
 
     /** Disconnects, and drops what was not published yet (counted as CLIENT_GONE). */
@@ -253,7 +245,10 @@ final class MqttBridge implements BridgeStatus {
         }
     }
 
-    /** Attaches if it can; a refusal (the name taken meanwhile) is logged once, and tried again at the next turn. */
+    /**
+     * Attaches if it can; a refusal (the name taken meanwhile) is logged once, and the publishing
+     * thread tries again at its next turn. From that thread, or from the one telling of a new router.
+     */
     private void attachOrSayWhy() {
         try {
             attachIfDetached();
@@ -582,6 +577,10 @@ final class MqttBridge implements BridgeStatus {
 
     /** Waits up to {@code timeoutMillis} for the bridge to be attached to a router. */
     private void awaitAttached(long timeoutMillis) throws InterruptedException {
+        if (link != null) {
+            // Attached, as nearly always: no lock on the per-message path.
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         synchronized (inboundReady) {
             while (link == null) {
