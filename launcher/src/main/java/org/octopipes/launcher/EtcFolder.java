@@ -1,8 +1,6 @@
 package org.octopipes.launcher;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.osgi.framework.BundleContext;
@@ -77,16 +74,11 @@ final class EtcFolder {
     }
 
     private static Dictionary<String, Object> read(Path file) throws IOException {
-        Properties properties = new Properties();
-        // UTF-8, as FileInstall reads them, rather than the properties format's historical ISO-8859-1.
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (IllegalArgumentException e) {
+        try {
+            return new Hashtable<>(PropertiesFile.read(file));
+        } catch (IOException e) {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        Dictionary<String, Object> values = new Hashtable<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).strip()));
-        return values;
     }
 
     /** A second FileInstall watcher, for {@code .cfg} files only: bundles belong in {@code deploy/}. */

@@ -1,15 +1,12 @@
 package org.octopipes.launcher;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -123,18 +120,13 @@ record LauncherOptions(
     }
 
     private static Map<String, String> readProperties(Path file) throws UsageException {
-        Properties properties = new Properties();
-        // UTF-8 rather than the properties format's historical ISO-8859-1: paths may hold any character.
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
+        try {
+            return PropertiesFile.read(file);
         } catch (NoSuchFileException e) {
             throw new UsageException("cannot read --config " + file + ": no such file");
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             throw new UsageException("cannot read --config " + file + ": " + e.getMessage());
         }
-        Map<String, String> values = new TreeMap<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).strip()));
-        return values;
     }
 
     private static Path pathValue(String[] args, int index, String option) throws UsageException {
