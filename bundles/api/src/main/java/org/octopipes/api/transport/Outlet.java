@@ -4,9 +4,9 @@ import org.octopipes.codec.Frame;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A transport's end of one client: where the router puts packets for it. Implemented by
- * transports. A transport writes what is queued as soon, and in as few writes, as it can; a client
- * that does not read must never hold up anybody else.
+ * A transport's end of one client, held by its {@link Session}: where the router puts packets for
+ * it. Implemented by transports. A transport writes what is queued as soon, and in as few writes,
+ * as it can; a client that does not read must never hold up anybody else.
  */
 @ConsumerType
 public interface Outlet {
@@ -29,14 +29,6 @@ public interface Outlet {
      */
     boolean offer(Frame packet, Delivery delivery);
 
-    /**
-     * The client's counters, which the router writes: kept by the transport with the client, so
-     * that a new router (its bundle updated) goes on counting where the old one was. Null lets the
-     * router keep counters of its own, which start from zero with each router.
-     */
-    default TrafficCounter counter() {
-        return null;
-    }
 
     /** Packets queued and not yet written. */
     int queuedPackets();
@@ -45,9 +37,9 @@ public interface Outlet {
     long queuedBytes();
 
     /**
-     * The router dropped the client (kicked, or the router is stopping): the transport drops what
-     * is queued (reporting it as {@code CLIENT_GONE}), closes and deletes what it made for the
-     * client, and calls {@link ClientLink#detach()}. May be called from any thread.
+     * The client was let go (kicked by management): the transport drops what is queued (reporting
+     * it as {@code CLIENT_GONE}), closes and deletes what it made for the client, and
+     * {@linkplain Session#close() closes} its session. May be called from any thread.
      */
     void close();
 }

@@ -10,10 +10,8 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.TrafficCounters;
 
 /**
- * Live packet counters of one client, read by management at any time. Kept by what outlives a
- * router, the client's transport, which hands it to the router with the client's
- * {@linkplain Outlet#counter() outlet}: so a client's counts go on across router updates. The
- * router writes it; a transport only creates it.
+ * Live packet counters of one client, read by management at any time. Kept by the client's
+ * {@link Session}, which outlives router and transport updates, so its counts go on across them.
  *
  * <p>Received and routed are counted by the one thread that routes the client's packets, delivered
  * by the one thread that writes to it (the transport contract: one thread at a time per client).
@@ -52,8 +50,7 @@ public final class TrafficCounter {
     }
 
     /**
-     * When counting began: when the client subscribed, for a counter its transport makes then. A
-     * router takes it as the client's subscription time, so that a router update keeps that too.
+     * When counting began: when the client subscribed, for a session's counter.
      */
     public Instant since() {
         return since;

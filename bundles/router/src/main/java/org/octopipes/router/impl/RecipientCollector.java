@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.octopipes.api.routing.Recipients;
+import org.octopipes.api.session.ClientSession;
 import org.octopipes.api.routing.Subscriber;
 
 /**
@@ -15,7 +16,7 @@ final class RecipientCollector implements Recipients {
     /** Up to this many recipients, duplicates are found by a scan; beyond, by a map. */
     private static final int SCAN_LIMIT = 16;
 
-    private ClientRecord[] recipients = new ClientRecord[8];
+    private ClientSession[] recipients = new ClientSession[8];
     private int size;
     private Map<Subscriber, Boolean> seen;
     private String denial;
@@ -31,7 +32,7 @@ final class RecipientCollector implements Recipients {
 
     @Override
     public void add(Subscriber recipient) {
-        if (!(recipient instanceof ClientRecord)) {
+        if (!(recipient instanceof ClientSession)) {
             throw new IllegalArgumentException("not a subscriber of this router's table: " + recipient);
         }
         if (isDuplicate(recipient)) {
@@ -40,7 +41,7 @@ final class RecipientCollector implements Recipients {
         if (size == recipients.length) {
             recipients = Arrays.copyOf(recipients, size * 2);
         }
-        recipients[size++] = (ClientRecord) recipient;
+        recipients[size++] = (ClientSession) recipient;
     }
 
     private boolean isDuplicate(Subscriber recipient) {
@@ -72,7 +73,7 @@ final class RecipientCollector implements Recipients {
         return size;
     }
 
-    ClientRecord get(int index) {
+    ClientSession get(int index) {
         return recipients[index];
     }
 

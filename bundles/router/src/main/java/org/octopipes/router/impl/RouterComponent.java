@@ -11,7 +11,6 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.octopipes.api.Broker;
 import org.octopipes.api.ClientInfo;
-import org.octopipes.api.DropReason;
 import org.octopipes.api.PolicyInfo;
 import org.octopipes.api.ServerConfiguration;
 import org.octopipes.api.Tap;
@@ -19,10 +18,7 @@ import org.octopipes.api.TappedPacket;
 import org.octopipes.api.TrafficCounters;
 import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
-import org.octopipes.api.transport.ClientLink;
-import org.octopipes.api.transport.Outlet;
-import org.octopipes.api.transport.Router;
-import org.octopipes.api.transport.TrafficTotals;
+import org.octopipes.api.session.SessionRegistry;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.osgi.framework.BundleContext;
@@ -42,17 +38,20 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The router as an OSGi component: registers the {@link Router} that transports attach clients to
- * and the {@link Broker} that management uses, and routes through the highest-ranked
- * {@link RoutingPolicy}, switching at once when a better one is deployed or the active one leaves.
+ * The router as an OSGi component: routes the clients' sessions, which live in the sessions
+ * bundle, through the highest-ranked {@link RoutingPolicy}, switching at once when a better one is
+ * deployed or the active one leaves, and registers the {@link Broker} that management uses.
  * Setting {@code policy.target} in the configuration pins a policy by filter.
  */
-@Component(service = {Router.class, Broker.class}, configurationPid = ServerConfiguration.PID)
+@Component(service = Broker.class, immediate = true, configurationPid = ServerConfiguration.PID)
 @Designate(ocd = RouterConfiguration.class)
-public final class RouterComponent implements Router, Broker {
+public final class RouterComponent implements Broker {
 
     private final RouterCore core;
     private final Logger logger;
+    private final SessionRegistry sessions;
+    /** Routing the sessions since {@link #activate()}; null before. */
+    private SessionRegistry.Routing routing;
 
     private final BundleContext context;
 
@@ -100,17 +99,26 @@ public final class RouterComponent implements Router, Broker {
     private final Map<ServiceReference<AccessCheck>, AccessCheck> accessChecks = new TreeMap<>(Comparator.reverseOrder());
 
     @Activate
-    public RouterComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, RouterConfiguration configuration,
-            BundleContext context, @Reference(name = "totals") TrafficTotals totals) {
+    public RouterComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, BundleContext context,
+            @Reference(name = "sessions") SessionRegistry sessions) {
         this.logger = logger;
         this.context = context;
-        // The totals live in the handover bundle, and the clients' counters with their transports: both outlive this router.
-        this.core = new RouterCore(logger, () -> policy.getValue(), configuration.max_clients(), totals);
+        this.sessions = sessions;
+        // The sessions, with their counters and the server's totals, live in the sessions bundle and outlive this router.
+        this.core = new RouterCore(sessions, () -> policy.getValue());
         synchronized (accessChecks) {
             core.accessChecks(List.copyOf(accessChecks.values()));
         }
-        core.maxGroups(configuration.max_groups());
-        logger.info("Router started; at most {} clients, {} groups each", configuration.max_clients(), configuration.max_groups());
+    }
+
+    /**
+     * Routing starts only now, once DS has bound the policy and every access check: a packet
+     * routed earlier could pass before the ACL is in force.
+     */
+    @Activate
+    void activate() {
+        routing = sessions.route(core);
+        logger.info("Router started; it routes {} sessions", sessions.sessions().size());
     }
 
     /**
@@ -153,31 +161,20 @@ public final class RouterComponent implements Router, Broker {
                 accessChecks.size());
     }
 
+    /** {@code policy.target} is applied by DS; nothing else of the configuration is the router's. */
     @Modified
-    void modified(RouterConfiguration configuration) {
-        core.maxClients(configuration.max_clients());
-        core.maxGroups(configuration.max_groups());
-        logger.info("Router reconfigured; at most {} clients, {} groups each", configuration.max_clients(), configuration.max_groups());
+    void modified() {
+        // Declared so that a change of the shared PID does not restart the router.
     }
 
     /**
-     * Forgets the clients without closing their outlets: the router bundle may be being updated,
-     * and the transports keep their clients for the next router (they re-attach them when it comes,
-     * with the counters their outlets keep). A transport that stops lets its own clients go.
+     * Stops routing and leaves the sessions open: the router bundle may be being updated, and the
+     * next router re-reads them. Meanwhile the sessions hold their senders up.
      */
     @Deactivate
     void deactivate() {
-        logger.info("Router stopped; its {} clients stay with their transports for the next router", core.clients().size());
-    }
-
-    @Override
-    public ClientLink attach(Name name, Collection<Name> groups, Outlet outlet) {
-        return core.attach(name, groups, outlet);
-    }
-
-    @Override
-    public void dropped(DropReason reason, int packets, String detail) {
-        core.dropped(reason, packets, detail);
+        routing.close();
+        logger.info("Router stopped; its {} sessions stay open for the next router", sessions.sessions().size());
     }
 
     @Override

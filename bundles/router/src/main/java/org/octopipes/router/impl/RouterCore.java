@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,77 +17,40 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.Tap;
 import org.octopipes.api.TappedPacket;
 import org.octopipes.api.TrafficCounters;
-import org.octopipes.api.UnknownClientException;
 import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
-import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.session.ClientSession;
+import org.octopipes.api.session.RoutingEngine;
+import org.octopipes.api.session.SessionRegistry;
+import org.octopipes.api.session.SessionRoute;
 import org.octopipes.api.transport.Delivery;
-import org.octopipes.api.transport.Outlet;
-import org.octopipes.api.transport.Router;
 import org.octopipes.api.transport.Sender;
-import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.TrafficCounter;
-import org.octopipes.api.transport.TrafficTotals;
-import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
-import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
-import org.osgi.service.log.Logger;
 
 /**
- * The router proper, free of OSGi so that it can be tested alone: admits clients, keeps the
- * subscription table, routes each packet through the active policy to its recipients' outlets,
- * and counts everything. Thread-safe: packets are routed concurrently without locks; changes to
- * the subscriptions are serialised and publish a new snapshot.
+ * The router proper, free of OSGi so that it can be tested alone: routing logic over the clients'
+ * sessions. It keeps a subscription table that follows the sessions, routes each packet through
+ * the access checks and the active policy to its recipients' outlets, and counts into the
+ * sessions' counters. Thread-safe: packets are routed concurrently without locks; the sessions
+ * tell of their changes one at a time, and each publishes a new snapshot.
  */
-final class RouterCore implements Router {
+final class RouterCore implements RoutingEngine {
 
-    private final Logger logger;
-    private final DropLog dropLog;
+    private final SessionRegistry sessions;
     private final Supplier<RoutingPolicy> policy;
-    /**
-     * The server's totals are summed when asked, from its clients' counters and these, which
-     * outlive this router: what management sent (guarded by itself), what clients that left had
-     * counted (guarded by itself: an earlier router's late departures may come at the same time),
-     * and every drop, counted there as well as on its client's counter (drops are rare, and a
-     * client's drops may be reported after it left).
-     */
-    private final TrafficCounter sentByServer;
-    private final TrafficCounter departed;
-    private final TrafficCounter allDrops;
     private final TapSet taps = new TapSet();
-    private final Object changes = new Object();
     private volatile SubscriptionSnapshot table = SubscriptionSnapshot.EMPTY;
     /** The access checks in force, highest ranking first; replaced as a whole when one comes or goes. */
     private volatile AccessCheck[] accessChecks = new AccessCheck[0];
-    private volatile int maxClients;
-    /** The most a SUBSCRIPTION can carry, unless configured lower. */
-    private volatile int maxGroups = CapMessage.MAX_GROUPS;
 
-    /** A router whose totals start from zero: for tests, and a server without the handover bundle. */
-    RouterCore(Logger logger, Supplier<RoutingPolicy> policy, int maxClients) {
-        this(logger, policy, maxClients, TrafficTotals.inMemory());
-    }
-
-    /** A router that adds to {@code totals}, which outlive it. */
-    RouterCore(Logger logger, Supplier<RoutingPolicy> policy, int maxClients, TrafficTotals totals) {
-        this.sentByServer = totals.sentByServer();
-        this.departed = totals.departed();
-        this.allDrops = totals.drops();
-        this.logger = logger;
-        this.dropLog = new DropLog(logger);
+    /** A router over {@code sessions}; it routes once it is handed to their {@link SessionRegistry#route}. */
+    RouterCore(SessionRegistry sessions, Supplier<RoutingPolicy> policy) {
+        this.sessions = sessions;
         this.policy = policy;
-        this.maxClients = maxClients;
-    }
-
-    void maxClients(int maxClients) {
-        this.maxClients = maxClients;
-    }
-
-    void maxGroups(int maxGroups) {
-        this.maxGroups = maxGroups;
     }
 
     /** The access checks to apply from the next packet on, in this order. */
@@ -97,52 +58,35 @@ final class RouterCore implements Router {
         this.accessChecks = checks.toArray(AccessCheck[]::new);
     }
 
-    // ---- Router: what transports call
+    // ---- RoutingEngine: what the sessions tell
 
     @Override
-    public ClientLink attach(Name name, Collection<Name> groups, Outlet outlet) {
-        if (name.isServer()) {
-            throw new SubscriptionRefusedException(Reason.INVALID_NAME, "the empty name is the server's");
-        }
-        Set<Name> listed = new LinkedHashSet<>(groups);
-        listed.remove(name);
-        if (listed.contains(Name.SERVER)) {
-            throw new SubscriptionRefusedException(Reason.INVALID_NAME, "the empty group is the server's");
-        }
-        if (listed.size() > maxGroups) {
-            throw new SubscriptionRefusedException(Reason.TOO_MANY_GROUPS, "it asked for " + listed.size() + " groups; the server allows " + maxGroups + " per client");
-        }
-        synchronized (changes) {
-            ClientRecord holder = table.client(name);
-            if (holder != null) {
-                throw new SubscriptionRefusedException(Reason.NAME_TAKEN, "'" + name + "' is subscribed already, through " + holder.outlet().transport());
+    public List<SessionRoute> joined(List<ClientSession> joining) {
+        SubscriptionSnapshot current = table;
+        List<SessionRoute> paths = new ArrayList<>(joining.size());
+        if (current.size() == 0 && joining.size() > 1) {
+            // Every open session at once, as when this router starts: one table, not one per session.
+            current = new SubscriptionSnapshot(joining);
+        } else {
+            for (ClientSession session : joining) {
+                current = current.with(session);
             }
-            if (table.size() >= maxClients) {
-                throw new SubscriptionRefusedException(Reason.TOO_MANY_CLIENTS, "the server has its maximum of " + maxClients + " clients");
-            }
-            ClientRecord client = new ClientRecord(this, name, listed, outlet);
-            table = table.with(client);
-            logger.info("Client '{}' subscribed through {} at {}, groups {}", name, outlet.transport(), outlet.address(), listed);
-            return client;
         }
+        for (ClientSession session : joining) {
+            paths.add(new SessionPath(this, session));
+        }
+        table = current;
+        return paths;
     }
 
     @Override
-    public void dropped(DropReason reason, int packets, String detail) {
-        dropped(null, reason, packets, detail);
+    public void left(ClientSession session) {
+        table = table.without(session);
     }
 
-    void remove(ClientRecord client) {
-        synchronized (changes) {
-            if (table.client(client.name()) == client) {
-                table = table.without(client);
-                synchronized (departed) {
-                    departed.absorb(client.counter());
-                }
-                logger.info("Client '{}' unsubscribed", client.name());
-            }
-        }
-        dropLog.forget(client.name());
+    @Override
+    public void regrouped(ClientSession session) {
+        table = table.rebuilt();
     }
 
     // ---- Routing: the per-packet path
@@ -154,7 +98,7 @@ final class RouterCore implements Router {
      * @param delivery what each recipient's outlet is handed with the packet
      * @return the number of recipients the packet was queued for
      */
-    int route(ClientRecord origin, Frame packet, RecipientCollector recipients, boolean checkOrigin, TrafficCounter counts, Delivery delivery) {
+    int route(ClientSession origin, Frame packet, RecipientCollector recipients, boolean checkOrigin, TrafficCounter counts, Delivery delivery) {
         counts.received();
         if (checkOrigin && origin != null && !OriginCheck.isFrom(packet, origin.name())) {
             // Whoever can write a client's TX FIFO is that client; a packet claiming to be from
@@ -195,30 +139,30 @@ final class RouterCore implements Router {
         counts.routed();
         int queued = 0;
         for (int i = 0; i < count; i++) {
-            ClientRecord recipient = recipients.get(i);
+            ClientSession recipient = recipients.get(i);
             if (recipient.outlet().offer(packet, delivery)) {
                 queued++;
             } else {
-                dropped(recipient, DropReason.QUEUE_FULL, 1, recipient.queuedBytes() + " bytes queued");
+                recipient.dropped(DropReason.QUEUE_FULL, 1, recipient.queuedBytes() + " bytes queued");
             }
         }
         return queued;
     }
 
     /** Counts and logs a drop; {@code client} is the recipient when known, else the sender, or null for the server. */
-    void dropped(ClientRecord client, DropReason reason, int packets, String detail) {
-        allDrops.dropped(reason, packets);
+    private void dropped(ClientSession client, DropReason reason, int packets, String detail) {
         if (client != null) {
-            client.counter().dropped(reason, packets);
+            client.dropped(reason, packets, detail);
+        } else {
+            sessions.dropped(reason, packets, detail);
         }
-        dropLog.dropped(client == null ? Name.SERVER : client.name(), reason, packets, detail);
     }
 
     // ---- Management: what the Broker service offers
 
     public List<ClientInfo> clients() {
         List<ClientInfo> infos = new ArrayList<>();
-        for (ClientRecord client : table.clients()) {
+        for (ClientSession client : sessions.sessions()) {
             infos.add(client.info());
         }
         infos.sort(Comparator.comparing(ClientInfo::name));
@@ -226,12 +170,12 @@ final class RouterCore implements Router {
     }
 
     public Optional<ClientInfo> client(Name name) {
-        return Optional.ofNullable(table.client(name)).map(ClientRecord::info);
+        return sessions.session(name).map(ClientSession::info);
     }
 
     public Map<Name, Set<Name>> groups() {
         Map<Name, Set<Name>> groups = new TreeMap<>();
-        for (ClientRecord client : table.clients()) {
+        for (ClientSession client : sessions.sessions()) {
             for (Name group : client.groups()) {
                 groups.computeIfAbsent(group, g -> new TreeSet<>()).add(client.name());
             }
@@ -240,55 +184,26 @@ final class RouterCore implements Router {
     }
 
     public void subscribe(Name name, Collection<Name> groups) {
-        changeGroups(name, groups, true);
+        sessions.changeGroups(name, groups, true);
     }
 
     public void unsubscribe(Name name, Collection<Name> groups) {
-        changeGroups(name, groups, false);
-    }
-
-    private void changeGroups(Name name, Collection<Name> groups, boolean add) {
-        if (groups.contains(Name.SERVER)) {
-            throw new IllegalArgumentException("the empty group is the server's");
-        }
-        synchronized (changes) {
-            ClientRecord client = table.client(name);
-            if (client == null) {
-                throw new UnknownClientException(name);
-            }
-            Set<Name> next = new HashSet<>(client.groups());
-            if (add) {
-                next.addAll(groups);
-            } else {
-                next.removeAll(groups);
-            }
-            next.remove(name);
-            if (add && next.size() > maxGroups) {
-                throw new IllegalArgumentException("'" + name + "' would be in " + next.size() + " groups; the server allows " + maxGroups + " per client");
-            }
-            client.groups(next);
-            table = table.rebuilt();
-            logger.info("Client '{}' now subscribed to groups {}", name, next);
-        }
+        sessions.changeGroups(name, groups, false);
     }
 
     public boolean kick(Name name) {
-        ClientRecord client = table.client(name);
-        if (client == null) {
-            return false;
-        }
-        logger.info("Kicking client '{}'", name);
-        client.detach();
-        client.outlet().close();
-        return true;
+        Optional<ClientSession> client = sessions.session(name);
+        client.ifPresent(ClientSession::kick);
+        return client.isPresent();
     }
 
     public int send(Packet packet) {
-        ClientRecord origin = packet.origin().isServer() ? null : table.client(packet.origin());
+        ClientSession origin = packet.origin().isServer() ? null : table.client(packet.origin());
         RecipientCollector recipients = new RecipientCollector();
         int[] queued = new int[1];
         // Counted as the server's, not the client's it names: that client's own routing thread
         // writes its counter alone. One management send at a time keeps the server's exact.
+        TrafficCounter sentByServer = sessions.sentByServer();
         synchronized (sentByServer) {
             // Transports hand packets over as frames; a packet from management takes the same path.
             new StreamDecoder(packet.payloadLength()).feed(ByteBuffer.wrap(packet.toBytes()),
@@ -299,16 +214,7 @@ final class RouterCore implements Router {
     }
 
     public TrafficCounters counters() {
-        synchronized (changes) {
-            TrafficCounter.Sum sum;
-            synchronized (departed) {
-                sum = new TrafficCounter.Sum().add(departed).add(sentByServer);
-            }
-            for (ClientRecord client : table.clients()) {
-                sum.add(client.counter());
-            }
-            return sum.snapshot(allDrops);
-        }
+        return sessions.counters();
     }
 
     public Tap tap(Set<Name> names, Consumer<TappedPacket> listener) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.octopipes.api.routing.Subscriber;
 import org.octopipes.api.routing.SubscriptionTable;
+import org.octopipes.api.session.ClientSession;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 
@@ -22,16 +23,16 @@ final class SubscriptionSnapshot implements SubscriptionTable {
 
     static final SubscriptionSnapshot EMPTY = new SubscriptionSnapshot(List.of());
 
-    private final List<ClientRecord> clients;
-    private final NameIndex<ClientRecord> byName;
+    private final List<ClientSession> clients;
+    private final NameIndex<ClientSession> byName;
     private final NameIndex<List<Subscriber>> byRemote;
 
     /** @param clients every client, in the order they subscribed */
-    SubscriptionSnapshot(List<ClientRecord> clients) {
+    SubscriptionSnapshot(List<ClientSession> clients) {
         this.clients = List.copyOf(clients);
-        Map<Name, ClientRecord> names = new LinkedHashMap<>();
+        Map<Name, ClientSession> names = new LinkedHashMap<>();
         Map<Name, List<Subscriber>> remotes = new LinkedHashMap<>();
-        for (ClientRecord client : this.clients) {
+        for (ClientSession client : this.clients) {
             names.put(client.name(), client);
             remotes.computeIfAbsent(client.name(), name -> new ArrayList<>()).add(client);
             for (Name group : client.groups()) {
@@ -47,7 +48,7 @@ final class SubscriptionSnapshot implements SubscriptionTable {
         byRemote = new NameIndex<>(remotes);
     }
 
-    private SubscriptionSnapshot(List<ClientRecord> clients, NameIndex<ClientRecord> byName, NameIndex<List<Subscriber>> byRemote) {
+    private SubscriptionSnapshot(List<ClientSession> clients, NameIndex<ClientSession> byName, NameIndex<List<Subscriber>> byRemote) {
         this.clients = clients;
         this.byName = byName;
         this.byRemote = byRemote;
@@ -59,8 +60,8 @@ final class SubscriptionSnapshot implements SubscriptionTable {
      * of garbage (profiled), which made the collector grow the heap.
      */
 
-    SubscriptionSnapshot with(ClientRecord added) {
-        List<ClientRecord> next = new ArrayList<>(clients.size() + 1);
+    SubscriptionSnapshot with(ClientSession added) {
+        List<ClientSession> next = new ArrayList<>(clients.size() + 1);
         next.addAll(clients);
         next.add(added);
         Map<Name, List<Subscriber>> members = new HashMap<>();
@@ -77,8 +78,8 @@ final class SubscriptionSnapshot implements SubscriptionTable {
                 byRemote.with(members));
     }
 
-    SubscriptionSnapshot without(ClientRecord removed) {
-        List<ClientRecord> next = new ArrayList<>(clients);
+    SubscriptionSnapshot without(ClientSession removed) {
+        List<ClientSession> next = new ArrayList<>(clients);
         if (!next.remove(removed)) {
             return this;
         }
@@ -93,7 +94,7 @@ final class SubscriptionSnapshot implements SubscriptionTable {
     }
 
     /** The remotes a client receives packets for: its name and its groups. */
-    private static List<Name> remotesOf(ClientRecord client) {
+    private static List<Name> remotesOf(ClientSession client) {
         List<Name> remotes = new ArrayList<>(client.groups().size() + 1);
         remotes.add(client.name());
         remotes.addAll(client.groups());
@@ -109,11 +110,11 @@ final class SubscriptionSnapshot implements SubscriptionTable {
         return clients.size();
     }
 
-    ClientRecord client(Name name) {
+    ClientSession client(Name name) {
         return byName.get(name);
     }
 
-    List<ClientRecord> clients() {
+    List<ClientSession> clients() {
         return clients;
     }
 

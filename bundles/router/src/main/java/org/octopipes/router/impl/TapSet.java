@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.octopipes.api.Tap;
 import org.octopipes.api.TappedPacket;
+import org.octopipes.api.session.ClientSession;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 
@@ -38,7 +39,7 @@ final class TapSet {
     }
 
     /** Shows a routed (or dropped) packet to every tap that wants it. */
-    void show(Frame packet, ClientRecord origin, RecipientCollector recipients, int recipientCount) {
+    void show(Frame packet, ClientSession origin, RecipientCollector recipients, int recipientCount) {
         Entry[] current = entries;
         if (current.length == 0) {
             return;
@@ -64,7 +65,7 @@ final class TapSet {
 
     private record Entry(Set<Name> names, Consumer<TappedPacket> listener) {
 
-        boolean wants(Frame packet, ClientRecord origin, RecipientCollector recipients, int recipientCount) {
+        boolean wants(Frame packet, ClientSession origin, RecipientCollector recipients, int recipientCount) {
             if (names.isEmpty()) {
                 return true;
             }

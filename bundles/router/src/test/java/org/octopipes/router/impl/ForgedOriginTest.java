@@ -9,12 +9,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.routing.RoutingPolicy;
-import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Session;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.RecordingOutlet;
 import org.octopipes.testsupport.TestLogger;
 
 /** A client may only send as itself: the one exception is the reference C client's NUL in its own origin. */
@@ -26,7 +27,7 @@ class ForgedOriginTest {
 
     private final TestLogger log = new TestLogger();
     private final AtomicReference<RoutingPolicy> policy = new AtomicReference<>(new SpecRoutingPolicy());
-    private final RouterCore router = new RouterCore(log.logger(), policy::get, 10);
+    private final RouterUnderTest router = new RouterUnderTest(log.logger(), policy::get, 10);
 
     @Test
     void theOwnNameIsTheOrigin() {
@@ -67,8 +68,8 @@ class ForgedOriginTest {
         RecordingOutlet alice = new RecordingOutlet();
         RecordingOutlet bob = new RecordingOutlet();
         RecordingOutlet carol = new RecordingOutlet();
-        ClientLink mallory = router.attach(Name.of("mallory"), List.of(Name.of("team")), new RecordingOutlet());
-        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        Session mallory = router.attach(Name.of("mallory"), List.of(Name.of("team")), new RecordingOutlet());
+        Session aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
         router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
         router.attach(Name.of("carol"), List.of(), carol);
 
@@ -95,7 +96,7 @@ class ForgedOriginTest {
     @Test
     void theReferenceCClientsPacketsAreRouted() {
         RecordingOutlet member = new RecordingOutlet();
-        ClientLink bobby = router.attach(Name.of("bobby"), List.of(), new RecordingOutlet());
+        Session bobby = router.attach(Name.of("bobby"), List.of(), new RecordingOutlet());
         router.attach(Name.of("other"), List.of(Name.of("GRP")), member);
 
         new StreamDecoder().feed(ByteBuffer.wrap(C_CLIENT_NUL_BUG), frame -> bobby.route(frame, Sender.NONE, System.nanoTime()));
@@ -118,7 +119,7 @@ class ForgedOriginTest {
     void aRelayingClientPassesOnOtherOriginsAndIsNotHandedItsOwnGroupPacketsBack() {
         RecordingOutlet bridgeOutlet = new RecordingOutlet();
         RecordingOutlet member = new RecordingOutlet();
-        ClientLink bridge = router.attach(Name.of("mqtt-bridge.site"), List.of(Name.of("team")), bridgeOutlet);
+        Session bridge = router.attach(Name.of("mqtt-bridge.site"), List.of(Name.of("team")), bridgeOutlet);
         router.attach(Name.of("member"), List.of(Name.of("team")), member);
 
         Packet fromElsewhere = Packet.builder().origin(Name.of("alice")).remote(Name.of("team")).payload("from host A".getBytes()).build();
@@ -157,7 +158,7 @@ class ForgedOriginTest {
         return Name.of(bytes);
     }
 
-    private static void route(ClientLink link, Packet packet) {
+    private static void route(Session link, Packet packet) {
         new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> link.route(frame, Sender.NONE, System.nanoTime()));
     }
 }

@@ -11,6 +11,7 @@ import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
 import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Name;
+import org.octopipes.testsupport.RecordingOutlet;
 import org.octopipes.testsupport.TestLogger;
 
 /** Groups per client are limited (max.groups), for subscriptions and for management alike. */
@@ -18,7 +19,7 @@ class GroupLimitTest {
 
     private final TestLogger log = new TestLogger();
     private final AtomicReference<RoutingPolicy> policy = new AtomicReference<>(new SpecRoutingPolicy());
-    private final RouterCore router = new RouterCore(log.logger(), policy::get, 10);
+    private final RouterUnderTest router = new RouterUnderTest(log.logger(), policy::get, 10);
 
     @Test
     void byDefaultAsManyGroupsAsASubscriptionCarries() {

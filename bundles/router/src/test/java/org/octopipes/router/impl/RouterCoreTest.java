@@ -16,32 +16,31 @@ import org.octopipes.api.TappedPacket;
 import org.octopipes.api.UnknownClientException;
 import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
-import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Session;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
-import org.octopipes.api.transport.TrafficCounter;
-import org.octopipes.api.transport.TrafficTotals;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.Protocol;
 import org.octopipes.codec.StreamDecoder;
 import org.junit.jupiter.api.Test;
+import org.octopipes.testsupport.RecordingOutlet;
 import org.octopipes.testsupport.TestLogger;
 
 class RouterCoreTest {
 
     private final TestLogger log = new TestLogger();
     private final AtomicReference<RoutingPolicy> policy = new AtomicReference<>(new SpecRoutingPolicy());
-    private final RouterCore router = new RouterCore(log.logger(), policy::get, 10);
+    private final RouterUnderTest router = new RouterUnderTest(log.logger(), policy::get, 10);
 
     @Test
     void eachOutletIsHandedTheSenderTheDeadlineFromTheReadTimeAndWhetherTheBridgeImportedIt() {
         RecordingOutlet bob = new RecordingOutlet();
         RecordingOutlet carol = new RecordingOutlet();
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
-        ClientLink bridge = router.attach(Name.of("bridge"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session bridge = router.attach(Name.of("bridge"), List.of(), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
         router.attach(Name.of("carol"), List.of(Name.of("team")), carol);
         Sender aliceSender = new CountingSender();
@@ -64,27 +63,24 @@ class RouterCoreTest {
     }
 
     @Test
-    void aNewRouterGoesOnCountingWhereTheOldOneWasWithTheOutletsCountersAndTheSharedTotals() {
-        TrafficTotals totals = TrafficTotals.inMemory();
-        RouterCore first = new RouterCore(log.logger(), policy::get, 10, totals);
-        KeepingOutlet aliceOutlet = new KeepingOutlet();
-        KeepingOutlet bobOutlet = new KeepingOutlet();
-        ClientLink alice = first.attach(Name.of("alice"), List.of(), aliceOutlet);
-        first.attach(Name.of("bob"), List.of(), bobOutlet);
-        ClientLink leaver = first.attach(Name.of("leaver"), List.of(), new KeepingOutlet());
+    void aNewRouterReReadsTheSessionsAndGoesOnCountingWhereTheOldOneWas() {
+        RecordingOutlet bobOutlet = new RecordingOutlet();
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.attach(Name.of("bob"), List.of(Name.of("team")), bobOutlet);
+        Session leaver = router.attach(Name.of("leaver"), List.of(), new RecordingOutlet());
         send(alice, "bob", 3);
         send(leaver, "bob", 2);
-        leaver.detach();
-        first.send(Packet.builder().origin(Name.SERVER).remote(Name.of("bob")).payload("from management".getBytes()).build());
-        first.dropped(DropReason.MALFORMED, 1, "garbage on the CAP");
-        Instant aliceSubscribed = first.client(Name.of("alice")).orElseThrow().subscribedAt();
+        leaver.close();
+        router.send(Packet.builder().origin(Name.SERVER).remote(Name.of("bob")).payload("from management".getBytes()).build());
+        router.dropped(DropReason.MALFORMED, 1, "garbage on the CAP");
+        Instant aliceSubscribed = router.client(Name.of("alice")).orElseThrow().subscribedAt();
 
-        // The router bundle updated: the transports attach their clients, outlets and all, to the next one.
-        RouterCore next = new RouterCore(log.logger(), policy::get, 10, totals);
-        ClientLink aliceAgain = next.attach(Name.of("alice"), List.of(), aliceOutlet);
-        next.attach(Name.of("bob"), List.of(), bobOutlet);
-        send(aliceAgain, "bob", 1);
+        // The router bundle updated: the next router reads the sessions; nobody attaches again.
+        router.stop();
+        RouterUnderTest next = new RouterUnderTest(router.sessions, policy::get);
+        send(alice, "team", 1);
 
+        assertThat(bobOutlet.deliveries).as("3 from alice, 2 from the leaver, management's, and alice's to the team under the next router").hasSize(7);
         assertThat(next.client(Name.of("alice")).orElseThrow().counters().received()).as("alice's packets, under both routers").isEqualTo(4);
         assertThat(next.counters().received()).as("alice's 4, the leaver's 2 and management's 1").isEqualTo(7);
         assertThat(next.counters().routed()).isEqualTo(7);
@@ -92,20 +88,10 @@ class RouterCoreTest {
         assertThat(next.client(Name.of("alice")).orElseThrow().subscribedAt()).as("still when alice subscribed").isEqualTo(aliceSubscribed);
     }
 
-    private static void send(ClientLink from, String to, int count) {
+    private static void send(Session from, String to, int count) {
         for (int i = 0; i < count; i++) {
             Packet packet = Packet.builder().origin(from.name()).remote(Name.of(to)).payload(new byte[] {(byte) i}).build();
             new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> from.route(frame, Sender.NONE, System.nanoTime()));
-        }
-    }
-
-    /** An outlet that keeps its client's counters, as the transports' do. */
-    private static final class KeepingOutlet extends RecordingOutlet {
-        private final TrafficCounter counter = new TrafficCounter();
-
-        @Override
-        public TrafficCounter counter() {
-            return counter;
         }
     }
 
@@ -127,7 +113,7 @@ class RouterCoreTest {
     @Test
     void theLastActivityIsTheTimeTheTransportReadThePacketNotWhenItWasRouted() {
         RecordingOutlet bob = new RecordingOutlet();
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(), bob);
         long readFiveSecondsAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(5);
         Instant before = Instant.now();
@@ -145,7 +131,7 @@ class RouterCoreTest {
         RecordingOutlet alice = new RecordingOutlet();
         RecordingOutlet bob = new RecordingOutlet();
         RecordingOutlet carol = new RecordingOutlet();
-        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(), alice);
+        Session aliceLink = router.attach(Name.of("alice"), List.of(), alice);
         router.attach(Name.of("bob"), List.of(), bob);
         router.attach(Name.of("carol"), List.of(), carol);
 
@@ -164,7 +150,7 @@ class RouterCoreTest {
         RecordingOutlet alice = new RecordingOutlet();
         RecordingOutlet bob = new RecordingOutlet();
         RecordingOutlet carol = new RecordingOutlet();
-        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        Session aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
         router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
         router.attach(Name.of("carol"), List.of(Name.of("other")), carol);
 
@@ -180,7 +166,7 @@ class RouterCoreTest {
         RecordingOutlet bob = new RecordingOutlet();
         RecordingOutlet carol = new RecordingOutlet();
         RecordingOutlet dave = new RecordingOutlet();
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
         router.attach(Name.of("carol"), List.of(), carol);
 
@@ -204,7 +190,7 @@ class RouterCoreTest {
     void anotherPolicyInBetweenLeavesNoStaleRouteBehind() {
         RecordingOutlet bob = new RecordingOutlet();
         RecordingOutlet carol = new RecordingOutlet();
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(), bob);
         router.attach(Name.of("carol"), List.of(), carol);
         RoutingPolicy spec = policy.get();
@@ -227,7 +213,7 @@ class RouterCoreTest {
     void theOriginIsTheClientWhoseFifoItCameFromNotTheBytesItClaims() {
         RecordingOutlet bobby = new RecordingOutlet();
         RecordingOutlet member = new RecordingOutlet();
-        ClientLink bobbyLink = router.attach(Name.of("bobby"), List.of(Name.of("GRP")), bobby);
+        Session bobbyLink = router.attach(Name.of("bobby"), List.of(Name.of("GRP")), bobby);
         router.attach(Name.of("other"), List.of(Name.of("GRP")), member);
 
         // The reference C client writes a NUL into its own origin: 'bob\0y'. It is still bobby.
@@ -248,9 +234,9 @@ class RouterCoreTest {
 
     @Test
     void aNameBecomesFreeWhenItsClientDetaches() {
-        ClientLink first = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
-        first.detach();
-        first.detach();
+        Session first = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        first.close();
+        first.close();
 
         assertThat(router.attach(Name.of("alice"), List.of(), new RecordingOutlet()).name()).isEqualTo(Name.of("alice"));
         assertThat(router.clients()).hasSize(1);
@@ -276,7 +262,7 @@ class RouterCoreTest {
         RecordingOutlet alice = new RecordingOutlet();
         RecordingOutlet bob = new RecordingOutlet();
         router.attach(Name.of("alice"), List.of(), alice);
-        ClientLink bobLink = router.attach(Name.of("bob"), List.of(), bob);
+        Session bobLink = router.attach(Name.of("bob"), List.of(), bob);
 
         Packet ack = packet("alice", "bob", "x").ack(Name.of("bob"));
         route(bobLink, ack);
@@ -289,7 +275,7 @@ class RouterCoreTest {
     void everyDropIsCountedByReasonForTheClientAndInTotal() {
         RecordingOutlet alice = new RecordingOutlet();
         RecordingOutlet slow = new RecordingOutlet();
-        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(), alice);
+        Session aliceLink = router.attach(Name.of("alice"), List.of(), alice);
         router.attach(Name.of("slow"), List.of(), slow);
         slow.full = true;
 
@@ -309,15 +295,15 @@ class RouterCoreTest {
 
     @Test
     void theTotalsKeepWhatClientsThatLeftCountedAndWhatManagementSent() {
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
-        ClientLink bob = router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session bob = router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
         route(alice, packet("alice", "bob", "one"));
         route(alice, packet("alice", "bob", "two"));
         bob.delivered(2);
         bob.dropped(DropReason.TTL_EXPIRED, 1);
 
-        alice.detach();
-        bob.detach();
+        alice.close();
+        bob.close();
         // Reported by a transport after the client left: still a drop of the server's.
         bob.dropped(DropReason.CLIENT_GONE, 1);
         router.attach(Name.of("carol"), List.of(), new RecordingOutlet());
@@ -333,7 +319,7 @@ class RouterCoreTest {
 
     @Test
     void deliveriesReportedByTheTransportAreCounted() {
-        ClientLink bob = router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
+        Session bob = router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
 
         bob.delivered(3);
         bob.dropped(DropReason.TTL_EXPIRED, 2);
@@ -347,7 +333,7 @@ class RouterCoreTest {
     void anotherPolicyTakesEffectWithTheNextPacket() {
         RecordingOutlet alice = new RecordingOutlet();
         RecordingOutlet bob = new RecordingOutlet();
-        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        Session aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
         router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
 
         policy.set((packet, origin, table, recipients) -> table.subscribersOf(packet).forEach(recipients::add));
@@ -364,8 +350,8 @@ class RouterCoreTest {
     void accessChecksDenyBeforeAnyPolicyWhateverThePolicyAndInTheirOrder() {
         RecordingOutlet alice = new RecordingOutlet();
         RecordingOutlet bob = new RecordingOutlet();
-        ClientLink guest = router.attach(Name.of("guest"), List.of(Name.of("team")), new RecordingOutlet());
-        ClientLink aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
+        Session guest = router.attach(Name.of("guest"), List.of(Name.of("team")), new RecordingOutlet());
+        Session aliceLink = router.attach(Name.of("alice"), List.of(Name.of("team")), alice);
         router.attach(Name.of("bob"), List.of(Name.of("team")), bob);
         List<String> asked = new java.util.ArrayList<>();
         AccessCheck noGuests = (packet, origin) -> {
@@ -396,7 +382,7 @@ class RouterCoreTest {
     @Test
     void aRecipientAddedTwiceReceivesOnce() {
         RecordingOutlet bob = new RecordingOutlet();
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(Name.of("bob"), Name.of("team")), bob);
         policy.set((packet, origin, table, recipients) -> {
             table.subscribersOf(Name.of("bob")).forEach(recipients::add);
@@ -411,7 +397,7 @@ class RouterCoreTest {
     @Test
     void groupsOfALiveClientCanBeChanged() {
         RecordingOutlet bob = new RecordingOutlet();
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(Name.of("a")), bob);
 
         router.subscribe(Name.of("bob"), List.of(Name.of("b")));
@@ -454,7 +440,7 @@ class RouterCoreTest {
 
     @Test
     void clientInfoShowsGroupsTransportAndCounters() {
-        ClientLink alice = router.attach(Name.of("alice"), List.of(Name.of("g")), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(Name.of("g")), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(), new RecordingOutlet());
         route(alice, packet("alice", "bob", "x"));
 
@@ -468,7 +454,7 @@ class RouterCoreTest {
 
     @Test
     void aTapSeesTheRoutedPacketsOfItsNamesUntilClosed() {
-        ClientLink alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
         router.attach(Name.of("bob"), List.of(Name.of("team")), new RecordingOutlet());
         router.attach(Name.of("carol"), List.of(), new RecordingOutlet());
         List<TappedPacket> all = new java.util.ArrayList<>();
@@ -495,7 +481,7 @@ class RouterCoreTest {
     }
 
     /** Hands a packet to the router the way a transport does: as a frame decoded from bytes. */
-    private static void route(ClientLink link, Packet packet) {
+    private static void route(Session link, Packet packet) {
         new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> link.route(frame, Sender.NONE, System.nanoTime()));
     }
 }

@@ -8,13 +8,22 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.octopipes.api.session.ClientSession;
+import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Name;
+import org.octopipes.sessions.impl.SessionBook;
+import org.octopipes.testsupport.RecordingOutlet;
 import org.octopipes.testsupport.TestLogger;
 
 /** A snapshot changed client by client answers exactly as one built whole from the same clients. */
 class SubscriptionSnapshotTest {
 
-    private final RouterCore router = new RouterCore(new TestLogger().logger(), SpecRoutingPolicy::new, 1000);
+    private final TestLogger log = new TestLogger();
+
+    /** A session of its own book, so that a name can come back after it left. */
+    private ClientSession session(Name name, Set<Name> groups) {
+        return (ClientSession) new SessionBook(log.logger(), 10, 255).open(name, groups, new RecordingOutlet(), Sender.NONE);
+    }
 
     @Test
     void clientsComingAndGoingInAnyOrderLeaveTheSameTableAsAFullBuild() {
@@ -25,7 +34,7 @@ class SubscriptionSnapshotTest {
         }
         List<Name> groups = List.of(Name.of("red"), Name.of("blue"), Name.of("green"), Name.of("c3"));
         SubscriptionSnapshot snapshot = SubscriptionSnapshot.EMPTY;
-        List<ClientRecord> present = new ArrayList<>();
+        List<ClientSession> present = new ArrayList<>();
         for (int step = 0; step < 400; step++) {
             if (present.isEmpty() || random.nextInt(3) > 0) {
                 Name name = names.get(random.nextInt(names.size()));
@@ -38,11 +47,11 @@ class SubscriptionSnapshotTest {
                         chosen.add(group);
                     }
                 }
-                ClientRecord client = new ClientRecord(router, name, chosen, new RecordingOutlet());
+                ClientSession client = session(name, chosen);
                 snapshot = snapshot.with(client);
                 present.add(client);
             } else {
-                ClientRecord leaving = present.remove(random.nextInt(present.size()));
+                ClientSession leaving = present.remove(random.nextInt(present.size()));
                 snapshot = snapshot.without(leaving);
             }
 
@@ -62,9 +71,9 @@ class SubscriptionSnapshotTest {
 
     @Test
     void removingAClientThatIsNotThereChangesNothing() {
-        ClientRecord alice = new ClientRecord(router, Name.of("alice"), Set.of(), new RecordingOutlet());
+        ClientSession alice = session(Name.of("alice"), Set.of());
         SubscriptionSnapshot snapshot = SubscriptionSnapshot.EMPTY.with(alice);
 
-        assertThat(snapshot.without(new ClientRecord(router, Name.of("bob"), Set.of(), new RecordingOutlet()))).isSameAs(snapshot);
+        assertThat(snapshot.without(session(Name.of("bob"), Set.of()))).isSameAs(snapshot);
     }
 }

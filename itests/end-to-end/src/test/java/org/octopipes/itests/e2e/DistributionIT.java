@@ -109,7 +109,7 @@ class DistributionIT {
     void anEditOfEtcAppliesWhileTheServerRuns() throws Exception {
         append(home.resolve("etc/org.octopipes.server.cfg"), "max.groups = 100");
 
-        server.awaitStderr(line -> line.contains("Router reconfigured; at most 1024 clients, 100 groups each"), "the router taking the edit");
+        server.awaitStderr(line -> line.contains("Sessions reconfigured; at most 1024 clients, 100 groups each"), "the sessions taking the edit");
     }
 
     @Test

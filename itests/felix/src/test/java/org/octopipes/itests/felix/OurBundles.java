@@ -22,7 +22,7 @@ import org.ops4j.pax.exam.Option;
 final class OurBundles {
 
     static final String[] SYMBOLIC_NAMES = {
-        "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.handover", "org.octopipes.transport.fifo",
+        "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.sessions", "org.octopipes.transport.fifo",
         "org.octopipes.jmx", "org.octopipes.client", "org.octopipes.shell"};
 
     /**

@@ -16,7 +16,7 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.octopipes.api.Broker;
 import org.octopipes.api.routing.RoutingPolicy;
-import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Sessions;
 import org.octopipes.api.transport.Transport;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
@@ -61,14 +61,14 @@ public class ServerWiringIT {
     }
 
     @Test
-    public void theRouterTheDefaultPolicyAndTheFifoTransportAreServices() throws Exception {
+    public void theSessionsTheRouterTheDefaultPolicyAndTheFifoTransportAreServices() throws Exception {
         Path run = OurBundles.runFolder();
         configure(run.resolve("cap.fifo"), run.resolve("clients"));
 
         Transport transport = ProbeSupport.awaitTransport(context, null, run.resolve("cap.fifo").toString(), Duration.ofSeconds(30));
         assertEquals("fifo", transport.name());
         assertTrue(Files.exists(run.resolve("cap.fifo")));
-        assertNotNull(ProbeSupport.awaitService(context, Router.class, Duration.ofSeconds(30)));
+        assertNotNull(ProbeSupport.awaitService(context, Sessions.class, Duration.ofSeconds(30)));
         assertEquals(0, ProbeSupport.awaitService(context, Broker.class, Duration.ofSeconds(30)).clients().size());
 
         ServiceReference<RoutingPolicy> policy = context.getServiceReference(RoutingPolicy.class);

@@ -238,9 +238,9 @@ public class ShellCommandsIT {
         assertLine(lines, "clients.dir +" + Pattern.quote(clients.toString()) + " +configuration +org.octopipes.transport.fifo");
         assertLine(lines, "fifo.mode +0600 +default +org.octopipes.transport.fifo");
         assertLine(lines, "max.payload +16777216 +default +org.octopipes.transport.fifo");
-        // The router's part of the same PID, described by the router's own metatype.
-        assertLine(lines, "max.clients +1024 +default +org.octopipes.router");
-        assertLine(lines, "max.groups +255 +default +org.octopipes.router");
+        // The sessions' and the router's parts of the same PID, each described by its bundle's own metatype.
+        assertLine(lines, "max.clients +1024 +default +org.octopipes.sessions");
+        assertLine(lines, "max.groups +255 +default +org.octopipes.sessions");
         assertLine(lines, "policy.target +\\(objectClass=\\*\\) +default +org.octopipes.router");
         assertEquals("each property once", 1, lines.stream().filter(line -> line.startsWith("max.clients ")).count());
         assertEquals("the server's PID is the default", lines, run("octopipes:config org.octopipes.server"));

@@ -64,7 +64,7 @@ public abstract class KarafTestSupport {
 
     /** The server's bundles, in the order the features list them. */
     static final List<String> SERVER_BUNDLES = List.of(
-            "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.transport.handover",
+            "org.octopipes.codec", "org.octopipes.api", "org.octopipes.posix", "org.octopipes.router", "org.octopipes.sessions",
             "org.octopipes.transport.fifo");
 
     @Inject

@@ -20,14 +20,13 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.octopipes.api.Broker;
 import org.octopipes.api.DropReason;
-import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.session.SessionRegistry;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
-import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Session;
+import org.octopipes.api.transport.Sessions;
 import org.octopipes.api.transport.SubscriptionRefusedException;
-import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
@@ -36,11 +35,11 @@ import org.octopipes.codec.StreamDecoder;
 import org.osgi.service.log.Logger;
 
 /**
- * One bridge between the local router and an MQTT broker, free of OSGi. To the router it is a
- * client like any other ({@code mqtt-bridge.<name>}, transport {@code mqtt}) subscribed to the
- * export groups: what the router queues to it is published, the packet's bytes unchanged as the
- * MQTT payload. What arrives from the broker is relayed through the bridge's own link
- * ({@link ClientLink#relay}): its origin is a client of another server, and the router takes the
+ * One bridge between the local router and an MQTT broker, free of OSGi. To the server it is a
+ * client like any other ({@code mqtt-bridge.<name>}, transport {@code mqtt}) with a session
+ * subscribed to the export groups: what the router queues to it is published, the packet's bytes
+ * unchanged as the MQTT payload. What arrives from the broker is relayed through the bridge's own
+ * session ({@link Session#relay}), which a router update leaves open: its origin is a client of another server, and the router takes the
  * bridge as the sender, so it is not handed back to it; should a policy hand it to a bridge all the
  * same (echo, or a second bridge on this server), its delivery says it was
  * {@linkplain org.octopipes.api.transport.Delivery#imported() imported}, and it is not exported again.
@@ -73,14 +72,12 @@ final class MqttBridge implements BridgeStatus {
     private final OutboundBuffer buffer;
     private final RemoteNames remoteNames;
     private final BridgeOutlet outlet = new BridgeOutlet();
-    /** The bridge's counters as a client of the router: here, so that they go on across router updates. */
-    private final TrafficCounter counter = new TrafficCounter();
     private final PublishingPace publishingPace;
     private final ImportPace importPace = new ImportPace();
     /** Used only under {@code inbound}: Paho delivers on one thread, but after a reconnection that thread is new. */
     private final StreamDecoder decoder = new StreamDecoder();
     private final Object inbound = new Object();
-    /** Notified when the bridge attaches to a router: the import waits on it while there is none. */
+    /** Notified when the bridge's session opens: the import waits on it while there is none (after a kick). */
     private final Object inboundReady = new Object();
     /** Used only under {@code inbound}. */
     private final RedeliveryFilter redeliveries = new RedeliveryFilter();
@@ -97,19 +94,22 @@ final class MqttBridge implements BridgeStatus {
     private final MqttClient subscriber;
     private final SSLSocketFactory socketFactory;
 
-    /** The router and its management, from the same component; null while none is bound (the router bundle being updated). */
-    private volatile Router router;
-    private volatile Broker broker;
-    /** Guarded by {@code attachment}; read without it on the routing paths. */
-    private volatile ClientLink link;
-    private final Object attachment = new Object();
-    /** Whether the router refused the bridge's name at the last attempt; logged once, not at every retry. */
+    /** Where the bridge opens its session, which router updates leave open. */
+    private final Sessions sessions;
+    /** The other sessions: whether a name is a local client's. */
+    private final SessionRegistry registry;
+    /** Guarded by {@code opening}; read without it on the routing paths. Null after a kick, until opened again. */
+    private volatile Session session;
+    private final Object opening = new Object();
+    /** Whether the bridge's name was refused at the last attempt; logged once, not at every retry. */
     private volatile boolean refusedBefore;
     /** Whether the last attempt to reach the broker failed; a new outage is logged once, not every retry. */
     private volatile boolean unreachable;
 
-    MqttBridge(BridgeSettings settings, Logger logger) throws Exception {
+    MqttBridge(BridgeSettings settings, Sessions sessions, SessionRegistry registry, Logger logger) throws Exception {
         this.settings = settings;
+        this.sessions = sessions;
+        this.registry = registry;
         this.logger = logger;
         this.clientName = settings.clientName();
         this.topics = new TopicScheme(settings.topicPrefix(), settings.clientId());
@@ -127,38 +127,11 @@ final class MqttBridge implements BridgeStatus {
         worker.setDaemon(true);
     }
 
-    /** Starts connecting; attaches to the router as soon as there is one. */
+    /** Opens the bridge's session and starts connecting. */
     void start() {
         logger.info("MQTT bridge '{}' exporting {}, importing {}; connecting to {} as {}", settings.name(), settings.exportGroups(),
                 settings.importGroups(), settings.brokerUris(), settings.clientId());
         worker.start();
-    }
-
-    /**
-     * The router changed: {@code next} is the new one (with its management, {@code nextBroker}),
-     * or null while there is none, e.g. while the router bundle is updated. The broker connections
-     * stay up: what is buffered is published meanwhile, and the import waits for the next router.
-     * The old router forgot the bridge (it does not close its clients' outlets when it stops), so
-     * the bridge attaches to the next one, with its export groups and the remote names it learned.
-     *
-     * If the next router refuses the bridge's name (another client took it meanwhile), the
-     * publishing thread tries again at each turn.
-     */
-    void routerChanged(Router next, Broker nextBroker) {
-        synchronized (attachment) {
-            if (next == router) {
-                return;
-            }
-            link = null;
-            router = next;
-            broker = nextBroker;
-            if (next == null) {
-                logger.info("MQTT bridge '{}': the router went away; publishing what is buffered and waiting for the next one", settings.name());
-                return;
-            }
-        }
-        // The publishing thread tries again if this one is refused.
-        attachOrSayWhy();
     }
 
     /** Disconnects, and drops what was not published yet (counted as CLIENT_GONE). */
@@ -181,13 +154,13 @@ final class MqttBridge implements BridgeStatus {
         } catch (MqttException e) {
             logger.debug("MQTT bridge '{}' did not close its connections cleanly: {}", settings.name(), e.getMessage());
         }
-        letGo(link);
+        letGo(session);
         logger.info("MQTT bridge '{}' stopped: {} packets sent, {} received, {} dropped; Paho's in-flight limit made {} publications wait",
                 settings.name(), sent.get(), received.get(), dropped.get(), inFlightLimitsMet.get());
     }
 
-    /** Drops the buffered packets, counted against the link, and detaches it. */
-    private void letGo(ClientLink current) {
+    /** Drops the buffered packets, counted against the session, and closes it. */
+    private void letGo(Session current) {
         publishingPace.releaseAll();
         int lost = buffer.clear().size();
         if (current == null) {
@@ -198,7 +171,7 @@ final class MqttBridge implements BridgeStatus {
             current.dropped(DropReason.CLIENT_GONE, lost);
             logger.warn("MQTT bridge '{}' dropped {} packets it had not published yet", settings.name(), lost);
         }
-        current.detach();
+        current.close();
     }
 
     // ---- The publishing thread: connections, back-off, publication
@@ -207,7 +180,7 @@ final class MqttBridge implements BridgeStatus {
         long delay = settings.reconnectMinMillis();
         while (stopping.getCount() > 0) {
             try {
-                attachOrSayWhy();
+                openOrSayWhy();
                 connectIfNeeded();
                 if (unreachable) {
                     unreachable = false;
@@ -246,36 +219,36 @@ final class MqttBridge implements BridgeStatus {
     }
 
     /**
-     * Attaches if it can; a refusal (the name taken meanwhile) is logged once, and the publishing
-     * thread tries again at its next turn. From that thread, or from the one telling of a new router.
+     * Opens the bridge's session if it can; a refusal (the name taken meanwhile) is logged once,
+     * and the publishing thread tries again at its next turn.
      */
-    private void attachOrSayWhy() {
+    private void openOrSayWhy() {
         try {
-            attachIfDetached();
+            openIfClosed();
             refusedBefore = false;
         } catch (SubscriptionRefusedException e) {
             if (!refusedBefore) {
                 refusedBefore = true;
-                logger.warn("MQTT bridge '{}': the router refused client '{}': {}; trying again", settings.name(), clientName, e.getMessage());
+                logger.warn("MQTT bridge '{}': client '{}' was refused: {}; trying again", settings.name(), clientName, e.getMessage());
             }
         }
     }
 
     /**
-     * Attaches to the router when the bridge is not attached: at the start, after a kick (the
-     * router forgot the bridge; it subscribes again, like a client would) and with a new router.
+     * Opens the bridge's session when it has none: at the start, and after a kick (it subscribes
+     * again, like a client would). A router update leaves the session open: the import waits
+     * meanwhile, held up by the session, and nothing is attached again.
      */
-    private void attachIfDetached() {
-        synchronized (attachment) {
-            Router current = router;
-            if (link != null || current == null) {
+    private void openIfClosed() {
+        synchronized (opening) {
+            if (session != null) {
                 return;
             }
             // The names learned stay subscribed: replies to remote clients keep reaching the bridge.
             Set<Name> groups = new LinkedHashSet<>(settings.exportGroups());
             groups.addAll(remoteNames.all());
-            link = current.attach(clientName, groups, outlet);
-            logger.info("MQTT bridge '{}' attached to the router as client '{}', groups {}", settings.name(), clientName, groups);
+            session = sessions.open(clientName, groups, outlet, importPace);
+            logger.info("MQTT bridge '{}' subscribed as client '{}', groups {}", settings.name(), clientName, groups);
         }
         synchronized (inboundReady) {
             inboundReady.notifyAll();
@@ -344,7 +317,7 @@ final class MqttBridge implements BridgeStatus {
         if (entry == null) {
             return;
         }
-        ClientLink current = link;
+        Session current = session;
         if (current == null) {
             buffer.notPublished(entry);
             return;
@@ -385,12 +358,9 @@ final class MqttBridge implements BridgeStatus {
         public void onSuccess(IMqttToken token) {
             buffer.done((OutboundBuffer.Entry) token.getUserContext());
             sent.incrementAndGet();
-            ClientLink current = link;
+            Session current = session;
             if (current != null) {
                 current.delivered(1);
-            } else {
-                // No router now (its bundle updated): the counter it writes is the bridge's, so count here.
-                counter.delivered(1);
             }
             // The senders held up go on as soon as the buffer is low enough, not at the publishing
             // thread's next turn: that thread may be waiting for packets they cannot send meanwhile.
@@ -437,8 +407,8 @@ final class MqttBridge implements BridgeStatus {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             try {
-                // While the router is being replaced, the broker keeps the rest of the messages.
-                awaitAttached(IMPORT_HOLD_MILLIS);
+                // While the bridge subscribes again (after a kick), the broker keeps the rest of the messages.
+                awaitSession(IMPORT_HOLD_MILLIS);
                 synchronized (inbound) {
                     if (redeliveries.seenBefore(message.getId(), message.isDuplicate())) {
                         logger.debug("MQTT bridge '{}': message {} on {} delivered again by the broker, routed already", settings.name(),
@@ -514,9 +484,9 @@ final class MqttBridge implements BridgeStatus {
         }
         learn(frame.origin());
         received.incrementAndGet();
-        ClientLink current = link;
+        Session current = session;
         if (current == null) {
-            refuse(DropReason.CLIENT_GONE, "a packet to '" + frame.remote() + "' while the bridge is not attached to the router");
+            refuse(DropReason.CLIENT_GONE, "a packet to '" + frame.remote() + "' while the bridge has no session");
             return;
         }
         // Relayed, not routed: the origin is a client of another server, and the router takes the bridge
@@ -538,18 +508,18 @@ final class MqttBridge implements BridgeStatus {
         if (!learned.added()) {
             return;
         }
-        Broker management = broker;
-        if (management == null) {
-            // No router now: the name is subscribed with the others when the bridge attaches to the next one.
+        Session current = session;
+        if (current == null) {
+            // Kicked: the name is subscribed with the others when the bridge subscribes again.
             return;
         }
         try {
             if (learned.forgotten() != null) {
-                management.unsubscribe(clientName, Set.of(learned.forgotten()));
+                current.unsubscribe(Set.of(learned.forgotten()));
                 logger.info("MQTT bridge '{}' forgot remote client '{}': more than {} remote names", settings.name(), learned.forgotten(),
                         settings.remoteNames());
             }
-            management.subscribe(clientName, Set.of(origin));
+            current.subscribe(Set.of(origin));
         } catch (RuntimeException e) {
             // The server's max.groups, say: packets from the name still come in, replies to it stay here.
             remoteNames.forget(origin);
@@ -559,31 +529,25 @@ final class MqttBridge implements BridgeStatus {
     }
 
     private boolean isLocalClient(Name name) {
-        Broker management = broker;
-        return management != null && !name.equals(clientName)
-                && management.client(name).filter(info -> !info.transport().equals(BridgeOutlet.TRANSPORT)).isPresent();
+        return !name.equals(clientName)
+                && registry.session(name).filter(other -> !other.outlet().transport().equals(BridgeOutlet.TRANSPORT)).isPresent();
     }
 
-    /** Counts and logs an imported message that is not routed; the router keeps the server's drop counters. */
+    /** Counts and logs an imported message that is not routed, among the server's drops. */
     private void refuse(DropReason reason, String detail) {
         dropped.incrementAndGet();
-        Router current = router;
-        if (current != null) {
-            current.dropped(reason, 1, "MQTT bridge '" + settings.name() + "': " + detail);
-        } else {
-            logger.warn("MQTT bridge '{}' dropped a message ({}), with no router to count it: {}", settings.name(), reason, detail);
-        }
+        sessions.dropped(reason, 1, "MQTT bridge '" + settings.name() + "': " + detail);
     }
 
-    /** Waits up to {@code timeoutMillis} for the bridge to be attached to a router. */
-    private void awaitAttached(long timeoutMillis) throws InterruptedException {
-        if (link != null) {
-            // Attached, as nearly always: no lock on the per-message path.
+    /** Waits up to {@code timeoutMillis} for the bridge's session to be open. */
+    private void awaitSession(long timeoutMillis) throws InterruptedException {
+        if (session != null) {
+            // Open, as nearly always: no lock on the per-message path.
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         synchronized (inboundReady) {
-            while (link == null) {
+            while (session == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
@@ -595,7 +559,7 @@ final class MqttBridge implements BridgeStatus {
 
     // ---- Outbound: what the router queues to the bridge
 
-    /** The bridge's end as the router sees a client: each packet offered is buffered for publication. */
+    /** The bridge's outlet, as any client's: each packet offered is buffered for publication. */
     private final class BridgeOutlet implements Outlet {
 
         static final String TRANSPORT = "mqtt";
@@ -612,7 +576,7 @@ final class MqttBridge implements BridgeStatus {
 
         @Override
         public boolean offer(Frame packet, Delivery delivery) {
-            ClientLink current = link;
+            Session current = session;
             if (delivery.imported()) {
                 // A packet a bridge imported, this one or another of this server: the server it came from
                 // exported it already. Exporting it again would loop; it reached every local member, so
@@ -643,11 +607,6 @@ final class MqttBridge implements BridgeStatus {
         }
 
         @Override
-        public TrafficCounter counter() {
-            return counter;
-        }
-
-        @Override
         public int queuedPackets() {
             return MqttBridge.this.queuedPackets();
         }
@@ -659,9 +618,9 @@ final class MqttBridge implements BridgeStatus {
 
         @Override
         public void close() {
-            // Kicked, or the router is stopping: let go of this link; the publishing thread attaches again while it runs.
-            ClientLink current = link;
-            link = null;
+            // Kicked: let go of this session; the publishing thread subscribes again while it runs.
+            Session current = session;
+            session = null;
             remoteNames.clear();
             letGo(current);
         }

@@ -1,8 +1,8 @@
 package org.octopipes.bridge.mqtt.impl;
 
 import java.util.Map;
-import org.octopipes.api.Broker;
-import org.octopipes.api.transport.Router;
+import org.octopipes.api.session.SessionRegistry;
+import org.octopipes.api.transport.Sessions;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -10,17 +10,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * One MQTT bridge per factory configuration of {@code org.octopipes.bridge.mqtt}. The router is a
- * dynamic reference, as for the transports: while the router bundle is updated the bridge keeps
- * its broker connections and its buffer, and attaches to the next router when it comes. A
+ * One MQTT bridge per factory configuration of {@code org.octopipes.bridge.mqtt}. Its session lives
+ * in the sessions bundle, as the transports' clients do: while the router bundle is updated the
+ * bridge keeps its session, its broker connections and its buffer, and the import waits. A
  * configuration change restarts the bridge (what it publishes and subscribes to may all change);
  * the broker keeps its persistent session meanwhile, so nothing published to it is lost.
  */
@@ -35,14 +32,10 @@ public final class MqttBridgeComponent {
     private final AutoCloseable mbean;
     private final Logger logger;
 
-    /** Guarded by {@code routers}: the router bound now and its management, the same component's two services. */
-    private final Object routers = new Object();
-    private Router router;
-    private Broker broker;
-
     @Activate
     public MqttBridgeComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, BridgeConfiguration configuration,
-            Map<String, Object> properties, BundleContext context) throws Exception {
+            Map<String, Object> properties, BundleContext context, @Reference(name = "sessions") Sessions sessions,
+            @Reference(name = "registry") SessionRegistry registry) throws Exception {
         this.logger = logger;
         BridgeSettings settings;
         try {
@@ -52,7 +45,7 @@ public final class MqttBridgeComponent {
             throw e;
         }
         try {
-            bridge = new MqttBridge(settings, logger);
+            bridge = new MqttBridge(settings, sessions, registry, logger);
             bridge.start();
         } catch (Exception e) {
             // The TLS stores cannot be read, say, or the bridge's client name is taken.
@@ -68,56 +61,6 @@ public final class MqttBridgeComponent {
             logger.warn("MQTT bridge '{}' has no MBean: {}", settings.name(), e.toString());
         }
         mbean = registered;
-        // DS binds the dynamic references once the constructor returned: the bridge attaches then.
-    }
-
-    /*
-     * Greedy, dynamic and optional, as the transports hold the router: one that leaves (its
-     * bundle updated) does not stop the bridge. The router and its management are one component
-     * registered as both services; the bridge takes them together, once both are bound.
-     */
-
-    @Reference(name = "router", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindRouter(Router bound) {
-        synchronized (routers) {
-            router = bound;
-            tellBridge();
-        }
-    }
-
-    void unbindRouter(Router unbound) {
-        synchronized (routers) {
-            // DS binds a replacement before it unbinds the one replaced.
-            if (router == unbound) {
-                router = null;
-                tellBridge();
-            }
-        }
-    }
-
-    @Reference(name = "broker", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindBroker(Broker bound) {
-        synchronized (routers) {
-            broker = bound;
-            tellBridge();
-        }
-    }
-
-    void unbindBroker(Broker unbound) {
-        synchronized (routers) {
-            if (broker == unbound) {
-                broker = null;
-                tellBridge();
-            }
-        }
-    }
-
-    /** Under {@code routers}. */
-    private void tellBridge() {
-        boolean both = router != null && broker != null;
-        bridge.routerChanged(both ? router : null, both ? broker : null);
     }
 
     @Deactivate

@@ -3,9 +3,9 @@ package org.octopipes.transport.fifo.impl;
 import java.nio.file.Path;
 import java.util.List;
 import org.octopipes.api.DropReason;
-import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.Session;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
@@ -30,8 +30,9 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, Frame
     /** System.nanoTime() when it subscribed; a client handed over from a previous instance keeps its own. */
     long subscribedAt = System.nanoTime();
     private final FifoServer server;
-    ClientLink link;
-    /** What the router holds as this client's outlet; it outlives this instance of the transport. */
+    /** Its session, which outlives this instance of the transport. */
+    Session session;
+    /** Its session's outlet and sender, which outlive this instance of the transport. */
     Relay relay;
     /** Bytes of its TX FIFO that the previous instance had read and not yet routed: routed first. */
     byte[] handedOverTx;
@@ -72,13 +73,13 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, Frame
 
     @Override
     public void onFrame(Frame frame) {
-        link.route(frame, sender, readNanos);
+        session.route(frame, sender, readNanos);
     }
 
     @Override
     public void onError(PacketError error, long streamOffset) {
         server.logger.debug("Client '{}' wrote bytes that are not a packet at offset {} of its TX FIFO: {}", name, streamOffset, error);
-        link.malformed(error);
+        session.malformed(error);
     }
 
     // ---- Outlet: what the router gives it
@@ -107,12 +108,12 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, Frame
 
     @Override
     protected void delivered(int packets) {
-        link.delivered(packets);
+        session.delivered(packets);
     }
 
     @Override
     protected void dropped(DropReason reason, int packets) {
-        link.dropped(reason, packets);
+        session.dropped(reason, packets);
     }
 
     /**
@@ -123,7 +124,7 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, Frame
     boolean queueParked(List<Relay.Parked> parked) {
         for (Relay.Parked packet : parked) {
             if (!queue.offer(packet.bytes(), 0, packet.bytes().length, packet.deadlineNanos())) {
-                link.dropped(DropReason.QUEUE_FULL, 1);
+                session.dropped(DropReason.QUEUE_FULL, 1);
             }
         }
         return !parked.isEmpty();

@@ -3,9 +3,6 @@ package org.octopipes.transport.fifo.impl;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import org.octopipes.api.transport.ClientLink;
-import org.octopipes.api.transport.Router;
 import org.octopipes.transport.handover.FifoSnapshot;
 import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
@@ -28,8 +25,9 @@ final class FifoHandover {
 
     /** Packs the state with every FIFO open; the server serves no more. */
     Parcel pack() {
-        // From here on the relays park what the router offers; what other threads offered before
-        // goes into the queues now, and every sender held goes on (the next instance holds anew).
+        // From here on the relays park what is offered; what other threads offered before goes
+        // into the queues now, and every sender held goes on (the next instance holds anew, and a
+        // relay holds it up where the client's session did).
         for (FifoClient client : server.clientsById.values()) {
             client.relay.park();
         }
@@ -37,14 +35,8 @@ final class FifoHandover {
         Parcel parcel = new Parcel().keepOpen(server.capFd).deleteOnRelease(server.settings.capPath());
         List<FifoSnapshot.Client> clients = new ArrayList<>();
         for (FifoClient client : server.clientsById.values()) {
-            ClientLink link = client.link;
-            Router router = server.router;
-            if (link instanceof DetachedLink detached) {
-                link = detached.previous();
-                router = detached.previousRouter();
-            }
             OutboundQueue.Contents queued = client.queue.contents();
-            clients.add(new FifoSnapshot.Client(client.name, Set.copyOf(client.link.groups()), link, router, client.relay, client.txPath,
+            clients.add(new FifoSnapshot.Client(client.name, client.session, client.relay, client.txPath,
                     client.rxPath, client.txFd, client.rxFd, concat(client.handedOverTx, client.decoder.pendingCopy()),
                     new FifoSnapshot.Queued(queued.bytes(), queued.lengths(), queued.deadlines(), queued.headWritten()), client.subscribedAt));
             parcel.keepOpen(client.txFd).keepOpen(client.rxFd).deleteOnRelease(client.txPath).deleteOnRelease(client.rxPath).relay(client.relay);
@@ -72,27 +64,23 @@ final class FifoHandover {
             client.subscribedAt = entry.subscribedAt();
             server.sizes.adopted(client);
             client.relay = relay;
-            client.link = server.router != null && entry.link() != null && entry.router() == server.router ? entry.link()
-                    : new DetachedLink(entry.name(), entry.groups(), entry.link(), entry.router());
+            client.session = entry.session();
             FifoSnapshot.Queued queued = entry.queued();
             client.queue.adopt(queued.bytes(), queued.lengths(), queued.deadlines(), queued.headWritten());
             client.handedOverTx = entry.txPending().length > 0 ? entry.txPending() : null;
             server.add(client);
             server.poller.register(entry.txFd(), 0, client.txToken());
-            // What the router offered while no instance served the client goes after what was queued.
-            client.queueParked(relay.resume(client, Thread.currentThread()));
+            // What was offered while no instance served the client goes after what was queued.
+            client.queueParked(relay.resume(client, client.sender, Thread.currentThread()));
             client.publishQueueSize();
             server.engine.markDirty(client);
-            if (!(client.link instanceof DetachedLink)) {
+            if (!client.heldUp()) {
                 server.readSoon(client);
             }
         }
         server.cap.adopt(snapshot.capPending(), snapshot.replyInCap(), snapshot.replies());
-        if (server.router != null) {
-            server.attachAll();
-        }
-        server.cap.accepting(server.router != null);
-        if (server.router != null && !server.cap.replyWaiting()) {
+        server.cap.accepting(true);
+        if (!server.cap.replyWaiting()) {
             server.cap.readable();
         }
     }

@@ -10,10 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.octopipes.api.DropReason;
-import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
-import org.octopipes.api.transport.Router;
-import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.api.transport.Sessions;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.posix.Poller;
@@ -29,8 +27,7 @@ import org.osgi.service.log.Logger;
  * idle clients cost neither threads nor CPU, and hands the rest to its parts: the CAP's turns
  * ({@link CapTurns}), the files ({@link FifoFiles}), the engine that queues and writes what the
  * router offers ({@link ClientEngine}), the handover to the next instance ({@link FifoHandover}).
- * What is left here is reading the clients' TX FIFOs, subscribing and letting go, and router
- * changes.
+ * What is left here is reading the clients' TX FIFOs, and subscribing and letting go.
  */
 final class FifoServer {
 
@@ -51,11 +48,8 @@ final class FifoServer {
     final Map<Name, FifoClient> clientsByName = new HashMap<>();
     final Posix posix = Posix.get();
     private final ReadyEvents events = new ReadyEvents(256);
-    /**
-     * The router, or null while there is none (its bundle is being updated): then TX FIFOs and the
-     * CAP are not read, and what clients write waits in the pipes. Owned by the I/O thread once it runs.
-     */
-    Router router;
+    /** Where clients' sessions open; while no router routes, the sessions hold their clients up. */
+    final Sessions sessions;
     /** Read by other threads to wake the I/O thread up. */
     volatile Poller poller;
     int capFd = -1;
@@ -74,9 +68,9 @@ final class FifoServer {
      */
     long reclaimGraceNanos = TimeUnit.SECONDS.toNanos(10);
 
-    FifoServer(FifoSettings settings, Router router, Logger logger) {
+    FifoServer(FifoSettings settings, Sessions sessions, Logger logger) {
         this.settings = settings;
-        this.router = router;
+        this.sessions = sessions;
         this.logger = logger;
         this.files = new FifoFiles(settings, posix, logger);
         this.sizes = new FifoSizes(posix, logger, settings.pipeSize(), settings.pipeBudget());
@@ -100,10 +94,9 @@ final class FifoServer {
 
     /** Every client's state, for a test's failure message; read racily from another thread, so only roughly right. */
     String debugState() {
-        StringBuilder b = new StringBuilder("router=" + router + " running=" + running + " workWaiting=" + engine.workWaiting());
+        StringBuilder b = new StringBuilder("running=" + running + " workWaiting=" + engine.workWaiting());
         for (FifoClient c : clientsById.values()) {
-            b.append("\n ").append(c.name).append(" id=").append(c.id).append(" link=").append(c.link.getClass().getSimpleName())
-                    .append(' ').append(engine.describe(c)).append(" decoderPending=").append(c.decoder.pendingBytes())
+            b.append("\n ").append(c.name).append(" id=").append(c.id).append(' ').append(engine.describe(c)).append(" decoderPending=").append(c.decoder.pendingBytes())
                     .append(" handedOverTx=").append(c.handedOverTx == null ? -1 : c.handedOverTx.length);
         }
         return b.toString();
@@ -149,7 +142,7 @@ final class FifoServer {
             capFd = files.makeCap();
             poller = Poller.open();
             poller.register(capFd, 0, CAP_TOKEN);
-            cap.accepting(router != null);
+            cap.accepting(true);
         } catch (IOException | RuntimeException e) {
             files.releaseCap(capFd);
             throw e;
@@ -261,75 +254,6 @@ final class FifoServer {
         }
     }
 
-    // ---- Router changes
-
-    /**
-     * The router went away (null) or another one came. Runs on the I/O thread, which routes
-     * packets, and waits until it ran there: once this returns the old router gets no more calls.
-     */
-    void routerChanged(Router next) {
-        if (engine.started() && !running) {
-            // Stopped, or stopping for a handover: its clients are no longer this instance's to attach.
-            return;
-        }
-        try {
-            engine.runAndWait(() -> switchRouter(next));
-        } catch (IllegalStateException e) {
-            logger.error("The FIFO I/O thread failed to take the new router", e);
-        }
-    }
-
-    private void switchRouter(Router next) {
-        if (next == router) {
-            return;
-        }
-        if (poller == null) {
-            // Not serving yet: start() watches what this router allows.
-            router = next;
-            return;
-        }
-        if (router != null) {
-            // Keep each client with its current groups, management's changes included, for the next router.
-            for (FifoClient client : clientsById.values()) {
-                client.link = new DetachedLink(client.name, client.link.groups(), client.link, router);
-                watchTx(client, 0);
-            }
-            logger.info("The router went away: the FIFO transport keeps its {} clients and reads nothing until a router comes", clientsById.size());
-        }
-        router = next;
-        if (next != null && running) {
-            attachAll();
-        }
-        cap.accepting(router != null);
-    }
-
-    /** Attaches to the router every client that is not attached to it, and starts reading them. */
-    void attachAll() {
-        int attached = 0;
-        for (FifoClient client : new ArrayList<>(clientsById.values())) {
-            if (!(client.link instanceof DetachedLink detached)) {
-                continue;
-            }
-            try {
-                ClientLink previous = detached.previousFor(router);
-                ClientLink link = previous != null ? previous : router.attach(client.name, detached.groups(), client.relay);
-                client.link = link;
-                client.relay.link(link);
-                attached++;
-            } catch (SubscriptionRefusedException e) {
-                logger.warn("The router refused '{}' again: {}", client.name, e.getMessage());
-                closeClient(client, "the router refused it: " + e.getMessage());
-                continue;
-            }
-            if (!client.heldUp()) {
-                readSoon(client);
-            }
-        }
-        if (attached > 0) {
-            logger.info("Attached {} FIFO clients to the router", attached);
-        }
-    }
-
     /** Watches the client's TX FIFO again and reads what waits in its decoder at the end of this round. */
     void readSoon(FifoClient client) {
         watchTx(client, Poller.READABLE);
@@ -360,10 +284,6 @@ final class FifoServer {
 
     /** Reads and routes what the client wrote, until a recipient holds it up; returns whether its TX FIFO is empty. */
     private boolean readTx(FifoClient client) throws IOException {
-        if (router == null) {
-            // Nobody to route to: what it wrote waits in its FIFO (and its decoder) for the next router.
-            return false;
-        }
         ReadableByteChannel tx = files.channel(client.txFd);
         // One clock read per round of reads gives every packet of the round its deadline and
         // activity time. (A clock read per packet was a third of this thread's time.)
@@ -421,10 +341,7 @@ final class FifoServer {
 
         @Override
         public void watchReads(FifoClient client, boolean read) {
-            // Without a router, reading resumes when one comes; until then what it writes waits in its FIFO.
-            if (!read || router != null) {
-                watchTx(client, read ? Poller.READABLE : 0);
-            }
+            watchTx(client, read ? Poller.READABLE : 0);
         }
 
         @Override
@@ -473,9 +390,9 @@ final class FifoServer {
     /** Lets a client go from any thread: the work happens on the I/O thread. */
     void closeLater(FifoClient client) {
         if (engine.onIoThread()) {
-            closeClient(client, "the router let it go");
+            closeClient(client, "management let it go");
         } else {
-            engine.runLater(() -> closeClient(client, "the router let it go"));
+            engine.runLater(() -> closeClient(client, "management let it go"));
         }
     }
 
@@ -497,17 +414,12 @@ final class FifoServer {
         clientsById.remove(client.id);
         clientsByName.remove(client.name, client);
         clientCount = clientsById.size();
-        client.link.detach();
+        client.session.close();
         logger.info("Client '{}' left the FIFO transport: {}", client.name, why);
     }
 
-    /** Counts a drop that belongs to no client; while there is no router, it can only be logged. */
+    /** Counts a drop that belongs to no client. */
     void dropped(DropReason reason, int packets, String detail) {
-        Router current = router;
-        if (current != null) {
-            current.dropped(reason, packets, detail);
-        } else {
-            logger.warn("Dropped {} packet(s) ({}) while no router was there to count them: {}", packets, reason, detail);
-        }
+        sessions.dropped(reason, packets, detail);
     }
 }

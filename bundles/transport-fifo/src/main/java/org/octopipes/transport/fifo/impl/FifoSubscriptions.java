@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import org.octopipes.api.DropReason;
-import org.octopipes.api.transport.ClientLink;
+import org.octopipes.api.transport.Session;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.AssignmentError;
 import org.octopipes.codec.CapMessage;
@@ -15,7 +15,7 @@ import org.octopipes.transport.handover.Relay;
 
 /**
  * What clients ask of the FIFO transport on the CAP: a SUBSCRIPTION gets a pair of FIFOs and a
- * link to the router, or a refusal that says why; an UNSUBSCRIPTION lets its client go once what
+ * session, or a refusal that says why; an UNSUBSCRIPTION lets its client go once what
  * it wrote before is routed. The CAP's turn-taking is {@link CapTurns}'; this is the server's side
  * of it. I/O thread only.
  */
@@ -88,19 +88,19 @@ final class FifoSubscriptions implements CapTurns.Requests {
             server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.FS));
             return;
         }
-        // The router holds a relay rather than the client itself: the relay outlives this instance
-        // of the transport, so that the router keeps the client while the bundle is updated.
+        // The session holds a relay rather than the client itself: the relay outlives this instance
+        // of the transport, so that the session keeps its outlet and sender while the bundle is updated.
         Relay relay = new Relay(FifoServer.TRANSPORT_NAME, server.files.rxPath(name).toString(), server.settings.queueBytes());
-        ClientLink link;
+        Session session;
         try {
-            link = attachOrTakeOver(name, groups, relay);
+            session = openOrTakeOver(name, groups, relay);
         } catch (SubscriptionRefusedException e) {
             server.logger.warn("Refused a subscription as '{}': {}", name, e.getMessage());
             server.cap.reply(name, CapMessage.Assignment.failure(e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
                     ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS));
             return;
         }
-        relay.link(link);
+        relay.session(session);
         // Only now, with the name the client's: a holder's FIFOs are never touched.
         FifoFiles.Pair fifos = null;
         try {
@@ -110,7 +110,7 @@ final class FifoSubscriptions implements CapTurns.Requests {
             if (fifos != null) {
                 server.files.discard(fifos);
             }
-            link.detach();
+            session.close();
             // An operating condition (disk full, folder refused), not a bug: the reason, no stack trace.
             server.logger.warn("Refused a subscription as '{}': its FIFOs could not be made in {}: {}", name, server.settings.clientsDir(), e.toString());
             server.cap.reply(name, CapMessage.Assignment.failure(AssignmentError.FS));
@@ -119,10 +119,10 @@ final class FifoSubscriptions implements CapTurns.Requests {
         FifoClient client = server.newClient(name, fifos);
         server.sizes.measure(client);
         client.relay = relay;
-        client.link = link;
+        client.session = session;
         server.add(client);
-        // What the router offered since the attach (from another transport's thread, say) goes first.
-        if (client.queueParked(relay.resume(client, Thread.currentThread()))) {
+        // What was offered since the session opened (from another transport's thread, say) goes first.
+        if (client.queueParked(relay.resume(client, client.sender, Thread.currentThread()))) {
             client.publishQueueSize();
             server.engine.markDirty(client);
         }
@@ -138,15 +138,15 @@ final class FifoSubscriptions implements CapTurns.Requests {
     }
 
     /**
-     * Attaches the client to the router, which alone decides whether the name is taken, for every
+     * Opens the client's session; the sessions alone decide whether the name is taken, for every
      * transport at once. When it is taken by a client of this transport whose process is gone,
-     * that client is let go and the router asked again: the protocol cannot tell the holder's
+     * that client is let go and the sessions asked again: the protocol cannot tell the holder's
      * process from another one taking its name, but a holder killed or crashed has left its FIFOs
      * open nowhere.
      */
-    private ClientLink attachOrTakeOver(Name name, List<Name> groups, Relay relay) {
+    private Session openOrTakeOver(Name name, List<Name> groups, Relay relay) {
         try {
-            return server.router.attach(name, groups, relay);
+            return server.sessions.open(name, groups, relay, relay.sender());
         } catch (SubscriptionRefusedException e) {
             FifoClient holder = server.clientsByName.get(name);
             if (e.reason() != SubscriptionRefusedException.Reason.NAME_TAKEN || holder == null || !abandoned(holder)) {
@@ -154,7 +154,7 @@ final class FifoSubscriptions implements CapTurns.Requests {
             }
             server.logger.info("'{}' subscribes while its earlier subscription's FIFOs are open in no process: the name is taken over", name);
             server.closeClient(holder, "no process holds its FIFOs any more, and its name was asked for again");
-            return server.router.attach(name, groups, relay);
+            return server.sessions.open(name, groups, relay, relay.sender());
         }
     }
 

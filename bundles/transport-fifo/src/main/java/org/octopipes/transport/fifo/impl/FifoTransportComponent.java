@@ -2,7 +2,7 @@ package org.octopipes.transport.fifo.impl;
 
 import java.io.IOException;
 import java.time.Duration;
-import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Sessions;
 import org.octopipes.api.transport.Transport;
 import org.octopipes.transport.handover.Handover;
 import org.octopipes.transport.handover.Parcel;
@@ -13,9 +13,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -25,9 +22,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * server's configuration ({@link org.octopipes.api.ServerConfiguration#PID}), and announces itself as a {@link Transport}
  * service whose address is the CAP's path.
  *
- * <p>Built to be updated under traffic. The router is a dynamic, optional reference: while there
- * is none (the router bundle is being updated) the server keeps its clients and reads nothing,
- * and re-attaches them to the next router. When this component stops with its bundle (update,
+ * <p>Built to be updated under traffic. The clients' sessions live in the sessions bundle, which
+ * stays: a router update is no concern of the transport's (the sessions hold the clients up
+ * meanwhile, and the transport reads nothing from a client held up). When this component stops
+ * with its bundle (update,
  * refresh, stop), the server hands its state, FIFOs still open, to the {@link Handover} service
  * for the next instance, which adopts it; nobody adopting within {@link #HANDOVER_LEASE}, the
  * holder lets the clients go and deletes the FIFOs.
@@ -47,52 +45,25 @@ public final class FifoTransportComponent implements Transport {
     private final Logger logger;
     private final Handover handover;
     private final TransportService service;
-    /** Serialises the router's comings and goings with starting and stopping the server. */
+    private final Sessions sessions;
+    /** Serialises configuration changes with stopping. */
     private final Object lifecycle = new Object();
     /** Replaced when a configuration change moves the FIFOs; read by management threads. */
     private volatile FifoServer server;
-    /** The router bound now, or null; SCR may bind it before the constructor's server exists. */
-    private Router router;
 
     @Activate
     public FifoTransportComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger,
-            @Reference(name = "handover") Handover handover, FifoServerConfiguration configuration, BundleContext context) throws IOException {
+            @Reference(name = "handover") Handover handover, @Reference(name = "sessions") Sessions sessions, FifoServerConfiguration configuration,
+            BundleContext context) throws IOException {
         this.logger = logger;
         this.handover = handover;
+        this.sessions = sessions;
         FifoSettings settings = settings(configuration);
         synchronized (lifecycle) {
             server = startServer(settings, handover.take(key(settings)).orElse(null));
         }
         // Registered by hand, not by DS, because the address is known only once the configuration is resolved.
         service = TransportService.register(context, this);
-    }
-
-    /**
-     * Greedy and dynamic: a router that leaves (its bundle updated) does not stop the transport,
-     * whose clients wait for the next one; optional, so that the wait may start before the transport.
-     */
-    @Reference(name = "router", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindRouter(Router bound) {
-        synchronized (lifecycle) {
-            router = bound;
-            if (server != null) {
-                server.routerChanged(bound);
-            }
-        }
-    }
-
-    void unbindRouter(Router unbound) {
-        synchronized (lifecycle) {
-            // DS binds a replacement before it unbinds the one replaced.
-            if (router != unbound) {
-                return;
-            }
-            router = null;
-            if (server != null) {
-                server.routerChanged(null);
-            }
-        }
     }
 
     /**
@@ -133,7 +104,7 @@ public final class FifoTransportComponent implements Transport {
     }
 
     private FifoServer startServer(FifoSettings settings, Parcel previous) throws IOException {
-        FifoServer started = new FifoServer(settings, router, logger);
+        FifoServer started = new FifoServer(settings, sessions, logger);
         try {
             started.start(previous);
         } catch (IOException | RuntimeException e) {

@@ -26,12 +26,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.octopipes.api.session.ClientSession;
+import org.octopipes.api.session.SessionRegistry;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.sessions.impl.SessionBook;
 import org.octopipes.testsupport.PlainDelivery;
 import org.octopipes.testsupport.TestLogger;
 import org.octopipes.testsupport.TestRouter;
@@ -39,8 +42,8 @@ import org.octopipes.transport.handover.Parcel;
 import org.octopipes.transport.handover.Relay;
 
 /**
- * A FIFO server hands its clients to the next instance (the bundle updated) and rides out a
- * router that goes away and comes back, on real FIFOs written the way the reference C client
+ * A FIFO server hands its clients to the next instance (the bundle updated), and its clients'
+ * sessions ride out a router that goes away and comes back, on real FIFOs written the way the reference C client
  * writes them (open, write, close for every packet): nothing written is lost, doubled or reordered.
  */
 class FifoHandoverTest {
@@ -51,6 +54,9 @@ class FifoHandoverTest {
     Path folder;
 
     private final org.osgi.service.log.Logger log = TestLogger.printing();
+    /** The real sessions, which outlive every instance of the transport and every router. */
+    private final SessionBook sessions = new SessionBook(log, 1024, 255);
+    private SessionRegistry.Routing routing = sessions.route(new TestRouter());
     private FifoSettings settings;
     private final List<FifoServer> servers = new ArrayList<>();
     private final List<FifoPeer> peers = new ArrayList<>();
@@ -73,8 +79,8 @@ class FifoHandoverTest {
         }
     }
 
-    private FifoServer start(TestRouter router, Parcel previous) throws IOException {
-        FifoServer server = new FifoServer(settings, router, log);
+    private FifoServer start(Parcel previous) throws IOException {
+        FifoServer server = new FifoServer(settings, sessions, log);
         server.start(previous);
         servers.add(server);
         return server;
@@ -88,11 +94,10 @@ class FifoHandoverTest {
 
     @Test
     void theNextInstanceAdoptsTheClientsWithWhatTheyWroteMeanwhileAndWhatWasQueuedForThem() throws Exception {
-        TestRouter router = new TestRouter();
-        FifoServer first = start(router, null);
+        FifoServer first = start(null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob");
-        TestRouter.Link bobLink = router.links.get(Name.of("bob"));
+        ClientSession bobSession = sessions.session(Name.of("bob")).orElseThrow();
         sendNumbered(alice, 1, 100);
 
         Parcel parcel = first.handOver();
@@ -100,10 +105,10 @@ class FifoHandoverTest {
         // Nobody serves now: the writes wait in alice's TX FIFO, kept open by the parcel.
         sendNumbered(alice, 101, 200);
         // A packet from elsewhere (another transport, management) waits in bob's relay.
-        assertThat(bobLink.outlet).isInstanceOf(Relay.class);
-        assertThat(offer(bobLink.outlet, Packet.builder().remote(Name.of("bob")).payload("parked".getBytes(StandardCharsets.UTF_8)).build())).isTrue();
+        assertThat(bobSession.outlet()).isInstanceOf(Relay.class);
+        assertThat(offer(bobSession.outlet(), Packet.builder().remote(Name.of("bob")).payload("parked".getBytes(StandardCharsets.UTF_8)).build())).isTrue();
 
-        start(router, parcel);
+        start(parcel);
         sendNumbered(alice, 201, 300);
 
         List<String> received = payloads(bob.receive(301, WAIT));
@@ -111,16 +116,15 @@ class FifoHandoverTest {
         fromAlice.remove("parked");
         assertThat(received).contains("parked");
         assertNumbered(fromAlice, 300);
-        assertThat(router.links.get(Name.of("bob"))).as("the router's record of bob is the one it had").isSameAs(bobLink);
-        assertThat(router.drops).isEmpty();
+        assertThat(sessions.session(Name.of("bob"))).as("bob's session is the one it had").containsSame(bobSession);
+        assertThat(sessions.counters().droppedTotal()).isZero();
     }
 
     @Test
     void whatAClientsFifosGrewByStillCountsAgainstTheGrowthBudgetAfterTheUpdate() throws Exception {
         long budget = 2L * FifoSizes.TARGET_SIZE;
         settings = new FifoSettings(cap, settings.clientsDir(), 0600, 64 * 1024, 64, 256 * 1024, 0, budget);
-        TestRouter router = new TestRouter();
-        FifoServer first = start(router, null);
+        FifoServer first = start(null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob");
         int before = FifoPeer.pipeSize(alice.tx);
@@ -129,7 +133,7 @@ class FifoHandoverTest {
         long left = budget - (FifoSizes.TARGET_SIZE - before);
         await().atMost(WAIT).until(() -> first.growthBudgetLeft() == left);
 
-        FifoServer second = start(router, first.handOver());
+        FifoServer second = start(first.handOver());
         alice.send("bob", "after the update");
 
         assertThat(payloads(bob.receive(burst + 1, WAIT))).contains("after the update");
@@ -139,27 +143,25 @@ class FifoHandoverTest {
 
     @Test
     void clientsWaitForTheNextRouterWithTheirGroupsAndLoseNothing() throws Exception {
-        TestRouter first = new TestRouter();
-        FifoServer server = start(first, null);
+        start(null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob", "team");
 
-        server.routerChanged(null);
+        routing.close();
         sendNumbered(alice, 1, 50);
         TestRouter second = new TestRouter();
-        server.routerChanged(second);
+        routing = sessions.route(second);
         sendNumbered(alice, 51, 100);
 
         assertNumbered(payloads(bob.receive(100, WAIT)), 100);
-        assertThat(second.links).containsKeys(Name.of("alice"), Name.of("bob"));
-        assertThat(second.links.get(Name.of("bob")).groups).containsExactly(Name.of("team"));
-        assertThat(second.drops).isEmpty();
+        assertThat(second.sessions).as("the next router read the sessions").containsKeys(Name.of("alice"), Name.of("bob"));
+        assertThat(second.sessions.get(Name.of("bob")).groups()).containsExactly(Name.of("team"));
+        assertThat(sessions.counters().droppedTotal()).isZero();
     }
 
     @Test
     void aStreamFlowsThroughManyHandoversAndRouterChangesInTheOrderDeclarativeServicesMakesThem() throws Exception {
-        TestRouter router = new TestRouter();
-        FifoServer server = start(router, null);
+        FifoServer server = start(null);
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob");
         AtomicLong sent = new AtomicLong();
@@ -204,18 +206,22 @@ class FifoHandoverTest {
                     throw new AssertionError("stuck in round " + round + " after " + received[0] + " of " + sent.get() + ": " + server.debugState(), e);
                 }
                 if (round % 2 == 0) {
-                    // As SCR does it: the new instance is constructed without a router, which is bound after.
+                    // The transport updated, once while no router routes too.
                     Parcel parcel = server.handOver();
-                    server.routerChanged(null);
+                    if (round % 4 == 0) {
+                        routing.close();
+                    }
                     servers.remove(server);
-                    server = new FifoServer(settings, null, log);
+                    server = new FifoServer(settings, sessions, log);
                     server.start(parcel);
                     servers.add(server);
-                    server.routerChanged(router);
+                    if (round % 4 == 0) {
+                        routing = sessions.route(new TestRouter());
+                    }
                 } else {
-                    server.routerChanged(null);
-                    router = new TestRouter();
-                    server.routerChanged(router);
+                    // The router updated.
+                    routing.close();
+                    routing = sessions.route(new TestRouter());
                 }
             }
         } finally {
@@ -227,7 +233,7 @@ class FifoHandoverTest {
 
     @Test
     void aParcelNobodyAdoptsDeletesTheFifosWhenReleased() throws Exception {
-        FifoServer server = start(new TestRouter(), null);
+        FifoServer server = start(null);
         FifoPeer alice = subscribe("alice");
 
         Parcel parcel = server.handOver();

@@ -28,11 +28,11 @@ import org.octopipes.codec.AssignmentError;
 import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
-import org.octopipes.codec.PacketError;
 import org.octopipes.codec.Protocol;
 import org.octopipes.posix.FileType;
 import org.octopipes.posix.Posix;
 import org.octopipes.testsupport.TestLogger;
+import org.octopipes.sessions.impl.SessionBook;
 import org.octopipes.testsupport.TestRouter;
 
 /** The FIFO transport on real FIFOs in a temporary folder, driven the way the reference C client drives a server. */
@@ -43,8 +43,13 @@ class FifoServerTest {
     @TempDir
     Path folder;
 
-    private final TestRouter router = new TestRouter();
     private final org.osgi.service.log.Logger log = TestLogger.printing();
+    /** The real sessions, routed by the smallest router. */
+    private final SessionBook sessions = new SessionBook(log, 1024, 255);
+
+    {
+        sessions.route(new TestRouter());
+    }
     private Path cap;
     private Path clients;
     private FifoServer server;
@@ -55,7 +60,7 @@ class FifoServerTest {
         Path run = Files.createDirectory(folder.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cap = run.resolve("cap.fifo");
         clients = run.resolve("clients");
-        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024), router, log);
+        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024), sessions, log);
         server.start();
     }
 
@@ -93,7 +98,7 @@ class FifoServerTest {
         Posix.get().mkfifo(reference, 0600);
         assertThat(pipeSize(plain.rx)).as("made with fifo.pipe.size 0: the kernel's default").isEqualTo(pipeSize(reference));
         server.stop();
-        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024, 256 * 1024, 0), router, log);
+        server = new FifoServer(new FifoSettings(cap, clients, 0600, 64 * 1024, 64, 8 * 1024, 256 * 1024, 0), sessions, log);
         server.start();
 
         FifoPeer large = subscribe("large");
@@ -160,7 +165,7 @@ class FifoServerTest {
         }
         peers.clear();
         server.stop();
-        server = new FifoServer(settings, router, log);
+        server = new FifoServer(settings, sessions, log);
         server.start();
     }
 
@@ -174,7 +179,7 @@ class FifoServerTest {
         alice.send(packet);
 
         assertThat(bob.receive(1, WAIT)).containsExactly(packet);
-        await().atMost(WAIT).until(() -> router.delivered.get() == 1);
+        await().atMost(WAIT).until(() -> sessions.counters().delivered() == 1);
     }
 
     @Test
@@ -266,7 +271,7 @@ class FifoServerTest {
     void anUnsubscriptionFromAnUnknownNameIsCountedAndTheCapKeepsWorking() throws Exception {
         FifoPeer.write(cap, CapMessage.Unsubscription.INSTANCE.toPacket(Name.of("ghost")).toBytes());
 
-        await().atMost(WAIT).until(() -> router.drops(DropReason.UNHANDLED) == 1);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.UNHANDLED) == 1);
         assertThat(subscribe("alice").name).isEqualTo(Name.of("alice"));
     }
 
@@ -274,7 +279,7 @@ class FifoServerTest {
     void garbageOnTheCapIsCountedAndTheNextSubscriptionStillWorks() throws Exception {
         FifoPeer.write(cap, "this is not a packet at all".getBytes());
 
-        await().atMost(WAIT).until(() -> router.drops(DropReason.MALFORMED) == 1);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.MALFORMED) == 1);
         assertThat(subscribe("alice").name).isEqualTo(Name.of("alice"));
     }
 
@@ -287,7 +292,7 @@ class FifoServerTest {
         alice.send("bob", "after the garbage");
 
         assertThat(bob.receive(1, WAIT)).extracting(p -> new String(p.payloadBytes())).containsExactly("after the garbage");
-        assertThat(router.malformed).containsExactly(PacketError.BAD_SOH);
+        assertThat(sessions.counters().dropped(DropReason.MALFORMED)).as("one loss of sync").isEqualTo(1);
     }
 
     @Test
@@ -306,9 +311,9 @@ class FifoServerTest {
         }
 
         assertThat(reader.receive(count, WAIT)).hasSize(count);
-        await().atMost(WAIT).until(() -> router.drops(DropReason.QUEUE_FULL) > 0);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.QUEUE_FULL) > 0);
         // The sleeper's FIFO takes 63 of these packets and its queue 7 more; the rest must be dropped and counted.
-        await().atMost(WAIT).until(() -> router.drops(DropReason.QUEUE_FULL) >= count - 63 - 7);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.QUEUE_FULL) >= count - 63 - 7);
     }
 
     @Test
@@ -334,7 +339,7 @@ class FifoServerTest {
         } finally {
             writer.shutdownNow();
         }
-        assertThat(router.drops(DropReason.QUEUE_FULL)).isZero();
+        assertThat(sessions.counters().dropped(DropReason.QUEUE_FULL)).isZero();
     }
 
     @Test
@@ -373,7 +378,7 @@ class FifoServerTest {
         assertThat(cap).doesNotExist();
         assertThat(alice.tx).doesNotExist();
         assertThat(alice.rx).doesNotExist();
-        assertThat(router.links).isEmpty();
+        assertThat(sessions.sessions()).isEmpty();
     }
 
     @Test
@@ -383,7 +388,7 @@ class FifoServerTest {
         Posix.get().mkfifo(clients.resolve("old_rx.fifo"), 0600);
         Files.writeString(clients.resolve("notes.txt"), "not ours to delete");
 
-        server = new FifoServer(new FifoSettings(cap, clients, 0600, 1024, 64, 8192), router, log);
+        server = new FifoServer(new FifoSettings(cap, clients, 0600, 1024, 64, 8192), sessions, log);
         server.start();
 
         assertThat(clients.resolve("old_tx.fifo")).doesNotExist();
@@ -396,7 +401,7 @@ class FifoServerTest {
         Path open = Files.createDirectory(folder.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         FifoServer unsafe = new FifoServer(new FifoSettings(open.resolve("cap.fifo"), open.resolve("clients"), 0600, 1024, 64, 8192),
-                router, log);
+                sessions, log);
 
         assertThatThrownBy(unsafe::start).isInstanceOf(IOException.class).hasMessageContaining("other users can write");
         assertThat(open.resolve("cap.fifo")).doesNotExist();

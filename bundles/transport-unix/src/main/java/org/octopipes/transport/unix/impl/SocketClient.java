@@ -2,12 +2,8 @@ package org.octopipes.transport.unix.impl;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.Set;
 import org.octopipes.api.DropReason;
-import org.octopipes.api.transport.ClientLink;
-import org.octopipes.api.transport.TrafficCounter;
+import org.octopipes.api.transport.Session;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
@@ -16,8 +12,8 @@ import org.octopipes.transport.support.EngineClient;
 
 /**
  * One connection to the Unix socket transport: first a peer that has not subscribed yet, then a
- * client with a name, groups and a link to the router. Its state belongs to the server's I/O
- * thread; other threads reach it only through its {@link Attachment}, which hands work over.
+ * client with a name and a session. Its state belongs to the server's I/O thread; other threads
+ * reach it only through its {@link SocketOutlet}, which hands work over.
  */
 final class SocketClient extends EngineClient<SocketClient> implements FrameHandler {
 
@@ -29,28 +25,8 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
 
     /** Null until the client has subscribed. */
     Name name;
-    /**
-     * The groups to re-attach with while no router is bound (taken from the last link when it
-     * went), so that management's changes survive a router update.
-     */
-    Set<Name> groups = Set.of();
-    /** The router's end; null before the subscription and while no router is bound. */
-    ClientLink link;
-    /** The outlet given to the router that {@link #link} belongs to; older ones are ignored. */
-    Attachment attachment;
-    /**
-     * The link of the router that went, while no router is bound: told if the client leaves
-     * meanwhile, so that its counts go into the server's totals.
-     */
-    ClientLink previousLink;
-    /**
-     * The client's counters, which every router it is attached to writes: they go on across router
-     * updates. Made when it subscribes (its subscription time is the counter's), on the I/O thread.
-     */
-    TrafficCounter counter = new TrafficCounter();
-    /** Counts that arrived while no router was bound, reported to the next one. */
-    private int deliveredWithoutRouter;
-    private final Map<DropReason, Integer> droppedWithoutRouter = new EnumMap<>(DropReason.class);
+    /** Its session; null until it has subscribed. */
+    Session session;
 
     /** Packets at the head of the queue that are the server's own answers (the ASSIGNMENT), not routed packets. */
     int uncountedAhead;
@@ -81,7 +57,7 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
         server.malformed(this, error, streamOffset);
     }
 
-    // ---- Counts for the router, kept while there is none
+    // ---- Counts for its session
 
     /** The server's own answers at the head of the queue are not routed packets: they are not counted. */
     @Override
@@ -91,12 +67,7 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
         if (packets == answers) {
             return;
         }
-        packets -= answers;
-        if (link != null) {
-            link.delivered(packets);
-        } else {
-            deliveredWithoutRouter += packets;
-        }
+        session.delivered(packets - answers);
     }
 
     @Override
@@ -110,28 +81,11 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
                 return;
             }
         }
-        if (link != null) {
-            link.dropped(reason, packets);
+        if (session != null) {
+            session.dropped(reason, packets);
         } else {
-            droppedWithoutRouter.merge(reason, packets, Integer::sum);
+            server.dropped(reason, packets, "packets to " + this + ", which had not subscribed");
         }
-    }
-
-    /** Reports to the new link what happened while there was none. */
-    void reportHeldCounts() {
-        if (deliveredWithoutRouter > 0) {
-            link.delivered(deliveredWithoutRouter);
-            deliveredWithoutRouter = 0;
-        }
-        droppedWithoutRouter.forEach((reason, packets) -> link.dropped(reason, packets));
-        droppedWithoutRouter.clear();
-    }
-
-    /** Counts held for a router that will not come for this client: they go to the server's totals. */
-    Map<DropReason, Integer> takeHeldDrops() {
-        Map<DropReason, Integer> held = new EnumMap<>(droppedWithoutRouter);
-        droppedWithoutRouter.clear();
-        return held;
     }
 
     String address() {

@@ -5,10 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.octopipes.api.DropReason;
-import org.octopipes.api.transport.ClientLink;
-import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Session;
+import org.octopipes.api.transport.Sessions;
 import org.octopipes.api.transport.SubscriptionRefusedException;
-import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.AssignmentError;
 import org.octopipes.codec.CapMessage;
 import org.octopipes.codec.Frame;
@@ -68,8 +67,8 @@ final class SocketHandshake {
         }
     }
 
-    /** The first packet of a connection; {@code router} is there, or nothing would have been read. */
-    void firstPacket(SocketClient client, Frame frame, Router router) {
+    /** The first packet of a connection: its SUBSCRIPTION, or a refusal. */
+    void firstPacket(SocketClient client, Frame frame, Sessions sessions) {
         Name name = frame.origin();
         CapMessage message;
         try {
@@ -91,19 +90,16 @@ final class SocketHandshake {
             refuse(client, name, AssignmentError.FS, "the empty name is the server's");
             return;
         }
-        Attachment attachment = new Attachment(server, client);
-        client.counter = new TrafficCounter();
-        ClientLink link;
+        Session session;
         try {
-            link = router.attach(name, subscription.groups(), attachment);
+            session = sessions.open(name, subscription.groups(), new SocketOutlet(server, client), client.sender);
         } catch (SubscriptionRefusedException e) {
             refuse(client, name, e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
                     ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS, e.getMessage());
             return;
         }
         client.name = name;
-        client.link = link;
-        client.attachment = attachment;
+        client.session = session;
         unsubscribed.remove(client);
         server.subscribed(client);
         sendAssignment(client, name, CapMessage.Assignment.success(assignedPath, assignedPath));

@@ -9,15 +9,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.octopipes.api.DropReason;
-import org.octopipes.api.transport.ClientLink;
 import org.octopipes.api.transport.Delivery;
-import org.octopipes.api.transport.Router;
-import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.api.transport.Sessions;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.PacketError;
 import org.octopipes.posix.Posix;
@@ -52,8 +48,7 @@ final class UnixServer {
     private final ClientEngine<SocketClient> engine;
     private final SocketListener socketFile;
     private final SocketHandshake handshake;
-    /** Written by the I/O thread only (or before it starts, after it ends). */
-    private Router router;
+    private final Sessions sessions;
     /** Read by other threads to wake the I/O thread up. */
     private volatile Selector selector;
     private ServerSocketChannel listener;
@@ -61,9 +56,9 @@ final class UnixServer {
     private volatile int clientCount;
     private long nextId = 1;
 
-    UnixServer(UnixSettings settings, Router router, Logger logger) {
+    UnixServer(UnixSettings settings, Sessions sessions, Logger logger) {
         this.settings = settings;
-        this.router = router;
+        this.sessions = sessions;
         this.logger = logger;
         this.socketFile = new SocketListener(settings, posix, logger);
         this.handshake = new SocketHandshake(this, settings, logger);
@@ -98,8 +93,7 @@ final class UnixServer {
         }
         running = true;
         engine.start("octopipes-unix-io", this::serve);
-        logger.info("Unix socket transport serving at {}, mode 0{}{}", socket, Integer.toOctalString(settings.socketMode()),
-                router == null ? "; no router yet: connections wait" : "");
+        logger.info("Unix socket transport serving at {}, mode 0{}", socket, Integer.toOctalString(settings.socketMode()));
     }
 
     /** Stops serving: every client is let go, the socket file is deleted. */
@@ -110,18 +104,6 @@ final class UnixServer {
         }
     }
 
-    /**
-     * Hands the clients over to {@code next}, or, for null, keeps them waiting without a router.
-     * Returns once the I/O thread has done it, so that the previous router is called no more.
-     */
-    void useRouter(Router next) {
-        if (engine.started() && !running) {
-            // Stopped: its clients are gone.
-            return;
-        }
-        engine.runAndWait(() -> switchRouter(next));
-    }
-
     private void serve() {
         try {
             while (running) {
@@ -130,9 +112,7 @@ final class UnixServer {
                     dispatch(key);
                 }
                 selector.selectedKeys().clear();
-                if (router != null) {
-                    handshake.closeSilentConnections(System.nanoTime());
-                }
+                handshake.closeSilentConnections(System.nanoTime());
                 engine.turn();
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -169,7 +149,7 @@ final class UnixServer {
         }
         long now = System.nanoTime();
         long wait = engine.nanosToNextDeadline(now);
-        long silence = router == null ? -1 : handshake.nanosToNextTimeout(now);
+        long silence = handshake.nanosToNextTimeout(now);
         if (silence >= 0) {
             wait = wait < 0 ? silence : Math.min(wait, silence);
         }
@@ -235,13 +215,13 @@ final class UnixServer {
         }
     }
 
-    /** Reads a socket only with a router to pass packets to, and only while nobody holds its client up. */
+    /** Reads a socket only while nobody holds its client up (a recipient, or its session while no router routes). */
     void updateInterest(SocketClient client) {
         if (client.closed || !client.key.isValid()) {
             return;
         }
         int ops = 0;
-        if (router != null && !client.closeWhenFlushed && !client.heldUp()) {
+        if (!client.closeWhenFlushed && !client.heldUp()) {
             ops |= SelectionKey.OP_READ;
         }
         if (client.waitingForRoom()) {
@@ -279,7 +259,7 @@ final class UnixServer {
     }
 
     private boolean mayRead(SocketClient client) {
-        return !client.closed && !client.closeWhenFlushed && !client.heldUp() && router != null;
+        return !client.closed && !client.closeWhenFlushed && !client.heldUp();
     }
 
     // ---- What peers write
@@ -291,7 +271,7 @@ final class UnixServer {
             return;
         }
         if (!client.subscribed()) {
-            handshake.firstPacket(client, frame, router);
+            handshake.firstPacket(client, frame, sessions);
             return;
         }
         if (SocketHandshake.isUnsubscription(frame)) {
@@ -300,20 +280,13 @@ final class UnixServer {
             closeClient(client, "it unsubscribed");
             return;
         }
-        if (client.link == null) {
-            // Reading stops while no router is bound; the decoder is stopped at once, so at most this one is lost.
-            client.decoder.stop();
-            logger.error("A packet from '{}' came while no router is bound; dropped", client.name);
-            client.dropped(DropReason.CLIENT_GONE, 1);
-            return;
-        }
-        client.link.route(frame, client.sender, client.readNanos);
+        client.session.route(frame, client.sender, client.readNanos);
     }
 
     void malformed(SocketClient client, PacketError error, long streamOffset) {
         logger.debug("{} wrote bytes that are not a packet at offset {} of its connection: {}", client, streamOffset, error);
-        if (client.link != null) {
-            client.link.malformed(error);
+        if (client.session != null) {
+            client.session.malformed(error);
         } else {
             dropped(DropReason.MALFORMED, 1, "bytes from " + client + " that are not a packet: " + error);
         }
@@ -351,9 +324,7 @@ final class UnixServer {
 
         @Override
         public void read(SocketClient client) {
-            if (router != null) {
-                readOrLetGo(client);
-            }
+            readOrLetGo(client);
         }
 
         @Override
@@ -379,16 +350,9 @@ final class UnixServer {
 
     // ---- Leaving
 
-    /** The router lets a client go (kicked, say); from any thread. A replaced router's outlets are ignored. */
-    void closeLater(Attachment attachment) {
-        Runnable close = () -> {
-            SocketClient client = attachment.client;
-            if (client.attachment == attachment && !client.closed) {
-                closeClient(client, "the router let it go");
-            } else {
-                logger.debug("A router that no longer serves {} let it go; it stays", client);
-            }
-        };
+    /** Management lets a client go (kicked, say); from any thread. */
+    void closeLater(SocketClient client) {
+        Runnable close = () -> closeClient(client, "management let it go");
         if (engine.onIoThread() || !running) {
             close.run();
         } else {
@@ -407,88 +371,15 @@ final class UnixServer {
         connections.remove(client.id);
         if (client.subscribed()) {
             clientCount--;
-            client.takeHeldDrops().forEach((reason, packets) -> dropped(reason, packets, "packets to '" + client.name + "', who left while no router was bound"));
-            // While no router is bound, the one that went is told, so that the client's counts go into the totals.
-            ClientLink link = client.link != null ? client.link : client.previousLink;
-            client.link = null;
-            client.previousLink = null;
-            client.attachment = null;
-            if (link != null) {
-                link.detach();
-            }
+            client.session.close();
             logger.info("Client '{}' left the Unix socket transport: {}", client.name, why);
         } else {
             logger.debug("Connection #{} closed: {}", client.id, why);
         }
     }
 
-    // ---- Router changes
-
-    private void switchRouter(Router next) {
-        if (router == next) {
-            return;
-        }
-        List<SocketClient> clients = new ArrayList<>();
-        for (SocketClient client : connections.values()) {
-            if (client.subscribed() && !client.closed) {
-                clients.add(client);
-            }
-        }
-        for (SocketClient client : clients) {
-            ClientLink old = client.link;
-            if (old != null) {
-                client.groups = Set.copyOf(old.groups());
-                client.link = null;
-                // Its outlet is no longer the client's: a late close from the old router closes nothing.
-                client.attachment = null;
-                // Not detached: the client is not leaving, and its counts are not departing with it.
-                client.previousLink = old;
-            }
-        }
-        router = next;
-        if (next == null) {
-            if (!connections.isEmpty()) {
-                logger.info("No router: {} Unix socket clients wait, unread, for the next one", clients.size());
-            }
-        } else {
-            for (SocketClient client : clients) {
-                reattach(client, next);
-            }
-            if (!clients.isEmpty()) {
-                logger.info("{} Unix socket clients attached to the new router", clients.size());
-            }
-        }
-        for (SocketClient client : new ArrayList<>(connections.values())) {
-            updateInterest(client);
-            if (next != null && !client.closed) {
-                engine.readSoon(client);
-            }
-        }
-    }
-
-    private void reattach(SocketClient client, Router next) {
-        Attachment attachment = new Attachment(this, client);
-        try {
-            client.link = next.attach(client.name, client.groups, attachment);
-            client.attachment = attachment;
-            client.previousLink = null;
-            client.reportHeldCounts();
-        } catch (SubscriptionRefusedException e) {
-            logger.warn("The new router refused '{}' ({}); closing its connection", client.name, e.getMessage());
-            closeClient(client, "the new router refused it: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // One client the router chokes on must not keep the others from being handed over.
-            logger.error("The new router failed to take '{}'; closing its connection", client.name, e);
-            closeClient(client, "the new router failed to take it: " + e);
-        }
-    }
-
-    /** Counts a drop that belongs to no attached client; logged only if no router is bound. */
+    /** Counts a drop that belongs to no client. */
     void dropped(DropReason reason, int packets, String detail) {
-        if (router != null) {
-            router.dropped(reason, packets, detail);
-        } else {
-            logger.warn("{} packets dropped ({}) while no router was bound to count them: {}", packets, reason, detail);
-        }
+        sessions.dropped(reason, packets, detail);
     }
 }

@@ -2,7 +2,7 @@ package org.octopipes.transport.unix.impl;
 
 import java.io.IOException;
 import java.util.Map;
-import org.octopipes.api.transport.Router;
+import org.octopipes.api.transport.Sessions;
 import org.octopipes.api.transport.Transport;
 import org.octopipes.transport.support.TransportService;
 import org.osgi.framework.BundleContext;
@@ -11,17 +11,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 /**
  * The Unix socket transport as an OSGi component: serves the socket of PID
  * {@code org.octopipes.transport.unix} and announces itself as a {@link Transport} service whose
- * address is the socket's path. The router is a dynamic, optional reference: when it is updated
- * the connections stay open and the clients are handed to its successor.
+ * address is the socket's path. Its clients' sessions live in the sessions bundle: when the router
+ * is updated the connections stay open, unread while no router routes.
  */
 // No DS service: the Transport service is registered by hand, with the resolved address.
 // Also the server's PID, before its own, which overrides it: the socket goes beside the CAP that
@@ -36,35 +33,19 @@ public final class UnixTransportComponent implements Transport {
     private final TransportService service;
     /** Replaced when a configuration change moves the socket; read by management threads. */
     private volatile UnixServer server;
-    /** The router bound now, or null; guarded by this, so that a restart and a router change do not cross. */
-    private Router router;
+    private final Sessions sessions;
 
     @Activate
     public UnixTransportComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger,
-            UnixTransportConfiguration configuration, Map<String, Object> properties, BundleContext context) throws IOException {
+            @Reference(name = "sessions") Sessions sessions, UnixTransportConfiguration configuration, Map<String, Object> properties,
+            BundleContext context) throws IOException {
         this.logger = logger;
-        // The router is bound after construction (a dynamic reference cannot be a constructor
-        // argument); until then connections are accepted and wait.
+        this.sessions = sessions;
         synchronized (this) {
-            server = startServer(settings(configuration, properties), null);
+            server = startServer(settings(configuration, properties));
         }
         // Registered by hand, not by DS, because the address is known only once the configuration is resolved.
         service = TransportService.register(context, this);
-    }
-
-    @Reference(name = "router", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void bindRouter(Router next) {
-        router = next;
-        server.useRouter(next);
-    }
-
-    synchronized void unbindRouter(Router gone) {
-        // DS binds a greedy replacement before it unbinds the one it replaces.
-        if (router == gone) {
-            router = null;
-            server.useRouter(null);
-        }
     }
 
     /** A configuration change: only a change of this transport's settings restarts it. */
@@ -84,17 +65,17 @@ public final class UnixTransportComponent implements Transport {
         logger.info("Unix socket settings changed: restarting the Unix socket transport; its clients must connect again");
         server.stop();
         try {
-            server = startServer(settings, router);
+            server = startServer(settings);
         } catch (IOException | RuntimeException e) {
             // A configuration that cannot work must not leave the transport down: go back to the last one that did.
             logger.error("Going back to the Unix socket settings that worked, at {}", previous.socketPath());
-            server = startServer(previous, router);
+            server = startServer(previous);
         }
         service.addressChanged();
     }
 
-    private UnixServer startServer(UnixSettings settings, Router current) throws IOException {
-        UnixServer started = new UnixServer(settings, current, logger);
+    private UnixServer startServer(UnixSettings settings) throws IOException {
+        UnixServer started = new UnixServer(settings, sessions, logger);
         try {
             started.start();
         } catch (IOException | RuntimeException e) {

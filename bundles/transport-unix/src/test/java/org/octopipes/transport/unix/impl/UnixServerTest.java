@@ -29,13 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.octopipes.api.DropReason;
 import org.octopipes.codec.AssignmentError;
 import org.octopipes.codec.CapMessage;
+import org.octopipes.api.session.SessionRegistry;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
 import org.octopipes.testsupport.TestLogger;
+import org.octopipes.sessions.impl.SessionBook;
 import org.octopipes.testsupport.TestRouter;
 
-/** The Unix socket transport on real sockets in a private temporary folder, with a router in memory. */
+/** The Unix socket transport on real sockets in a private temporary folder, with the real sessions and a router in memory. */
 // The peers read with blocking sockets: a server that never answers must fail the test, not hang it.
 @Timeout(60)
 class UnixServerTest {
@@ -45,8 +47,9 @@ class UnixServerTest {
     @TempDir
     Path temp;
 
-    private final TestRouter router = new TestRouter();
     private final TestLogger log = new TestLogger();
+    private final SessionBook sessions = new SessionBook(log.logger(), 1024, 255);
+    private SessionRegistry.Routing routing = sessions.route(new TestRouter());
     private Path run;
     private Path socket;
     private UnixServer server;
@@ -60,7 +63,7 @@ class UnixServerTest {
     }
 
     private UnixServer start(UnixSettings settings) throws IOException {
-        UnixServer started = new UnixServer(settings, router, log.logger());
+        UnixServer started = new UnixServer(settings, sessions, log.logger());
         started.start();
         return started;
     }
@@ -101,7 +104,7 @@ class UnixServerTest {
         assertThat(new String(assignment.txPath(), StandardCharsets.UTF_8)).isEqualTo(socket.toString());
         assertThat(new String(assignment.rxPath(), StandardCharsets.UTF_8)).isEqualTo(socket.toString());
         assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(router.links.get(Name.of("alice")).groups()).containsExactly(Name.of("team"));
+        assertThat(sessions.session(Name.of("alice")).orElseThrow().groups()).containsExactly(Name.of("team"));
         assertThat(server.clientCount()).isEqualTo(1);
     }
 
@@ -118,7 +121,7 @@ class UnixServerTest {
         // Packets from different senders may come in any order.
         assertThat(List.of(text(bob.receive(WAIT)), text(bob.receive(WAIT)))).containsExactlyInAnyOrder("hello bob", "hello team");
         assertThat(List.of(text(alice.receive(WAIT)), text(alice.receive(WAIT)))).containsExactlyInAnyOrder("hello alice", "hello team");
-        await().atMost(WAIT).until(() -> router.delivered.get() == 4);
+        await().atMost(WAIT).until(() -> sessions.counters().delivered() == 4);
         assertThat(carol.received).isEmpty();
     }
 
@@ -137,7 +140,7 @@ class UnixServerTest {
             assertThat(packet).as("packet %d", i).isNotNull();
             assertThat(text(packet)).isEqualTo("packet " + i);
         }
-        await().atMost(WAIT).until(() -> router.delivered.get() == count);
+        await().atMost(WAIT).until(() -> sessions.counters().delivered() == count);
     }
 
     @Test
@@ -163,7 +166,7 @@ class UnixServerTest {
 
         assertThat(CapMessage.parse(reply.payload())).isEqualTo(CapMessage.Assignment.failure(AssignmentError.FS));
         await().atMost(WAIT).until(stranger::ended);
-        assertThat(router.drops(DropReason.MALFORMED) + router.drops(DropReason.UNHANDLED)).isEqualTo(1);
+        assertThat(sessions.counters().dropped(DropReason.MALFORMED) + sessions.counters().dropped(DropReason.UNHANDLED)).isEqualTo(1);
     }
 
     @Test
@@ -175,7 +178,7 @@ class UnixServerTest {
         alice.send("bob", "after the garbage");
 
         assertThat(text(bob.receive(WAIT))).isEqualTo("after the garbage");
-        await().atMost(WAIT).until(() -> router.drops(DropReason.MALFORMED) == 1);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.MALFORMED) == 1);
     }
 
     @Test
@@ -192,7 +195,7 @@ class UnixServerTest {
         alice.send("bob", "after the huge header");
 
         assertThat(text(bob.receive(WAIT))).isEqualTo("after the huge header");
-        await().atMost(WAIT).until(() -> router.drops(DropReason.MALFORMED) == 1);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.MALFORMED) == 1);
         assertThat(alice.ended()).isFalse();
     }
 
@@ -205,8 +208,8 @@ class UnixServerTest {
         alice.write(java.util.Arrays.copyOf(whole, 40));
         alice.close();
 
-        await().atMost(WAIT).until(() -> !router.links.containsKey(Name.of("alice")));
-        assertThat(router.drops(DropReason.MALFORMED)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> sessions.session(Name.of("alice")).isEmpty());
+        assertThat(sessions.counters().dropped(DropReason.MALFORMED)).isEqualTo(1);
         assertThat(server.clientCount()).isEqualTo(1);
     }
 
@@ -220,7 +223,7 @@ class UnixServerTest {
 
         assertThat(text(bob.receive(WAIT))).isEqualTo("last words");
         await().atMost(WAIT).until(alice::ended);
-        assertThat(router.links).doesNotContainKey(Name.of("alice"));
+        assertThat(sessions.session(Name.of("alice"))).isEmpty();
         assertThat(server.clientCount()).isEqualTo(1);
     }
 
@@ -228,7 +231,7 @@ class UnixServerTest {
     void aKickedClientIsDisconnected() throws Exception {
         SocketPeer alice = subscribe("alice");
 
-        router.kick(Name.of("alice"));
+        sessions.session(Name.of("alice")).orElseThrow().kick();
 
         await().atMost(WAIT).until(alice::ended);
         assertThat(server.clientCount()).isZero();
@@ -239,55 +242,36 @@ class UnixServerTest {
         SocketPeer alice = subscribe("alice", "team");
         SocketPeer bob = subscribe("bob", "team");
         // Management changed bob's groups since he subscribed: the next router must know.
-        router.links.get(Name.of("bob")).groups = Set.of(Name.of("ops"));
+        sessions.changeGroups(Name.of("bob"), Set.of(Name.of("team")), false);
+        sessions.changeGroups(Name.of("bob"), Set.of(Name.of("ops")), true);
 
-        server.useRouter(null);
-        assertThat(router.detaches).as("the clients are not leaving: the old router is not told they do").hasValue(0);
+        routing.close();
         alice.send("ops", "written while no router was bound");
         alice.send("team", "nobody left in team");
         TestRouter next = new TestRouter();
-        server.useRouter(next);
+        routing = sessions.route(next);
 
         assertThat(text(bob.receive(WAIT))).isEqualTo("written while no router was bound");
-        assertThat(next.links.keySet()).containsExactlyInAnyOrder(Name.of("alice"), Name.of("bob"));
-        assertThat(next.links.get(Name.of("bob")).groups()).containsExactly(Name.of("ops"));
-        await().atMost(WAIT).until(() -> next.drops(DropReason.NO_RECIPIENT) == 1);
+        assertThat(next.sessions.keySet()).containsExactlyInAnyOrder(Name.of("alice"), Name.of("bob"));
+        assertThat(next.sessions.get(Name.of("bob")).groups()).containsExactly(Name.of("ops"));
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.NO_RECIPIENT) == 1);
         assertThat(alice.ended()).isFalse();
         assertThat(bob.ended()).isFalse();
-        // The old router letting its clients go on its way out closes nothing.
-        router.links.clear();
         assertThat(server.clientCount()).isEqualTo(2);
     }
 
     @Test
-    void aClientThatLeavesWhileNoRouterIsBoundLeavesTheNextRouterOnceItReads() throws Exception {
+    void aClientThatLeavesWhileNoRouterIsBoundLeavesOnceARouterRoutesAgain() throws Exception {
         SocketPeer alice = subscribe("alice");
-        server.useRouter(null);
+        routing.close();
 
         alice.close();
-        TestRouter next = new TestRouter();
-        server.useRouter(next);
+        routing = sessions.route(new TestRouter());
 
-        // Nothing is read while no router is bound, so the end of the connection is seen under the
-        // next router: the client leaves it, and its counts go into the totals there, once.
-        await().atMost(WAIT).until(() -> next.detaches.get() == 1);
-        assertThat(router.detaches).hasValue(0);
-        assertThat(server.clientCount()).isZero();
-    }
-
-    @Test
-    void aReplacedRoutersLateCloseDoesNotDisconnect() throws Exception {
-        SocketPeer alice = subscribe("alice");
-        TestRouter.Link oldLink = router.links.get(Name.of("alice"));
-        TestRouter next = new TestRouter();
-
-        server.useRouter(next);
-        oldLink.outlet.close();
-        SocketPeer bob = subscribe("bob");
-        bob.send("alice", "still here");
-
-        assertThat(text(alice.receive(WAIT))).isEqualTo("still here");
-        assertThat(alice.ended()).isFalse();
+        // Nothing is read from a client held up, its end of the connection included: it is seen
+        // once a router routes again, and the name is free then.
+        await().atMost(WAIT).until(() -> server.clientCount() == 0);
+        assertThat(sessions.session(Name.of("alice"))).isEmpty();
     }
 
     /** Sends {@code count} packets of 1000 bytes from a thread of its own, which may block while the server holds the sender up. */
@@ -318,11 +302,11 @@ class UnixServerTest {
         // The sender waits while the sleeper holds it up, until the sleeper counts as a slow reader.
         sendAll(sender, "sleeper", count, Protocol.TTL_NO_DEADLINE);
 
-        await().atMost(WAIT).until(() -> router.drops(DropReason.QUEUE_FULL) > 0);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.QUEUE_FULL) > 0);
 
         sleeper.startReading();
-        await().atMost(WAIT).until(() -> sleeper.received.size() + router.drops(DropReason.QUEUE_FULL) == count);
-        assertThat(router.delivered.get()).isEqualTo(sleeper.received.size());
+        await().atMost(WAIT).until(() -> sleeper.received.size() + sessions.counters().dropped(DropReason.QUEUE_FULL) == count);
+        assertThat(sessions.counters().delivered()).isEqualTo(sleeper.received.size());
         assertThat(log.mentions("reads too slowly")).isTrue();
     }
 
@@ -339,12 +323,12 @@ class UnixServerTest {
         // the sender up for a second and then becomes a slow reader, is dropped.
         sendAll(sender, "sleeper", count, 1);
 
-        await().atMost(WAIT).until(() -> router.drops(DropReason.TTL_EXPIRED) > 0);
+        await().atMost(WAIT).until(() -> sessions.counters().dropped(DropReason.TTL_EXPIRED) > 0);
 
         sleeper.startReading();
-        await().atMost(WAIT).until(() -> sleeper.received.size() + router.drops(DropReason.TTL_EXPIRED)
-                + router.drops(DropReason.QUEUE_FULL) == count);
-        assertThat(router.delivered.get()).isEqualTo(sleeper.received.size());
+        await().atMost(WAIT).until(() -> sleeper.received.size() + sessions.counters().dropped(DropReason.TTL_EXPIRED)
+                + sessions.counters().dropped(DropReason.QUEUE_FULL) == count);
+        assertThat(sessions.counters().delivered()).isEqualTo(sleeper.received.size());
     }
 
     @Test
@@ -360,7 +344,7 @@ class UnixServerTest {
         server = start(new UnixSettings(socket, 0600, 1024, 1024, 4));
         subscribe("alice");
 
-        UnixServer second = new UnixServer(new UnixSettings(socket, 0600, 1024, 1024, 4), router, log.logger());
+        UnixServer second = new UnixServer(new UnixSettings(socket, 0600, 1024, 1024, 4), sessions, log.logger());
         assertThatThrownBy(second::start).isInstanceOf(IOException.class).hasMessageContaining("another server listens");
         assertThat(server.clientCount()).isEqualTo(1);
     }
@@ -370,7 +354,7 @@ class UnixServerTest {
         Path open = Files.createDirectory(temp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        UnixServer refused = new UnixServer(new UnixSettings(open.resolve("s.sock"), 0600, 1024, 1024, 4), router, log.logger());
+        UnixServer refused = new UnixServer(new UnixSettings(open.resolve("s.sock"), 0600, 1024, 1024, 4), sessions, log.logger());
 
         assertThatThrownBy(refused::start).isInstanceOf(IOException.class).hasMessageContaining("other users can write there");
         assertThat(open.resolve("s.sock")).doesNotExist();

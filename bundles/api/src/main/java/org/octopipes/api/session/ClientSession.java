@@ -1,0 +1,34 @@
+package org.octopipes.api.session;
+
+import org.octopipes.api.ClientInfo;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.routing.Subscriber;
+import org.octopipes.api.transport.Outlet;
+import org.octopipes.api.transport.TrafficCounter;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One open session as the router sees it: a subscriber for the routing policies, with the outlet
+ * through which it is reached and the counter the router writes.
+ */
+@ProviderType
+public interface ClientSession extends Subscriber {
+
+    /** Where packets for the client are put. */
+    Outlet outlet();
+
+    /**
+     * The client's counters: received and routed written by the thread that routes its packets,
+     * delivered by its transport.
+     */
+    TrafficCounter counter();
+
+    /** Counts and logs {@code packets} to or from this client dropped for {@code reason}; {@code detail} says why, for the log. */
+    void dropped(DropReason reason, int packets, String detail);
+
+    /** Lets the client go, as management asks: its outlet is closed, its session with it. */
+    void kick();
+
+    /** What management shows of it now. */
+    ClientInfo info();
+}

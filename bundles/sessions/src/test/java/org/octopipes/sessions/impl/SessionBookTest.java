@@ -1,0 +1,227 @@
+package org.octopipes.sessions.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.octopipes.api.DropReason;
+import org.octopipes.api.session.ClientSession;
+import org.octopipes.api.session.RoutingEngine;
+import org.octopipes.api.session.SessionRegistry;
+import org.octopipes.api.session.SessionRoute;
+import org.octopipes.api.transport.Sender;
+import org.octopipes.api.transport.Session;
+import org.octopipes.api.transport.SubscriptionRefusedException;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
+import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.RecordingOutlet;
+import org.octopipes.testsupport.TestLogger;
+
+/** The sessions alone: one place admits, a router reads them and lets go, nothing waits forever or twice. */
+class SessionBookTest {
+
+    private final SessionBook sessions = new SessionBook(TestLogger.printing(), 3, 2);
+
+    @Test
+    void aNameIsTakenOnceOverEveryTransportAndFreeAgainWhenItsSessionCloses() {
+        Session alice = sessions.open(Name.of("alice"), List.of(), new RecordingOutlet("fifo"), Sender.NONE);
+
+        assertThatThrownBy(() -> sessions.open(Name.of("alice"), List.of(), new RecordingOutlet("unix"), Sender.NONE))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.NAME_TAKEN);
+                    assertThat(e.getMessage()).contains("through fifo");
+                });
+        alice.close();
+        alice.close();
+        assertThat(sessions.open(Name.of("alice"), List.of(), new RecordingOutlet("unix"), Sender.NONE).name()).isEqualTo(Name.of("alice"));
+    }
+
+    @Test
+    void theLimitsAreTheSessionsForEveryTransport() {
+        assertThatThrownBy(() -> sessions.open(Name.of("greedy"), List.of(Name.of("a"), Name.of("b"), Name.of("c")), new RecordingOutlet("fifo"), Sender.NONE))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.TOO_MANY_GROUPS));
+        for (int i = 0; i < 3; i++) {
+            sessions.open(Name.of("c" + i), List.of(), new RecordingOutlet(i % 2 == 0 ? "fifo" : "unix"), Sender.NONE);
+        }
+        assertThatThrownBy(() -> sessions.open(Name.of("one-too-many"), List.of(), new RecordingOutlet("fifo"), Sender.NONE))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.TOO_MANY_CLIENTS));
+    }
+
+    @Test
+    void withoutARouterTheSenderIsHeldAndItsPacketsWaitThenTheNextRouterRoutesThemFirstAndInOrder() {
+        CountingSender aliceSender = new CountingSender();
+        Session alice = sessions.open(Name.of("alice"), List.of(Name.of("team")), new RecordingOutlet("fifo"), aliceSender);
+        assertThat(aliceSender.holds.get()).as("held from the start: no router yet").isEqualTo(1);
+
+        // What the transport had read before it saw the hold waits in the session.
+        route(alice, "1");
+        route(alice, "2");
+        RecordingEngine router = new RecordingEngine();
+        sessions.route(router);
+        route(alice, "3");
+
+        assertThat(router.joined).containsExactly(Name.of("alice"));
+        assertThat(router.routed).containsExactly("1", "2", "3");
+        assertThat(aliceSender.holds.get()).as("released once the router routes").isZero();
+    }
+
+    @Test
+    void aRouterUpdateKeepsTheSessionsTheirGroupsAndTheirCountersAndTheNextRouterReReadsThem() {
+        CountingSender bobSender = new CountingSender();
+        RecordingEngine first = new RecordingEngine();
+        SessionRegistry.Routing routing = sessions.route(first);
+        Session bob = sessions.open(Name.of("bob"), List.of(Name.of("team")), new RecordingOutlet("unix"), bobSender);
+        bob.delivered(5);
+        sessions.changeGroups(Name.of("bob"), Set.of(Name.of("ops")), true);
+        assertThat(first.regrouped).containsExactly(Name.of("bob"));
+
+        routing.close();
+        assertThat(bobSender.holds.get()).as("held while no router routes").isEqualTo(1);
+        route(bob, "while none");
+        RecordingEngine next = new RecordingEngine();
+        sessions.route(next);
+
+        assertThat(first.routed).isEmpty();
+        assertThat(next.routed).containsExactly("while none");
+        assertThat(next.joined).containsExactly(Name.of("bob"));
+        assertThat(sessions.session(Name.of("bob")).orElseThrow().groups()).containsExactlyInAnyOrder(Name.of("team"), Name.of("ops"));
+        assertThat(sessions.session(Name.of("bob")).orElseThrow().info().counters().delivered()).isEqualTo(5);
+        assertThat(bobSender.holds.get()).isZero();
+        bob.close();
+        assertThat(next.left).containsExactly(Name.of("bob"));
+        assertThat(sessions.counters().delivered()).as("a closed session's counts stay in the totals").isEqualTo(5);
+    }
+
+    @Test
+    void onceARouterStoppedNoPacketReachesItWhileAnotherThreadRoutes() throws Exception {
+        Session alice = sessions.open(Name.of("alice"), List.of(), new RecordingOutlet("fifo"), Sender.NONE);
+        AtomicBoolean stopped = new AtomicBoolean();
+        AtomicInteger afterStop = new AtomicInteger();
+        RecordingEngine router = new RecordingEngine() {
+            @Override
+            void routed(String payload) {
+                if (stopped.get()) {
+                    afterStop.incrementAndGet();
+                }
+            }
+        };
+        SessionRegistry.Routing routing = sessions.route(router);
+        CountDownLatch routingStarted = new CountDownLatch(1);
+        AtomicBoolean go = new AtomicBoolean(true);
+        AtomicInteger packets = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread transport = new Thread(() -> {
+            try {
+                while (go.get()) {
+                    route(alice, Integer.toString(packets.incrementAndGet()));
+                    routingStarted.countDown();
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        transport.start();
+        routingStarted.await();
+
+        routing.close();
+        stopped.set(true);
+        int atStop = packets.get();
+        // The transport goes on for a while (a real one would stop reading once it saw the hold).
+        await().atMost(Duration.ofSeconds(10)).until(() -> packets.get() > atStop + 1000);
+        go.set(false);
+        transport.join();
+
+        assertThat(failure.get()).isNull();
+        assertThat(afterStop.get()).as("calls the router got after its routing closed").isZero();
+    }
+
+    @Test
+    void aSessionThatClosesWhilePacketsWaitCountsThemAndLetsItsSenderGo() {
+        CountingSender sender = new CountingSender();
+        Session carol = sessions.open(Name.of("carol"), List.of(), new RecordingOutlet("fifo"), sender);
+        route(carol, "lost");
+
+        carol.close();
+
+        assertThat(sessions.counters().dropped(DropReason.CLIENT_GONE)).isEqualTo(1);
+        assertThat(sender.holds.get()).isZero();
+        assertThat(sessions.sessions()).isEmpty();
+    }
+
+    private static void route(Session session, String payload) {
+        Packet packet = Packet.builder().origin(session.name()).remote(Name.of("anyone")).payload(payload.getBytes(StandardCharsets.UTF_8)).build();
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> session.route(frame, Sender.NONE, System.nanoTime()));
+    }
+
+    /** A router that records what it is told and routes nowhere. */
+    private static class RecordingEngine implements RoutingEngine {
+        final List<Name> joined = Collections.synchronizedList(new ArrayList<>());
+        final List<Name> left = new ArrayList<>();
+        final List<Name> regrouped = new ArrayList<>();
+        final List<String> routed = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public List<SessionRoute> joined(List<ClientSession> sessions) {
+            List<SessionRoute> routes = new ArrayList<>();
+            for (ClientSession session : sessions) {
+                joined.add(session.name());
+                routes.add(new SessionRoute() {
+                    @Override
+                    public void route(Frame packet, Sender sender, long readNanos) {
+                        String payload = new String(packet.toPacket().payloadBytes(), StandardCharsets.UTF_8);
+                        routed(payload);
+                        routed.add(payload);
+                    }
+
+                    @Override
+                    public void relay(Frame packet, Sender sender) {
+                        route(packet, sender, System.nanoTime());
+                    }
+                });
+            }
+            return routes;
+        }
+
+        void routed(String payload) {
+            // A hook for a test.
+        }
+
+        @Override
+        public void left(ClientSession session) {
+            left.add(session.name());
+        }
+
+        @Override
+        public void regrouped(ClientSession session) {
+            regrouped.add(session.name());
+        }
+    }
+
+    private static final class CountingSender implements Sender {
+        final AtomicInteger holds = new AtomicInteger();
+
+        @Override
+        public void hold() {
+            holds.incrementAndGet();
+        }
+
+        @Override
+        public void release() {
+            holds.decrementAndGet();
+        }
+    }
+}
