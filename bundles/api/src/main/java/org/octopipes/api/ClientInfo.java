@@ -1,6 +1,7 @@
 package org.octopipes.api;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import org.octopipes.codec.Name;
 
@@ -16,11 +17,18 @@ import org.octopipes.codec.Name;
  * @param counters its traffic: received from it, delivered to it, dropped on the way to it
  * @param subscribedAt when it subscribed
  * @param lastActivity when it last sent or was last delivered a packet
+ * @param credentials who is on the other end, where its transport knows (the Unix socket does)
  */
 public record ClientInfo(Name name, Set<Name> groups, String transport, String address, int queuedPackets,
-        long queuedBytes, TrafficCounters counters, Instant subscribedAt, Instant lastActivity) {
+        long queuedBytes, TrafficCounters counters, Instant subscribedAt, Instant lastActivity, Optional<Credentials> credentials) {
 
     public ClientInfo {
         groups = Set.copyOf(groups);
+    }
+
+    /** A client whose transport cannot tell who is on the other end. */
+    public ClientInfo(Name name, Set<Name> groups, String transport, String address, int queuedPackets, long queuedBytes,
+            TrafficCounters counters, Instant subscribedAt, Instant lastActivity) {
+        this(name, groups, transport, address, queuedPackets, queuedBytes, counters, subscribedAt, lastActivity, Optional.empty());
     }
 }

@@ -1,6 +1,8 @@
 package org.octopipes.api.session;
 
+import java.util.Optional;
 import org.octopipes.api.ClientInfo;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.routing.Subscriber;
 import org.octopipes.api.transport.Outlet;
@@ -13,6 +15,9 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface ClientSession extends Subscriber {
+
+    /** Who is on the other end, where its transport knows. */
+    Optional<Credentials> credentials();
 
     /** Where packets for the client are put. */
     Outlet outlet();

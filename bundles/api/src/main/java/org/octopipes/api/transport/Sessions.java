@@ -1,6 +1,7 @@
 package org.octopipes.api.transport;
 
 import java.util.Collection;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.codec.Name;
 import org.osgi.annotation.versioning.ProviderType;
@@ -26,7 +27,17 @@ public interface Sessions {
      * @return the session, through which the transport passes the client's packets and news
      * @throws SubscriptionRefusedException if the name is taken or a limit is reached
      */
-    Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender);
+    default Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender) {
+        return open(name, groups, outlet, sender, null);
+    }
+
+    /**
+     * As {@link #open(Name, Collection, Outlet, Sender)}, for a client whose transport knows who is
+     * on the other end.
+     *
+     * @param credentials the peer's, as the kernel told them when it connected; null if unknown
+     */
+    Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender, Credentials credentials);
 
     /**
      * Counts and logs packets a transport dropped that belong to no session: garbage on the CAP,

@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.octopipes.api.ClientInfo;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.session.ClientSession;
 import org.octopipes.api.session.SessionRoute;
@@ -41,6 +43,7 @@ final class OpenSession implements Session, ClientSession {
     private final SessionBook book;
     private final Name name;
     private final Outlet outlet;
+    private final Optional<Credentials> credentials;
     private final TrafficCounter counter = new TrafficCounter();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Set<Name> groups;
@@ -54,11 +57,12 @@ final class OpenSession implements Session, ClientSession {
     private boolean heldUntilRouted;
     private final List<Waiting> waiting = new ArrayList<>();
 
-    OpenSession(SessionBook book, Name name, Set<Name> groups, Outlet outlet, Sender sender) {
+    OpenSession(SessionBook book, Name name, Set<Name> groups, Outlet outlet, Sender sender, Credentials credentials) {
         this.book = book;
         this.name = name;
         this.groups = Set.copyOf(groups);
         this.outlet = outlet;
+        this.credentials = Optional.ofNullable(credentials);
         this.sender = sender;
     }
 
@@ -225,6 +229,11 @@ final class OpenSession implements Session, ClientSession {
     }
 
     @Override
+    public Optional<Credentials> credentials() {
+        return credentials;
+    }
+
+    @Override
     public Outlet outlet() {
         return outlet;
     }
@@ -255,7 +264,7 @@ final class OpenSession implements Session, ClientSession {
     public ClientInfo info() {
         long sinceActivityMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
         return new ClientInfo(name, groups, outlet.transport(), outlet.address(), outlet.queuedPackets(), outlet.queuedBytes(),
-                counter.snapshot(), counter.since(), Instant.ofEpochMilli(System.currentTimeMillis() - sinceActivityMillis));
+                counter.snapshot(), counter.since(), Instant.ofEpochMilli(System.currentTimeMillis() - sinceActivityMillis), credentials);
     }
 
     @Override

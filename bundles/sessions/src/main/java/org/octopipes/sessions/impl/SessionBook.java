@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.TrafficCounters;
 import org.octopipes.api.UnknownClientException;
@@ -66,7 +67,7 @@ public final class SessionBook implements Sessions, SessionRegistry {
     // ---- Sessions: what transports call
 
     @Override
-    public Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender) {
+    public Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender, Credentials credentials) {
         if (name.isServer()) {
             throw new SubscriptionRefusedException(Reason.INVALID_NAME, "the empty name is the server's");
         }
@@ -86,7 +87,7 @@ public final class SessionBook implements Sessions, SessionRegistry {
             if (byName.size() >= maxClients) {
                 throw new SubscriptionRefusedException(Reason.TOO_MANY_CLIENTS, "the server has its maximum of " + maxClients + " clients");
             }
-            OpenSession session = new OpenSession(this, name, listed, outlet, sender);
+            OpenSession session = new OpenSession(this, name, listed, outlet, sender, credentials);
             byName.put(name, session);
             published();
             if (engine != null) {
@@ -94,8 +95,8 @@ public final class SessionBook implements Sessions, SessionRegistry {
             } else {
                 session.holdUntilRouted();
             }
-            logger.info("Client '{}' subscribed through {} at {}, groups {}{}", name, outlet.transport(), outlet.address(), listed,
-                    engine == null ? "; no router yet: its packets wait for one" : "");
+            logger.info("Client '{}' subscribed through {} at {}{}, groups {}{}", name, outlet.transport(), outlet.address(),
+                    credentials == null ? "" : " (" + credentials + ")", listed, engine == null ? "; no router yet: its packets wait for one" : "");
             return session;
         }
     }

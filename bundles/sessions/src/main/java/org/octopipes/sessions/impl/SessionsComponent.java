@@ -3,6 +3,7 @@ package org.octopipes.sessions.impl;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.ServerConfiguration;
 import org.octopipes.api.TrafficCounters;
@@ -59,8 +60,8 @@ public final class SessionsComponent implements Sessions, SessionRegistry {
     }
 
     @Override
-    public Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender) {
-        return book.open(name, groups, outlet, sender);
+    public Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender, Credentials credentials) {
+        return book.open(name, groups, outlet, sender, credentials);
     }
 
     @Override

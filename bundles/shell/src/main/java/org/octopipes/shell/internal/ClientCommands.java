@@ -76,6 +76,7 @@ public final class ClientCommands {
                 .row("groups", Display.names(client.groups()))
                 .row("transport", client.transport())
                 .row("address", client.address())
+                .row("peer", client.credentials().map(Object::toString).orElse("unknown (" + client.transport() + " cannot tell)"))
                 .row("subscribed", Display.dateTime(client.subscribedAt()) + " ("
                         + Display.elapsed(Duration.between(client.subscribedAt(), now)) + " ago)")
                 .row("last activity", Display.dateTime(client.lastActivity()) + " (idle "

@@ -38,7 +38,7 @@ class ClientCommandsTest {
         commands.client("alice");
 
         assertThat(output.lines()).contains("name           alice", "groups         team", "transport      fifo",
-                "address        /run/alice_rx.fifo", "queued         0 packets, 0 bytes", "received       3", "delivered      5");
+                "address        /run/alice_rx.fifo", "peer           unknown (fifo cannot tell)", "queued         0 packets, 0 bytes", "received       3", "delivered      5");
         assertThat(output.lines()).anySatisfy(line -> assertThat(line).matches("NO_RECIPIENT +1"));
         assertThat(output.lines()).anySatisfy(line -> assertThat(line).matches("QUEUE_FULL +0"));
     }

@@ -114,6 +114,7 @@ public class ShellCommandsIT {
             List<String> alone = run("octopipes:client bob");
             assertLine(alone, "groups +ops, team");
             assertLine(alone, "address +" + Pattern.quote(clients.resolve("bob_rx.fifo").toString()));
+            assertLine(alone, "peer +unknown \\(fifo cannot tell\\)");
             assertLine(alone, "QUEUE_FULL +0");
         }
     }

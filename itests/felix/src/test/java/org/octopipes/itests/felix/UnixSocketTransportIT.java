@@ -97,6 +97,9 @@ public class UnixSocketTransportIT {
                 transports.add(client.name() + "=" + client.transport());
             }
             assertTrue(transports.toString(), transports.containsAll(Set.of("fifo-ann=fifo", "sock-ben=unix", "sock-cid=unix")));
+            // Who is on the other end: the kernel tells it for a socket client, nobody can for a FIFO client.
+            assertEquals(System.getProperty("user.name"), broker.client(Name.of("sock-ben")).orElseThrow().credentials().orElseThrow().user());
+            assertTrue(broker.client(Name.of("fifo-ann")).orElseThrow().credentials().isEmpty());
 
             fifo.send("sock-ben", "from the FIFO".getBytes(UTF_8));
             assertPayload("from the FIFO", sock.receive(WAIT));

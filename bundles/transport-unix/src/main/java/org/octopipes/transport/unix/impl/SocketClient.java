@@ -1,7 +1,11 @@
 package org.octopipes.transport.unix.impl;
 
+import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.Session;
 import org.octopipes.codec.Frame;
@@ -23,6 +27,8 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
     final long connectedAt = System.nanoTime();
     private final UnixServer server;
 
+    /** Who connected, as the kernel tells it; null if it cannot. */
+    final Credentials peer;
     /** Null until the client has subscribed. */
     Name name;
     /** Its session; null until it has subscribed. */
@@ -39,6 +45,20 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
         this.id = id;
         this.channel = channel;
         this.key = key;
+        this.peer = peerOf(channel);
+    }
+
+    /**
+     * The peer's user and group ({@code SO_PEERCRED}), read once as it connects: what it is then
+     * is what the kernel checked the socket's mode against.
+     */
+    private static Credentials peerOf(SocketChannel channel) {
+        try {
+            UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return new Credentials(principal.user().getName(), principal.group().getName(), Credentials.UNKNOWN_PID);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     boolean subscribed() {

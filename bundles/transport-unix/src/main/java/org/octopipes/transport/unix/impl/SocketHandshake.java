@@ -92,7 +92,7 @@ final class SocketHandshake {
         }
         Session session;
         try {
-            session = sessions.open(name, subscription.groups(), new SocketOutlet(server, client), client.sender);
+            session = sessions.open(name, subscription.groups(), new SocketOutlet(server, client), client.sender, client.peer);
         } catch (SubscriptionRefusedException e) {
             refuse(client, name, e.reason() == SubscriptionRefusedException.Reason.NAME_TAKEN
                     ? AssignmentError.NAME_ALREADY_TAKEN : AssignmentError.FS, e.getMessage());

@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.octopipes.api.DropReason;
 import org.octopipes.codec.AssignmentError;
 import org.octopipes.codec.CapMessage;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.session.SessionRegistry;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
@@ -106,6 +108,16 @@ class UnixServerTest {
         assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(sessions.session(Name.of("alice")).orElseThrow().groups()).containsExactly(Name.of("team"));
         assertThat(server.clientCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theSessionKnowsWhoConnectedAsTheKernelTellsIt() throws Exception {
+        connect("alice").subscribe();
+
+        Credentials peer = sessions.session(Name.of("alice")).orElseThrow().credentials().orElseThrow();
+        assertThat(peer.user()).isEqualTo(System.getProperty("user.name"));
+        assertThat(peer.group()).isEqualTo(Files.readAttributes(temp, PosixFileAttributes.class).group().getName());
+        assertThat(sessions.session(Name.of("alice")).orElseThrow().info().credentials()).contains(peer);
     }
 
     @Test
