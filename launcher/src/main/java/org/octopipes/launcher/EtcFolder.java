@@ -90,6 +90,8 @@ final class EtcFolder {
         properties.put("felix.fileinstall.poll", POLL_MILLIS);
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.fileinstall.log.default", "jul");
+        // Read only: the files are the operator's (see the framework property of the same name).
+        properties.put("felix.fileinstall.enableConfigSave", "false");
         watcher.update(properties);
     }
 

@@ -158,6 +158,10 @@ final class OctopipesLauncher {
         properties.put("felix.fileinstall.log.level", "3");
         // Without a Log service FileInstall would print on standard output, which is for the "ready" lines.
         properties.put("felix.fileinstall.log.default", "jul");
+        // etc/ is the operator's: FileInstall must never write a configuration back into a .cfg file.
+        // Writing back raced with the launcher applying etc/ at start, and once (under load) wrote
+        // the server's file back without the line its operator had just added.
+        properties.put("felix.fileinstall.enableConfigSave", "false");
 
         boolean interactive = options.console() && System.console() != null;
         // Headless (systemd, CI) standard input may be at EOF, which would end an interactive shell
