@@ -17,5 +17,7 @@ public enum DropReason {
     /** A packet for the server that the server does not understand. */
     UNHANDLED,
     /** A packet whose origin is not the name its sender subscribed with: another client's, or made up. */
-    FORGED_ORIGIN
+    FORGED_ORIGIN,
+    /** The recipient's user had as many bytes queued as its quota allows ({@code quota.bytes.per.user}). */
+    QUOTA
 }

@@ -1,6 +1,8 @@
 package org.octopipes.api.routing;
 
+import java.util.Optional;
 import java.util.Set;
+import org.octopipes.api.Credentials;
 import org.octopipes.codec.Name;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -19,4 +21,17 @@ public interface Subscriber {
 
     /** Bytes waiting in its outbound queue. */
     long queuedBytes();
+
+    /** The transport it came through, e.g. {@code fifo}; empty if not known (a test table's). */
+    default String transport() {
+        return "";
+    }
+
+    /**
+     * Who is on the other end, where its transport knows (the Unix socket does, FIFOs cannot):
+     * what access rules on users and groups match.
+     */
+    default Optional<Credentials> credentials() {
+        return Optional.empty();
+    }
 }

@@ -20,11 +20,14 @@
  * <p>1.1: {@link org.octopipes.api.routing.AccessCheck}, access checks the router applies before
  * the routing policy.
  *
+ * <p>1.2: a {@link org.octopipes.api.routing.Subscriber}'s transport and credentials, for access
+ * rules on who is on the other end.
+ *
  * <p>The bundle {@code org.octopipes.routing.testkit} has a subscription table in memory with which
  * a policy can be unit-tested without a server.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.octopipes.api.routing;
 
 import org.osgi.annotation.bundle.Export;

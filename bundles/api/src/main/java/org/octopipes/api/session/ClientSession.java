@@ -19,6 +19,13 @@ public interface ClientSession extends Subscriber {
     /** Who is on the other end, where its transport knows. */
     Optional<Credentials> credentials();
 
+    /**
+     * Whether a packet of {@code bytes} may be queued for this client under its user's quota of
+     * bytes queued ({@code quota.bytes.per.user}); true for a client whose user is not known, or
+     * with no quota. Asked by the router for every recipient, so it reads and never allocates.
+     */
+    boolean withinQuota(int bytes);
+
     /** Where packets for the client are put. */
     Outlet outlet();
 

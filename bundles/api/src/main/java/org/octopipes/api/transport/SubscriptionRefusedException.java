@@ -14,7 +14,9 @@ public class SubscriptionRefusedException extends RuntimeException {
         /** The server has as many clients as it is configured for. */
         TOO_MANY_CLIENTS,
         /** The client asked for more groups than the server allows. */
-        TOO_MANY_GROUPS
+        TOO_MANY_GROUPS,
+        /** The name belongs to users ({@code names.owners}) the client is not, or cannot be shown to be. */
+        NOT_OWNER
     }
 
     private final Reason reason;

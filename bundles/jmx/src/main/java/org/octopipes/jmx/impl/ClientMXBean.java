@@ -23,6 +23,9 @@ public interface ClientMXBean {
     @Description("Where it is reached on that transport, e.g. its RX FIFO")
     String getAddress();
 
+    @Description("Who is on the other end, as the kernel told it (user, group): empty where the transport cannot tell, as over FIFOs")
+    String getPeer();
+
     @Description("Packets waiting in its outbound queue")
     int getQueuedPackets();
 

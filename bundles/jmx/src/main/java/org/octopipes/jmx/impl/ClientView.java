@@ -40,6 +40,11 @@ final class ClientView implements ClientMXBean {
     }
 
     @Override
+    public String getPeer() {
+        return info().credentials().map(Object::toString).orElse("");
+    }
+
+    @Override
     public int getQueuedPackets() {
         return info().queuedPackets();
     }

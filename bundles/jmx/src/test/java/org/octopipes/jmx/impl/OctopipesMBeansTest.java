@@ -130,6 +130,7 @@ class OctopipesMBeansTest {
         assertThat((String[]) server.getAttribute(bob, "Groups")).containsExactly("team");
         assertThat(server.getAttribute(bob, "Transport")).isEqualTo("fifo");
         assertThat(server.getAttribute(bob, "Address")).isEqualTo("/run/bob_rx.fifo");
+        assertThat(server.getAttribute(bob, "Peer")).as("a FIFO client's peer cannot be told").isEqualTo("");
         assertThat(server.getAttribute(bob, "QueuedPackets")).isEqualTo(2);
         assertThat(server.getAttribute(bob, "QueuedBytes")).isEqualTo(40L);
         assertThat(server.getAttribute(bob, "Received")).isEqualTo(4L);
@@ -348,7 +349,7 @@ class OctopipesMBeansTest {
 
         MBeanInfo clientInfo = server.getMBeanInfo(MBeanNames.client(Name.of("bob")));
         assertThat(Arrays.stream(clientInfo.getAttributes()).map(a -> a.getName()))
-                .containsExactlyInAnyOrder("Name", "Groups", "Transport", "Address", "QueuedPackets", "QueuedBytes", "Received",
+                .containsExactlyInAnyOrder("Name", "Groups", "Transport", "Address", "Peer", "QueuedPackets", "QueuedBytes", "Received",
                         "Routed", "Delivered", "DroppedTotal", "Dropped", "SubscribedAt", "LastActivity", "IdleSeconds");
         assertThat(Arrays.stream(clientInfo.getAttributes())).allSatisfy(attribute -> assertThat(attribute.getDescription())
                 .as(attribute.getName()).isNotBlank().doesNotStartWith("Attribute exposed"));

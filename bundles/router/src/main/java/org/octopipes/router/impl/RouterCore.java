@@ -140,7 +140,9 @@ final class RouterCore implements RoutingEngine {
         int queued = 0;
         for (int i = 0; i < count; i++) {
             ClientSession recipient = recipients.get(i);
-            if (recipient.outlet().offer(packet, delivery)) {
+            if (!recipient.withinQuota(packet.size())) {
+                recipient.dropped(DropReason.QUOTA, 1, "its user has its quota of bytes queued (quota.bytes.per.user)");
+            } else if (recipient.outlet().offer(packet, delivery)) {
                 queued++;
             } else {
                 recipient.dropped(DropReason.QUEUE_FULL, 1, recipient.queuedBytes() + " bytes queued");

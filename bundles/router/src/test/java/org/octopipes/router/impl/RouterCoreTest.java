@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.Tap;
 import org.octopipes.api.TappedPacket;
@@ -269,6 +270,24 @@ class RouterCoreTest {
 
         assertThat(alice.offered).containsExactly(ack);
         assertThat(alice.offered.get(0).hasOption(Protocol.OPTION_ACK)).isTrue();
+    }
+
+    @Test
+    void aRecipientWhoseUserIsOverItsQuotaIsDroppedAsQuotaAndTheOthersGetThePacket() {
+        router.sessions.quotas(0, 60);
+        RecordingOutlet guest = new RecordingOutlet("unix");
+        RecordingOutlet member = new RecordingOutlet("fifo");
+        Session alice = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
+        router.sessions.open(Name.of("guest"), List.of(Name.of("team")), guest, Sender.NONE, new Credentials("nobody", "nogroup", 2));
+        router.attach(Name.of("member"), List.of(Name.of("team")), member);
+
+        route(alice, packet("alice", "team", "first, within the quota"));
+        route(alice, packet("alice", "team", "second: nobody's queue is full"));
+
+        assertThat(guest.offered).hasSize(1);
+        assertThat(member.offered).as("a member with no quota of its own").hasSize(2);
+        assertThat(router.client(Name.of("guest")).orElseThrow().counters().dropped(DropReason.QUOTA)).isEqualTo(1);
+        assertThat(router.counters().dropped(DropReason.QUOTA)).isEqualTo(1);
     }
 
     @Test

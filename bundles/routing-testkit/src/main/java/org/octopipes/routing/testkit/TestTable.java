@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.octopipes.api.routing.Recipients;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.routing.AccessCheck;
+import org.octopipes.api.routing.Recipients;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.routing.Subscriber;
 import org.octopipes.api.routing.SubscriptionTable;
@@ -30,6 +31,8 @@ public final class TestTable implements SubscriptionTable {
         private final Name name;
         private final Set<Name> groups;
         private volatile long queuedBytes;
+        private volatile String transport = "";
+        private volatile Optional<Credentials> credentials = Optional.empty();
 
         Client(String name, String... groups) {
             this.name = Name.of(name);
@@ -54,6 +57,23 @@ public final class TestTable implements SubscriptionTable {
         @Override
         public long queuedBytes() {
             return queuedBytes;
+        }
+
+        @Override
+        public String transport() {
+            return transport;
+        }
+
+        @Override
+        public Optional<Credentials> credentials() {
+            return credentials;
+        }
+
+        /** Plays a client of {@code transport} whose peer is {@code user} of {@code group} (null for one whose transport cannot tell); returns it. */
+        public Client connectedThrough(String transport, String user, String group) {
+            this.transport = transport;
+            this.credentials = user == null ? Optional.empty() : Optional.of(new Credentials(user, group, Credentials.UNKNOWN_PID));
+            return this;
         }
 
         /** Plays a client that is behind by {@code bytes}. */

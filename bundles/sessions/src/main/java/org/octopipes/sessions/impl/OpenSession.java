@@ -44,6 +44,8 @@ final class OpenSession implements Session, ClientSession {
     private final Name name;
     private final Outlet outlet;
     private final Optional<Credentials> credentials;
+    /** Its user's sessions, or null where its user is not known. */
+    private final UserShare share;
     private final TrafficCounter counter = new TrafficCounter();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Set<Name> groups;
@@ -57,12 +59,13 @@ final class OpenSession implements Session, ClientSession {
     private boolean heldUntilRouted;
     private final List<Waiting> waiting = new ArrayList<>();
 
-    OpenSession(SessionBook book, Name name, Set<Name> groups, Outlet outlet, Sender sender, Credentials credentials) {
+    OpenSession(SessionBook book, Name name, Set<Name> groups, Outlet outlet, Sender sender, Credentials credentials, UserShare share) {
         this.book = book;
         this.name = name;
         this.groups = Set.copyOf(groups);
         this.outlet = outlet;
         this.credentials = Optional.ofNullable(credentials);
+        this.share = share;
         this.sender = sender;
     }
 
@@ -231,6 +234,17 @@ final class OpenSession implements Session, ClientSession {
     @Override
     public Optional<Credentials> credentials() {
         return credentials;
+    }
+
+    @Override
+    public boolean withinQuota(int bytes) {
+        long quota = book.quotaBytes();
+        return quota <= 0 || share == null || share.queuedBytes() + bytes <= quota;
+    }
+
+    @Override
+    public String transport() {
+        return outlet.transport();
     }
 
     @Override

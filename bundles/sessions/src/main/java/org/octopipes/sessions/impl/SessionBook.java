@@ -1,6 +1,7 @@
 package org.octopipes.sessions.impl;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,11 +52,35 @@ public final class SessionBook implements Sessions, SessionRegistry {
     private final TrafficCounter sentByServer = new TrafficCounter();
     private volatile int maxClients;
     private volatile int maxGroups;
+    private volatile NameOwners owners = NameOwners.NONE;
+    /** Each known user's open sessions, for the quotas; guarded by {@link #changes}. */
+    private final Map<String, UserShare> users = new HashMap<>();
+    private volatile int quotaClients;
+    private volatile long quotaBytes;
 
     public SessionBook(Logger logger, int maxClients, int maxGroups) {
         this.logger = logger;
         this.dropLog = new DropLog(logger);
         limits(maxClients, maxGroups);
+    }
+
+    /** Who owns which names, for the next subscriptions; those open stay. */
+    public void owners(NameOwners next) {
+        this.owners = next;
+    }
+
+    NameOwners owners() {
+        return owners;
+    }
+
+    /** Quotas per user (0: none), for the next subscriptions and the next packets. */
+    public void quotas(int clientsPerUser, long bytesPerUser) {
+        this.quotaClients = clientsPerUser;
+        this.quotaBytes = bytesPerUser;
+    }
+
+    long quotaBytes() {
+        return quotaBytes;
     }
 
     /** Limits for the next subscriptions; those open stay. */
@@ -79,6 +104,10 @@ public final class SessionBook implements Sessions, SessionRegistry {
         if (listed.size() > maxGroups) {
             throw new SubscriptionRefusedException(Reason.TOO_MANY_GROUPS, "it asked for " + listed.size() + " groups; the server allows " + maxGroups + " per client");
         }
+        Optional<String> notOwner = owners.refusal(name, credentials);
+        if (notOwner.isPresent()) {
+            throw new SubscriptionRefusedException(Reason.NOT_OWNER, notOwner.get());
+        }
         synchronized (changes) {
             OpenSession holder = byName.get(name);
             if (holder != null) {
@@ -87,7 +116,15 @@ public final class SessionBook implements Sessions, SessionRegistry {
             if (byName.size() >= maxClients) {
                 throw new SubscriptionRefusedException(Reason.TOO_MANY_CLIENTS, "the server has its maximum of " + maxClients + " clients");
             }
-            OpenSession session = new OpenSession(this, name, listed, outlet, sender, credentials);
+            UserShare share = credentials == null ? null : users.computeIfAbsent(credentials.user(), user -> new UserShare());
+            if (share != null && quotaClients > 0 && share.size() >= quotaClients) {
+                throw new SubscriptionRefusedException(Reason.TOO_MANY_CLIENTS, "user " + credentials.user() + " has its quota of " + quotaClients
+                        + " clients (quota.clients.per.user)");
+            }
+            OpenSession session = new OpenSession(this, name, listed, outlet, sender, credentials, share);
+            if (share != null) {
+                share.add(session);
+            }
             byName.put(name, session);
             published();
             if (engine != null) {
@@ -122,6 +159,11 @@ public final class SessionBook implements Sessions, SessionRegistry {
                 return;
             }
             byName.remove(session.name());
+            session.credentials().ifPresent(peer -> {
+                if (users.get(peer.user()).remove(session)) {
+                    users.remove(peer.user());
+                }
+            });
             published();
             synchronized (departed) {
                 departed.absorb(session.counter());

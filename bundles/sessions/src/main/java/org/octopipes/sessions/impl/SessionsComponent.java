@@ -44,13 +44,32 @@ public final class SessionsComponent implements Sessions, SessionRegistry {
     public SessionsComponent(@Reference(name = "logger", service = LoggerFactory.class) Logger logger, SessionsConfiguration configuration) {
         this.logger = logger;
         this.book = new SessionBook(logger, configuration.max_clients(), configuration.max_groups());
-        logger.info("Sessions started; at most {} clients, {} groups each", configuration.max_clients(), configuration.max_groups());
+        book.owners(owners(configuration));
+        book.quotas(configuration.quota_clients_per_user(), configuration.quota_bytes_per_user());
+        logger.info("Sessions started; at most {} clients, {} groups each; {}", configuration.max_clients(), configuration.max_groups(),
+                book.owners());
     }
 
     @Modified
     void modified(SessionsConfiguration configuration) {
         book.limits(configuration.max_clients(), configuration.max_groups());
-        logger.info("Sessions reconfigured; at most {} clients, {} groups each", configuration.max_clients(), configuration.max_groups());
+        book.owners(owners(configuration));
+        book.quotas(configuration.quota_clients_per_user(), configuration.quota_bytes_per_user());
+        logger.info("Sessions reconfigured; at most {} clients, {} groups each; {}", configuration.max_clients(), configuration.max_groups(),
+                book.owners());
+    }
+
+    /**
+     * Rules that cannot be read keep every name that could be owned from being taken: fail
+     * closed, as the ACL does, rather than hand reserved names to anybody.
+     */
+    private NameOwners owners(SessionsConfiguration configuration) {
+        try {
+            return NameOwners.parse(configuration.names_owners());
+        } catch (IllegalArgumentException e) {
+            logger.error("names.owners is invalid, so only the Unix socket's root may subscribe until it is fixed: {}", e.getMessage());
+            return NameOwners.parse("*=root");
+        }
     }
 
     @Deactivate

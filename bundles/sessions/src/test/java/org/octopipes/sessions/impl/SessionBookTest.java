@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.session.ClientSession;
 import org.octopipes.api.session.RoutingEngine;
@@ -28,6 +29,7 @@ import org.octopipes.codec.Frame;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PlainDelivery;
 import org.octopipes.testsupport.RecordingOutlet;
 import org.octopipes.testsupport.TestLogger;
 
@@ -59,6 +61,48 @@ class SessionBookTest {
         }
         assertThatThrownBy(() -> sessions.open(Name.of("one-too-many"), List.of(), new RecordingOutlet("fifo"), Sender.NONE))
                 .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.TOO_MANY_CLIENTS));
+    }
+
+    @Test
+    void anOwnedNameIsForItsOwnersOverTheSocketOnlyAndOtherNamesForAnybody() {
+        sessions.owners(NameOwners.parse("admin*=root,@wheel; ops=operator"));
+        Credentials root = new Credentials("root", "root", 1);
+        Credentials wheel = new Credentials("alice", "wheel", 2);
+        Credentials nobody = new Credentials("nobody", "nogroup", 3);
+
+        assertThatThrownBy(() -> sessions.open(Name.of("admin-1"), List.of(), new RecordingOutlet("fifo"), Sender.NONE))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.NOT_OWNER);
+                    assertThat(e.getMessage()).contains("belongs to root, @wheel").contains("cannot tell who the client is");
+                });
+        assertThatThrownBy(() -> sessions.open(Name.of("admin-1"), List.of(), new RecordingOutlet("unix"), Sender.NONE, nobody))
+                .hasMessageContaining("not to user nobody, group nogroup");
+        assertThat(sessions.open(Name.of("admin-1"), List.of(), new RecordingOutlet("unix"), Sender.NONE, root).name()).isEqualTo(Name.of("admin-1"));
+        assertThat(sessions.open(Name.of("admin-2"), List.of(), new RecordingOutlet("unix"), Sender.NONE, wheel).name()).isEqualTo(Name.of("admin-2"));
+        assertThat(sessions.open(Name.of("anyone"), List.of(), new RecordingOutlet("fifo"), Sender.NONE).name()).as("an unowned name").isEqualTo(Name.of("anyone"));
+        assertThatThrownBy(() -> NameOwners.parse("admin*")).hasMessageContaining("is not GLOB=WHO");
+    }
+
+    @Test
+    void aUsersQuotasBindItsSocketClientsAndNobodyElse() {
+        sessions.limits(10, 2);
+        sessions.quotas(2, 100);
+        Credentials nobody = new Credentials("nobody", "nogroup", 3);
+        RecordingOutlet first = new RecordingOutlet("unix");
+        ClientSession guest1 = (ClientSession) sessions.open(Name.of("guest-1"), List.of(), first, Sender.NONE, nobody);
+        sessions.open(Name.of("guest-2"), List.of(), new RecordingOutlet("unix"), Sender.NONE, nobody);
+
+        assertThatThrownBy(() -> sessions.open(Name.of("guest-3"), List.of(), new RecordingOutlet("unix"), Sender.NONE, nobody))
+                .hasMessageContaining("user nobody has its quota of 2 clients");
+        ClientSession root = (ClientSession) sessions.open(Name.of("root-1"), List.of(), new RecordingOutlet("unix"), Sender.NONE,
+                new Credentials("root", "root", 1));
+        ClientSession fifo = (ClientSession) sessions.open(Name.of("fifo-1"), List.of(), new RecordingOutlet("fifo"), Sender.NONE);
+
+        assertThat(guest1.withinQuota(100)).isTrue();
+        offer(first, 90);
+        assertThat(guest1.withinQuota(20)).as("90 bytes queued for nobody, 100 allowed").isFalse();
+        assertThat(root.withinQuota(100)).as("nobody's queue is not root's").isTrue();
+        assertThat(fifo.withinQuota(1_000_000)).as("a FIFO client has no known user").isTrue();
     }
 
     @Test
@@ -223,5 +267,11 @@ class SessionBookTest {
         public void release() {
             holds.decrementAndGet();
         }
+    }
+
+    /** Offers the outlet one packet whose whole size is {@code bytes}. */
+    private static void offer(RecordingOutlet outlet, int bytes) {
+        Packet packet = Packet.builder().remote(Name.of("x")).payload(new byte[bytes - Packet.builder().remote(Name.of("x")).build().size()]).build();
+        new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> outlet.offer(frame, PlainDelivery.within(Duration.ofMinutes(1))));
     }
 }

@@ -35,9 +35,12 @@ public final class AclAccessCheck implements AccessCheck {
             description = "Allow/deny rules on a packet's origin and remote, checked before any routing policy.")
     @interface Config {
 
-        @AttributeDefinition(name = "Rules", description = "Checked in order, the first that matches decides: 'allow|deny [origin=GLOB] [remote=GLOB]', "
-                + "globs with * and ? on the names as the shell shows them; a side left out matches every name. "
+        @AttributeDefinition(name = "Rules", description = "Checked in order, the first that matches decides: "
+                + "'allow|deny [origin=GLOB] [remote=GLOB] [user=GLOB] [group=GLOB] [transport=GLOB]', "
+                + "globs with * and ? on the names as the shell shows them; a condition left out matches everything. "
                 + "The origin is the sending client's subscribed name, the empty name for packets the server sends. "
+                + "user= and group= match the sender's user and group as the kernel told them, so Unix socket clients only; "
+                + "transport= matches the sender's transport (fifo, unix, mqtt). "
                 + "';' also separates rules, for configuration files without arrays.")
         String[] rules() default {};
 
@@ -112,7 +115,7 @@ public final class AclAccessCheck implements AccessCheck {
         String to = packet.remote().toString();
         AccessRule decisive = null;
         for (AccessRule rule : rules.rules()) {
-            if (rule.matches(from, to)) {
+            if (rule.matches(origin, from, to)) {
                 decisive = rule;
                 break;
             }

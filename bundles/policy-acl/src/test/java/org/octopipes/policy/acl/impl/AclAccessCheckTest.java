@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.octopipes.api.NameGlob;
 import org.octopipes.routing.testkit.TestTable;
 import org.octopipes.testsupport.TestLogger;
 
@@ -64,13 +65,30 @@ class AclAccessCheckTest {
 
     @Test
     void rulesParseAndGlobsMatch() {
-        assertThat(AccessRule.parse("deny origin=guest*").remoteGlob()).isEqualTo("*");
+        assertThat(AccessRule.parse("deny origin=guest*").remote()).as("a condition left out").isNull();
         assertThatThrownBy(() -> AccessRule.parse("deny from=x")).hasMessageContaining("from=x");
-        assertThat(AccessRule.glob("a*b?c", "axxbyc")).isTrue();
-        assertThat(AccessRule.glob("a*b?c", "axxbc")).isFalse();
-        assertThat(AccessRule.glob("*", "")).isTrue();
-        assertThat(AccessRule.glob("", "")).isTrue();
-        assertThat(AccessRule.glob("", "x")).isFalse();
-        assertThat(AccessRule.glob("*x*", "abxcd")).isTrue();
+        assertThat(new NameGlob("a*b?c").matches("axxbyc")).isTrue();
+        assertThat(new NameGlob("a*b?c").matches("axxbc")).isFalse();
+        assertThat(new NameGlob("*").matches("")).isTrue();
+        assertThat(new NameGlob("").matches("")).isTrue();
+        assertThat(new NameGlob("").matches("x")).isFalse();
+        assertThat(new NameGlob("*x*").matches("abxcd")).isTrue();
+    }
+
+    @Test
+    void userAndGroupRulesMatchWhatTheKernelToldOfSocketClientsOnly() {
+        table.add("guest-1").connectedThrough("unix", "nobody", "guests");
+        table.add("root-shell").connectedThrough("unix", "root", "root");
+        table.add("fifo-guest").connectedThrough("fifo", null, null);
+        table.add("admin-console");
+        AclAccessCheck acl = new AclAccessCheck(TestLogger.printing(), List.of("deny group=guests remote=admin*", "deny user=nobody remote=ops",
+                "deny transport=fifo remote=vault"), true);
+
+        assertThat(table.check(acl, "guest-1", "admin-console")).contains("deny group=guests remote=admin*");
+        assertThat(table.check(acl, "guest-1", "ops")).contains("deny user=nobody");
+        assertThat(table.check(acl, "root-shell", "admin-console")).as("another group").isNull();
+        assertThat(table.check(acl, "fifo-guest", "admin-console")).as("a FIFO client has no user or group to match").isNull();
+        assertThat(table.check(acl, "fifo-guest", "vault")).contains("deny transport=fifo");
+        assertThat(table.check(acl, "root-shell", "vault")).as("not a FIFO client").isNull();
     }
 }
