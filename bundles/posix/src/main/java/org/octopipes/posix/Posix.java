@@ -5,8 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.octopipes.posix.internal.ErrnoExceptions;
 import org.octopipes.posix.internal.LinuxAbi;
 import org.octopipes.posix.internal.NativeCalls;
@@ -296,6 +301,51 @@ public final class Posix {
             throw ErrnoExceptions.forFd(calls, "fcntl(F_SETPIPE_SZ)", fd, -result);
         }
         return result;
+    }
+
+    /**
+     * The connected Unix stream sockets of this process whose own address is {@code path}: those a
+     * server listening there accepted, each with what the kernel says of its peer
+     * ({@code SO_PEERCRED}: process, user and group ids, as they were when the peer connected). A
+     * socket given out by the JDK has no descriptor a caller can see; looking them all up is how a
+     * transport finds the one it has just accepted (the one it does not know yet). Reads
+     * {@code /proc/self/fd}: a cost for a new connection, not for a packet.
+     *
+     * @return by file descriptor
+     */
+    public Map<Integer, PeerCredentials> acceptedSockets(Path path) throws IOException {
+        byte[] wanted = unixSocketAddress(path.toString());
+        Map<Integer, PeerCredentials> found = new HashMap<>();
+        ByteBuffer address = ByteBuffer.allocate(LinuxAbi.SOCKADDR_UN_SIZE);
+        ByteBuffer option = ByteBuffer.allocate(LinuxAbi.UCRED_SIZE).order(ByteOrder.nativeOrder());
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors) {
+                int fd;
+                try {
+                    fd = Integer.parseInt(descriptor.getFileName().toString());
+                    if (!Files.readSymbolicLink(descriptor).toString().startsWith("socket:")) {
+                        continue;
+                    }
+                } catch (NumberFormatException | IOException closedMeanwhile) {
+                    continue;
+                }
+                address.clear();
+                int length = calls.getsockname(fd, address);
+                if (length != wanted.length || !Arrays.equals(Arrays.copyOf(address.array(), length), wanted)) {
+                    continue;
+                }
+                option.clear();
+                if (calls.getsockopt(fd, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_ACCEPTCONN, option) < 0 || option.getInt(0) != 0) {
+                    // The listening socket itself: SO_PEERCRED would name this very process.
+                    continue;
+                }
+                option.clear();
+                if (calls.getsockopt(fd, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_PEERCRED, option) == LinuxAbi.UCRED_SIZE) {
+                    found.put(fd, new PeerCredentials(option.getInt(0), option.getInt(4), option.getInt(8)));
+                }
+            }
+        }
+        return found;
     }
 
     /**

@@ -3,11 +3,14 @@
  * and writes on file descriptors, pipe sizes, and an epoll-based {@link org.octopipes.posix.Poller}
  * that tells which descriptors are ready.
  *
+ * <p>1.1: {@code sendDatagram}, for systemd's notifications. 1.2: {@code acceptedSockets}, the peer
+ * credentials of accepted Unix sockets ({@link org.octopipes.posix.PeerCredentials}).
+ *
  * <p>Linux only (x86_64 and aarch64). Nothing here exposes the native library behind it, so
  * callers depend on plain Java types alone.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.octopipes.posix;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,7 +9,7 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The libc functions that jnr-posix lacks (epoll, eventfd, socket, sendto) or binds in a way that does not fit
+ * The libc functions that jnr-posix lacks (epoll, eventfd, socket, sendto, getsockopt, getsockname) or binds in a way that does not fit
  * (read/write of a buffer's remaining bytes, the pipe-size fcntl commands, FIONREAD), bound by
  * jnr-ffi. Public only because jnr-ffi implements it in a class loader of its own; the package is
  * private to the bundle.
@@ -39,6 +39,10 @@ public interface LibC {
     @ssize_t long write(int fd, @In ByteBuffer buf, @size_t long count);
 
     int socket(int domain, int type, int protocol);
+
+    int getsockopt(int fd, int level, int optname, @Out ByteBuffer optval, IntByReference optlen);
+
+    int getsockname(int fd, @Out ByteBuffer addr, IntByReference addrlen);
 
     /** {@code address} is a {@code struct sockaddr_un} laid out by hand, {@code addressLength} its used bytes. */
     @ssize_t long sendto(int fd, @In byte[] buf, @size_t long count, int flags, @In byte[] address, int addressLength);

@@ -38,6 +38,11 @@ public final class LinuxAbi {
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
     /** No SIGPIPE for a socket whose peer is gone: the error is returned instead. */
     public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_PEERCRED = 17;
+    public static final int SO_ACCEPTCONN = 30;
+    /** struct ucred: pid, uid, gid, 32 bits each. */
+    public static final int UCRED_SIZE = 12;
     /** sizeof(struct sockaddr_un): a 2-byte family, then 108 bytes of path. */
     public static final int SOCKADDR_UN_SIZE = 110;
     public static final int SUN_PATH_OFFSET = 2;

@@ -143,6 +143,20 @@ public final class NativeCalls {
         return lastErrorIfFailed(libc.socket(domain, type, protocol));
     }
 
+    /** getsockopt(2) into {@code value} (from its position, its remaining bytes); the length the kernel wrote, or -errno. */
+    public int getsockopt(int fd, int level, int option, ByteBuffer value) {
+        IntByReference length = new IntByReference(value.remaining());
+        int result = libc.getsockopt(fd, level, option, value, length);
+        return result < 0 ? -runtime.getLastError() : length.getValue();
+    }
+
+    /** getsockname(2) into {@code address}; the length of the address, or -errno. */
+    public int getsockname(int fd, ByteBuffer address) {
+        IntByReference length = new IntByReference(address.remaining());
+        int result = libc.getsockname(fd, address, length);
+        return result < 0 ? -runtime.getLastError() : length.getValue();
+    }
+
     /** sendto(2) of all of {@code message} to the socket address {@code address} ({@code length} bytes of it). */
     public long sendto(int fd, byte[] message, int flags, byte[] address, int length) {
         long result = libc.sendto(fd, message, message.length, flags, address, length);

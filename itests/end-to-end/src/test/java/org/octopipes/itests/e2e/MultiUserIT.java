@@ -104,7 +104,8 @@ class MultiUserIT {
 
         try (TestProcess admin = asRoot("sub admin-1", "sub", "--socket", socket.toString(), "--name", "admin-1", "--count", "1")) {
             awaitLog("Client 'admin-1' subscribed through unix");
-            assertThat(server.stderr()).anyMatch(line -> line.contains("Client 'admin-1' subscribed through unix") && line.contains("(user root, group root"));
+            assertThat(server.stderr()).anyMatch(line -> line.contains("Client 'admin-1' subscribed through unix")
+                    && line.contains("(user root, group root, pid " + admin.pid() + ")"));
             try (TestProcess note = asNobody("send", "send", "--socket", socket.toString(), "--name", "guest", "admin-1", "hello admin")) {
                 assertThat(note.awaitExit()).isZero();
             }

@@ -1,10 +1,7 @@
 package org.octopipes.transport.unix.impl;
 
-import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.Session;
@@ -29,6 +26,8 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
 
     /** Who connected, as the kernel tells it; null if it cannot. */
     final Credentials peer;
+    /** Its descriptor, as {@link Peers} found it; -1 if not found. */
+    final int fd;
     /** Null until the client has subscribed. */
     Name name;
     /** Its session; null until it has subscribed. */
@@ -39,26 +38,14 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
     /** A refused subscription: the connection ends once the ASSIGNMENT is written. */
     boolean closeWhenFlushed;
 
-    SocketClient(UnixServer server, long id, SocketChannel channel, SelectionKey key, int maxPayload, int queueBytes) {
+    SocketClient(UnixServer server, long id, SocketChannel channel, SelectionKey key, Peers.Peer peer, int maxPayload, int queueBytes) {
         super(server.engine(), maxPayload, queueBytes);
         this.server = server;
         this.id = id;
         this.channel = channel;
         this.key = key;
-        this.peer = peerOf(channel);
-    }
-
-    /**
-     * The peer's user and group ({@code SO_PEERCRED}), read once as it connects: what it is then
-     * is what the kernel checked the socket's mode against.
-     */
-    private static Credentials peerOf(SocketChannel channel) {
-        try {
-            UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return new Credentials(principal.user().getName(), principal.group().getName(), Credentials.UNKNOWN_PID);
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
+        this.peer = peer.credentials();
+        this.fd = peer.fd();
     }
 
     boolean subscribed() {

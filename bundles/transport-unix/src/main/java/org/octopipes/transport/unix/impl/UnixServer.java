@@ -48,6 +48,7 @@ final class UnixServer {
     private final ClientEngine<SocketClient> engine;
     private final SocketListener socketFile;
     private final SocketHandshake handshake;
+    private final Peers peers;
     private final Sessions sessions;
     /** Read by other threads to wake the I/O thread up. */
     private volatile Selector selector;
@@ -62,6 +63,7 @@ final class UnixServer {
         this.logger = logger;
         this.socketFile = new SocketListener(settings, posix, logger);
         this.handshake = new SocketHandshake(this, settings, logger);
+        this.peers = new Peers(posix, settings.socketPath(), logger);
         this.engine = new ClientEngine<>("Unix socket", new SocketIo(), logger, settings.queueBytes());
     }
 
@@ -202,7 +204,7 @@ final class UnixServer {
             try {
                 channel.configureBlocking(false);
                 SelectionKey key = channel.register(selector, 0);
-                SocketClient client = new SocketClient(this, nextId++, channel, key, settings.maxPayload(), settings.queueBytes());
+                SocketClient client = new SocketClient(this, nextId++, channel, key, peers.identify(channel), settings.maxPayload(), settings.queueBytes());
                 key.attach(client);
                 connections.put(client.id, client);
                 handshake.connected(client);
@@ -366,6 +368,7 @@ final class UnixServer {
         }
         client.key.cancel();
         socketFile.closeQuietly(client.channel);
+        peers.forget(client.fd);
         handshake.gone(client);
         engine.leave(client);
         connections.remove(client.id);

@@ -112,11 +112,18 @@ class UnixServerTest {
 
     @Test
     void theSessionKnowsWhoConnectedAsTheKernelTellsIt() throws Exception {
+        // Others connected before, and one left: each connection is told apart by its descriptor.
+        connect("early").subscribe();
+        SocketPeer gone = connect("gone");
+        gone.subscribe();
+        gone.close();
+        await().atMost(WAIT).until(() -> sessions.session(Name.of("gone")).isEmpty());
         connect("alice").subscribe();
 
         Credentials peer = sessions.session(Name.of("alice")).orElseThrow().credentials().orElseThrow();
         assertThat(peer.user()).isEqualTo(System.getProperty("user.name"));
         assertThat(peer.group()).isEqualTo(Files.readAttributes(temp, PosixFileAttributes.class).group().getName());
+        assertThat(peer.pid()).as("the client, in this very process").isEqualTo(ProcessHandle.current().pid());
         assertThat(sessions.session(Name.of("alice")).orElseThrow().info().credentials()).contains(peer);
     }
 
