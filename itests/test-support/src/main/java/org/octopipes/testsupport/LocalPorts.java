@@ -2,12 +2,13 @@ package org.octopipes.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -28,27 +29,39 @@ public final class LocalPorts {
     }
 
     /**
-     * The TCP ports process {@code pid} listens on, IPv4 and IPv6: its socket descriptors
+     * The TCP addresses process {@code pid} listens on, IPv4 and IPv6: its socket descriptors
      * (/proc/PID/fd) matched by inode with the listening sockets of /proc/net/tcp and tcp6.
      */
-    public static Set<Integer> listenedOnBy(long pid) throws IOException {
+    public static Set<InetSocketAddress> listenedOnBy(long pid) throws IOException {
         Set<String> inodes;
         try (Stream<Path> descriptors = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
             inodes = descriptors.map(LocalPorts::socketInode).filter(inode -> inode != null).collect(Collectors.toSet());
         }
-        Set<Integer> ports = new TreeSet<>();
+        Set<InetSocketAddress> listening = new HashSet<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             List<String> lines = Files.readAllLines(Path.of(table));
             for (String line : lines.subList(1, lines.size())) {
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
                 String[] fields = line.trim().split("\\s+");
                 if (fields[3].equals(LISTEN) && inodes.contains(fields[9])) {
-                    String local = fields[1];
-                    ports.add(Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
+                    listening.add(address(fields[1]));
                 }
             }
         }
-        return ports;
+        return listening;
+    }
+
+    /** {@code 0100007F:1F90} as 127.0.0.1:8080: the kernel prints the address's 32-bit words in host (little-endian) order. */
+    private static InetSocketAddress address(String hex) throws IOException {
+        String address = hex.substring(0, hex.indexOf(':'));
+        byte[] bytes = new byte[address.length() / 2];
+        for (int word = 0; word < bytes.length / 4; word++) {
+            for (int i = 0; i < 4; i++) {
+                int at = (word * 4 + 3 - i) * 2;
+                bytes[word * 4 + i] = (byte) Integer.parseInt(address.substring(at, at + 2), 16);
+            }
+        }
+        return new InetSocketAddress(InetAddress.getByAddress(bytes), Integer.parseInt(hex.substring(hex.indexOf(':') + 1), 16));
     }
 
     private static String socketInode(Path descriptor) {
