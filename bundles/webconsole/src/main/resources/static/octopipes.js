@@ -17,8 +17,8 @@
     data: {
       labels: [],
       datasets: [
-        { label: 'deliveries/s', data: [], borderColor: '#1565c0', backgroundColor: 'rgba(21,101,192,0.15)', fill: true, pointRadius: 0, tension: 0.2 },
-        { label: 'drops/s', data: [], borderColor: '#c62828', backgroundColor: 'rgba(198,40,40,0.15)', fill: true, pointRadius: 0, tension: 0.2 }
+        { label: 'deliveries/s', data: [], borderColor: '#1565c0', backgroundColor: 'rgba(21,101,192,0.15)', fill: true, pointRadius: 2, tension: 0.2 },
+        { label: 'drops/s', data: [], borderColor: '#c62828', backgroundColor: 'rgba(198,40,40,0.15)', fill: true, pointRadius: 2, tension: 0.2 }
       ]
     },
     options: {

@@ -4,15 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
@@ -21,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.testsupport.HeadlessChromium;
+import org.octopipes.testsupport.OctopipesConsolePage;
 import org.octopipes.testsupport.Prometheus;
 import org.octopipes.testsupport.TestProcess;
 
@@ -37,8 +33,6 @@ class MonitoringIT {
     /** The Felix Web Console's own default login, until an operator configures another. */
     private static final String USER = "admin";
     private static final String PASSWORD = "admin";
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path folder;
@@ -77,81 +71,35 @@ class MonitoringIT {
                 assertThat(prometheus.query("octopipes_routing_policy_active == 1")).isPresent();
             }
 
-            try (HeadlessChromium chromium = HeadlessChromium.start(folder); HeadlessChromium.Page page = chromium.newPage()) {
-                page.authenticate(USER, PASSWORD);
-                page.open(base + "/system/console/octopipes");
+            try (HeadlessChromium chromium = HeadlessChromium.start(folder); HeadlessChromium.Page browser = chromium.newPage()) {
+                OctopipesConsolePage page = OctopipesConsolePage.open(browser, base, USER, PASSWORD);
 
                 await("the page lists the three clients").atMost(TestProcess.PATIENCE)
-                        .until(() -> page.evaluate(CLIENT_ROWS), rows -> rows.equals(List.of("alice", "bob", "carol")));
-                assertThat(page.evaluate("document.querySelector('#octopipes-groups tbody').textContent")).asString()
-                        .contains("sensors", "alice, bob");
-                await("the chart draws a delivery rate above zero").atMost(TestProcess.PATIENCE)
-                        .until(() -> page.evaluate(CHART_DRAWN), Boolean.TRUE::equals);
-                page.screenshot(Path.of("target", "monitoring-launcher-webconsole.png"));
+                        .until(page::clients, rows -> rows.equals(List.of("alice", "bob", "carol")));
+                assertThat(page.groupsTable()).asString().contains("sensors", "alice, bob");
+                await("the chart draws a delivery rate above zero").atMost(TestProcess.PATIENCE).until(page::chartDrawn);
+                browser.screenshot(Path.of("target", "monitoring-launcher-webconsole.png"));
 
-                String token = (String) page.evaluate("document.getElementById('octopipes').dataset.token");
-                assertThat(post(base, "bob", token, false).statusCode()).as("a kick without the console's login").isEqualTo(401);
-                assertThat(post(base, "bob", null, true).statusCode()).as("a kick without the page's token").isEqualTo(403);
+                String token = page.token();
+                assertThat(OctopipesConsolePage.postKick(base, "bob", token, null, null)).as("a kick without the console's login").isEqualTo(401);
+                assertThat(OctopipesConsolePage.postKick(base, "bob", null, USER, PASSWORD)).as("a kick without the page's token").isEqualTo(403);
 
-                page.evaluate("""
-                        (() => {
-                          const row = document.querySelector('#octopipes-clients tr[data-client="bob"]');
-                          row.querySelector('input').value = 'alarms';
-                          row.querySelector('button[data-action="subscribe"]').click();
-                          return true;
-                        })()""");
-                await("the page shows bob in alarms").atMost(TestProcess.PATIENCE).until(() -> page.evaluate(
-                        "document.querySelector('#octopipes-clients tr[data-client=\"bob\"]').cells[1].textContent"), "alarms, sensors"::equals);
-                assertThat(page.evaluate("document.getElementById('octopipes-message').textContent")).isEqualTo("subscribed 'bob' to alarms");
+                page.subscribe("bob", "alarms");
+                await("the page shows bob in alarms").atMost(TestProcess.PATIENCE).until(() -> page.groupsOf("bob"), "alarms, sensors"::equals);
+                assertThat(page.message()).isEqualTo("subscribed 'bob' to alarms");
                 carol.send("alarms", "fire".getBytes(UTF_8));
                 assertThat(bob.receive(TestProcess.PATIENCE)).as("bob gets what is sent to the group the page added").isNotNull();
 
-                page.evaluate("document.querySelector('#octopipes-clients tr[data-client=\"carol\"] button[data-action=\"kick\"]').click(), true");
+                page.kick("carol");
 
                 await("carol's FIFOs deleted").atMost(TestProcess.PATIENCE)
                         .until(() -> !Files.exists(server.clients.resolve("carol_rx.fifo")) && !Files.exists(server.clients.resolve("carol_tx.fifo")));
-                await("the page lists alice and bob").atMost(TestProcess.PATIENCE)
-                        .until(() -> page.evaluate(CLIENT_ROWS), rows -> rows.equals(List.of("alice", "bob")));
-                assertThat(page.evaluate("document.getElementById('octopipes-message').textContent")).isEqualTo("kicked 'carol'");
+                await("the page lists alice and bob").atMost(TestProcess.PATIENCE).until(page::clients, rows -> rows.equals(List.of("alice", "bob")));
+                assertThat(page.message()).isEqualTo("kicked 'carol'");
                 assertThat(Files.exists(server.clients.resolve("bob_rx.fifo"))).as("bob, whom the refused requests named, is still there").isTrue();
                 server.awaitLog("kicked 'carol' from the Web Console");
             }
         }
-    }
-
-    /** The names in the clients table, top to bottom. */
-    private static final String CLIENT_ROWS = "Array.from(document.querySelectorAll('#octopipes-clients tbody tr[data-client]'))"
-            + ".map(row => row.dataset.client)";
-
-    /**
-     * Chart.js has data with a delivery rate above zero, and the canvas has pixels of the delivery
-     * line's colour (#1565c0) beyond the legend's box: the line is drawn, not only the axes.
-     */
-    private static final String CHART_DRAWN = """
-            (() => {
-              const canvas = document.getElementById('octopipes-chart');
-              const chart = Chart.getChart(canvas);
-              if (!chart || !chart.data.datasets[0].data.some(rate => rate > 0)) return false;
-              const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-              let line = 0;
-              for (let i = 0; i < pixels.length; i += 4) {
-                if (Math.abs(pixels[i] - 21) < 12 && Math.abs(pixels[i + 1] - 101) < 12 && Math.abs(pixels[i + 2] - 192) < 12 && pixels[i + 3] > 200) line++;
-              }
-              return line > 200;
-            })()""";
-
-    /** The kick action as a script elsewhere would post it: with or without the login, with or without the token. */
-    private HttpResponse<String> post(String base, String client, String token, boolean withLogin) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/system/console/octopipes/kick"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("client=" + client));
-        if (token != null) {
-            request.header("X-Octopipes-Token", token);
-        }
-        if (withLogin) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(UTF_8)));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String httpBase(TestProcess server) throws InterruptedException {
