@@ -75,18 +75,12 @@ public class FakeBroker implements Broker {
 
     @Override
     public void subscribe(Name client, Collection<Name> groups) {
-        ClientInfo info = known(client);
-        Set<Name> next = new HashSet<>(info.groups());
-        next.addAll(groups);
-        replaceGroups(info, next);
+        changeGroups(client, groups, true);
     }
 
     @Override
     public void unsubscribe(Name client, Collection<Name> groups) {
-        ClientInfo info = known(client);
-        Set<Name> next = new HashSet<>(info.groups());
-        next.removeAll(groups);
-        replaceGroups(info, next);
+        changeGroups(client, groups, false);
     }
 
     @Override
@@ -119,16 +113,18 @@ public class FakeBroker implements Broker {
         throw new UnsupportedOperationException("a fake broker routes nothing to tap");
     }
 
-    private ClientInfo known(Name client) {
-        ClientInfo info = clients.get(client);
-        if (info == null) {
-            throw new UnknownClientException(client);
+    private void changeGroups(Name name, Collection<Name> groups, boolean add) {
+        ClientInfo client = clients.get(name);
+        if (client == null) {
+            throw new UnknownClientException(name);
         }
-        return info;
-    }
-
-    private void replaceGroups(ClientInfo info, Set<Name> groups) {
-        clients.put(info.name(), new ClientInfo(info.name(), groups, info.transport(), info.address(), info.queuedPackets(),
-                info.queuedBytes(), info.counters(), info.subscribedAt(), info.lastActivity()));
+        Set<Name> next = new HashSet<>(client.groups());
+        if (add) {
+            next.addAll(groups);
+        } else {
+            next.removeAll(groups);
+        }
+        clients.put(name, new ClientInfo(name, next, client.transport(), client.address(), client.queuedPackets(),
+                client.queuedBytes(), client.counters(), client.subscribedAt(), client.lastActivity()));
     }
 }

@@ -18,33 +18,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.PolicyInfo;
+import org.octopipes.bridge.mqtt.impl.BridgeMXBean;
 import org.octopipes.monitoring.support.BridgeReadings;
 import org.octopipes.testsupport.FakeBroker;
 import org.octopipes.testsupport.Prometheus;
 
 class BrokerMetricsTest {
 
-    /** The attributes of the bridge bundle's MXBean, which is private to that bundle. */
-    public interface BridgeMXBean {
-        String getName();
-
-        String getBroker();
-
-        boolean isConnected();
-
-        int getQueuedPackets();
-
-        long getQueuedBytes();
-
-        long getSent();
-
-        long getReceived();
-
-        long getDropped();
-    }
-
-    record Bridge(String getName, String getBroker, boolean isConnected, int getQueuedPackets, long getQueuedBytes, long getSent,
-            long getReceived, long getDropped) implements BridgeMXBean {
+    /** A bridge's status through the bridge bundle's own MXBean interface, so that a renamed attribute shows here. */
+    record Bridge(String getName, String getBroker, String getClientId, boolean isConnected, int getQueuedPackets, long getQueuedBytes,
+            long getSent, long getReceived, long getDropped, int getRemoteNames) implements BridgeMXBean {
     }
 
     private final FakeBroker broker = new FakeBroker();
@@ -125,7 +108,7 @@ class BrokerMetricsTest {
         broker.add("bob", FakeBroker.counters(4, 3, 5, Map.of(DropReason.QUEUE_FULL, 1L)), "sensors");
         broker.policies.add(new PolicyInfo("anycast", 10, 42, "org.octopipes.policy.anycast", true));
         broker.policies.add(new PolicyInfo("default", 0, 7, "org.octopipes.router", false));
-        mbeans.registerMBean(new StandardMBean(new Bridge("site-b", "tcp://127.0.0.1:1883", true, 2, 512, 20, 30, 1), BridgeMXBean.class, true),
+        mbeans.registerMBean(new StandardMBean(new Bridge("site-b", "tcp://127.0.0.1:1883", "site-a", true, 2, 512, 20, 30, 1, 0), BridgeMXBean.class, true),
                 new ObjectName("org.octopipes:type=Bridge,name=site-b"));
     }
 
