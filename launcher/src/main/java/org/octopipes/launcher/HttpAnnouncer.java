@@ -1,7 +1,6 @@
 package org.octopipes.launcher;
 
 import java.io.PrintStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.CountDownLatch;
@@ -62,7 +61,7 @@ final class HttpAnnouncer extends ServiceTracker<Object, Object> {
     }
 
     /** The port of the runtime's first endpoint, or -1 while it has none. */
-    private static int boundPort(Object endpoints) {
+    static int boundPort(Object endpoints) {
         Object first = endpoints;
         if (endpoints instanceof String[] array) {
             first = array.length > 0 ? array[0] : null;
@@ -72,9 +71,14 @@ final class HttpAnnouncer extends ServiceTracker<Object, Object> {
         if (first == null) {
             return -1;
         }
+        // Not java.net.URI: the runtime writes an IPv6 host without brackets (http://::1:8181/).
+        String endpoint = first.toString();
+        int hostStart = endpoint.indexOf("://") + 3;
+        int pathStart = endpoint.indexOf('/', hostStart);
+        String authority = endpoint.substring(hostStart, pathStart < 0 ? endpoint.length() : pathStart);
         try {
-            return URI.create(first.toString()).getPort();
-        } catch (IllegalArgumentException notAUrl) {
+            return Integer.parseInt(authority.substring(authority.lastIndexOf(':') + 1));
+        } catch (NumberFormatException notAPort) {
             return -1;
         }
     }
