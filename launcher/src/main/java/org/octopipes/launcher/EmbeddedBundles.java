@@ -32,6 +32,8 @@ final class EmbeddedBundles {
     static final int SHELL_START_LEVEL = 3;
 
     private static final String FOLDER = "bundles";
+    /** The HTTP service, the Web Console, and what serves through them: installed only with --http. */
+    private static final String HTTP_FOLDER = "http-bundles";
     private static final String OCTOPIPES_PREFIX = "org.octopipes.";
     private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
 
@@ -55,15 +57,23 @@ final class EmbeddedBundles {
         return names;
     }
 
-    static void installAll(BundleContext context) throws IOException, BundleException {
+    /** Installs the server's bundles, and with {@code http} those that serve HTTP too. */
+    static void installAll(BundleContext context, boolean http) throws IOException, BundleException {
         Path launcher = launcherLocation();
         if (Files.isDirectory(launcher)) {
             // Run from target/classes, e.g. in an IDE.
-            installFrom(launcher.resolve(FOLDER), context);
+            installAll(launcher, context, http);
         } else {
             try (FileSystem jar = FileSystems.newFileSystem(launcher)) {
-                installFrom(jar.getPath(FOLDER), context);
+                installAll(jar.getPath("/"), context, http);
             }
+        }
+    }
+
+    private static void installAll(Path root, BundleContext context, boolean http) throws IOException, BundleException {
+        installFrom(root.resolve(FOLDER), context);
+        if (http) {
+            installFrom(root.resolve(HTTP_FOLDER), context);
         }
     }
 
@@ -83,7 +93,7 @@ final class EmbeddedBundles {
             jars = files.filter(file -> file.getFileName().toString().endsWith(".jar")).sorted().toList();
         }
         if (jars.isEmpty()) {
-            throw new IllegalStateException("the launcher holds no bundles under " + FOLDER + "/");
+            throw new IllegalStateException("the launcher holds no bundles under " + folder + "/");
         }
         for (Path jar : jars) {
             Bundle bundle;

@@ -21,6 +21,7 @@ record LauncherOptions(
         Optional<Path> etcDir,
         Path deployDir,
         Optional<Path> storageDir,
+        Optional<HttpAddress> http,
         boolean console,
         boolean help) {
 
@@ -52,11 +53,19 @@ record LauncherOptions(
                               (default: ./deploy)
               --storage DIR   the framework's cache, emptied at every start
                               (default: a new temporary folder, deleted at exit)
+              --http [HOST:]PORT
+                              serve the Felix Web Console with its Octopipes page at
+                              /system/console/octopipes (user admin, password admin
+                              until configured) and Prometheus metrics at /metrics;
+                              on 127.0.0.1 unless HOST is given ([::1]:PORT for IPv6;
+                              port 0: any free port). Off by default: no port is opened.
               --no-console    no interactive Gogo shell, even on a terminal
               --help          print this text and exit
 
             Once a transport accepts clients, standard output gets one line per transport:
               Octopipes <version> ready: <name> transport at <address>
+            and with --http, once it listens:
+              Octopipes <version> ready: Web Console at http://HOST:PORT/system/console/octopipes, metrics at http://HOST:PORT/metrics
             The log goes to standard error. SIGTERM or Ctrl-C stops the server cleanly.
             Under systemd (Type=notify, $NOTIFY_SOCKET set) it sends READY=1 once every
             transport serves, STATUS= with the client count, WATCHDOG=1 when $WATCHDOG_USEC
@@ -74,6 +83,7 @@ record LauncherOptions(
         Path deploy = Path.of("deploy");
         // Not a fixed folder: the cache is wiped at start, and two launchers must not wipe each other's.
         Path storage = null;
+        HttpAddress http = null;
         boolean console = true;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -85,6 +95,7 @@ record LauncherOptions(
                 case "--etc" -> etc = pathValue(args, ++i, option);
                 case "--deploy" -> deploy = pathValue(args, ++i, option);
                 case "--storage" -> storage = pathValue(args, ++i, option);
+                case "--http" -> http = HttpAddress.parse(value(args, ++i, option));
                 case "--no-console" -> console = false;
                 case "--help", "-h" -> help = true;
                 default -> throw new UsageException(option.startsWith("-")
@@ -102,7 +113,7 @@ record LauncherOptions(
         }
         return new LauncherOptions(Optional.ofNullable(cap), Optional.ofNullable(clients), Optional.ofNullable(config),
                 Optional.ofNullable(etc), deploy.toAbsolutePath().normalize(),
-                Optional.ofNullable(storage).map(path -> path.toAbsolutePath().normalize()), console, help);
+                Optional.ofNullable(storage).map(path -> path.toAbsolutePath().normalize()), Optional.ofNullable(http), console, help);
     }
 
     /**
@@ -129,13 +140,18 @@ record LauncherOptions(
         }
     }
 
-    private static Path pathValue(String[] args, int index, String option) throws UsageException {
+    private static String value(String[] args, int index, String option) throws UsageException {
         if (index >= args.length || args[index].isEmpty() || args[index].startsWith("--")) {
             throw new UsageException("option " + option + " needs a value");
         }
+        return args[index];
+    }
+
+    private static Path pathValue(String[] args, int index, String option) throws UsageException {
+        String value = value(args, index, option);
         try {
             // Absolute, so that the configuration and the log say where the FIFOs really are.
-            return Path.of(args[index]).toAbsolutePath().normalize();
+            return Path.of(value).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             throw new UsageException("option " + option + ": not a path: " + e.getMessage());
         }

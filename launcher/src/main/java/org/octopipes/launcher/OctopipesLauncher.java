@@ -38,6 +38,13 @@ final class OctopipesLauncher {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONFIG_ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * The Web Console's "all" build imports sun.nio.ch for the commons-io it carries, which uses it
+     * only if it can; Felix's system bundle does not list it on its own.
+     */
+    private static final String HTTP_SYSTEM_PACKAGES = "sun.nio.ch";
+    private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private final LauncherOptions options;
     private final SortedMap<String, String> serverConfiguration;
     private final ConsoleLog log;
@@ -87,7 +94,7 @@ final class OctopipesLauncher {
                 log.info("started " + ConsoleLog.nameOf(bundle) + ' ' + bundle.getVersion());
             }
         });
-        EmbeddedBundles.installAll(context);
+        EmbeddedBundles.installAll(context, options.http().isPresent());
 
         // Infrastructure only (start level 1): Config Admin is up, none of our components is yet.
         framework.start();
@@ -124,6 +131,10 @@ final class OctopipesLauncher {
             log.error("not serving within " + READY_TIMEOUT.toSeconds() + " s: the " + String.join(", ", missing)
                     + " transport (see above); serving with the others", null);
         }
+        if (options.http().isPresent() && !awaitHttp(context, options.http().get(), READY_TIMEOUT)) {
+            stop(framework);
+            return EXIT_FAILED;
+        }
         systemd.ready("serving");
         // The shell comes last so that its prompt follows the "ready" lines.
         raiseStartLevel(framework, EmbeddedBundles.SHELL_START_LEVEL, null);
@@ -136,11 +147,37 @@ final class OctopipesLauncher {
         return EXIT_STOPPED;
     }
 
+    /** With --http: whether the HTTP service listens in time; says why not if it does not. */
+    private boolean awaitHttp(BundleContext context, HttpAddress address, Duration timeout) throws InterruptedException {
+        HttpAnnouncer http = new HttpAnnouncer(context, address, version(), out);
+        http.open();
+        if (http.awaitListening(timeout)) {
+            return true;
+        }
+        log.error("--http " + address.host() + ":" + address.port() + ": the HTTP service does not listen within "
+                + READY_TIMEOUT.toSeconds() + " s: is the port taken, or the host not an address of this machine (see above)? Stopping.",
+                null);
+        return false;
+    }
+
     private Map<String, Object> frameworkProperties() {
         Map<String, Object> properties = new HashMap<>();
         properties.put(Constants.FRAMEWORK_STORAGE, storageDir.toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, ServerConfigurationPublisher.SYSTEM_PACKAGES);
+        properties.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, ServerConfigurationPublisher.SYSTEM_PACKAGES
+                + (options.http().isPresent() ? "," + HTTP_SYSTEM_PACKAGES : ""));
+        options.http().ifPresent(http -> {
+            // Jetty's own log (SLF4J simple): its warnings and errors, on standard error with ours.
+            System.setProperty(SIMPLE_LOGGER_LEVEL, System.getProperty(SIMPLE_LOGGER_LEVEL, "warn"));
+            // Felix HTTP reads these framework properties as its defaults; Config Admin (PID
+            // org.apache.felix.http, e.g. a .cfg in --etc) can still change them.
+            properties.put("org.apache.felix.http.enable", "true");
+            properties.put("org.apache.felix.https.enable", "false");
+            properties.put("org.apache.felix.http.host", http.host());
+            properties.put("org.osgi.service.http.port", String.valueOf(http.port()));
+            // No server name and version in every answer for a scanner to look up.
+            properties.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        });
         // The launcher raises the level itself once the configuration is in Config Admin.
         properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL,
                 String.valueOf(EmbeddedBundles.INFRASTRUCTURE_START_LEVEL));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.octopipes.testsupport.LocalPorts;
 import org.octopipes.testsupport.TestProcess;
 
 /** The executable jar, started as an operator would start it: options, bundles, configuration, stop. */
@@ -68,7 +70,7 @@ class LauncherIT {
         assertThat(String.join("\n", launcher.stdout()))
                 .startsWith("Usage: java -jar octopipes-launcher.jar [options]")
                 .contains("--cap PATH", "--clients DIR", "--config FILE", "--deploy DIR", "--storage DIR",
-                        "--no-console", "--help");
+                        "--http [HOST:]PORT", "--no-console", "--help");
         assertThat(launcher.stderr()).isEmpty();
     }
 
@@ -89,6 +91,39 @@ class LauncherIT {
 
         assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isEqualTo(2);
         assertThat(launcher.stderr()).first().isEqualTo("octopipes-launcher: option --cap needs a value");
+    }
+
+    @Test
+    void aPortOutOfRangeForHttpExitsTwoWithAClearMessage() throws Exception {
+        launcher = launch("--no-console", "--http", "localhost:70000");
+
+        assertThat(launcher.awaitExit(TestProcess.PATIENCE)).isEqualTo(2);
+        assertThat(launcher.stderr()).first().isEqualTo("octopipes-launcher: --http localhost:70000: the port must be from 0 to 65535");
+    }
+
+    @Test
+    void withoutHttpTheServerListensOnNoPortAndInstallsNoHttpBundle() throws Exception {
+        launcher = startServer();
+        launcher.awaitStdout(line -> line.endsWith(" transport at " + cap), "a ready line for the FIFO transport");
+        awaitStarted("org.octopipes.jmx");
+
+        assertThat(LocalPorts.listenedOnBy(launcher.pid())).as("TCP sockets the server listens on").isEmpty();
+        assertThat(launcher.stderr()).noneMatch(line -> line.contains("started org.apache.felix.http")
+                || line.contains("started org.apache.felix.webconsole") || line.contains("started org.octopipes.metrics"));
+    }
+
+    @Test
+    void withHttpAndNoHostItListensOnTheLoopbackOnlyAndSaysWhere() throws Exception {
+        launcher = startServer("--http", "0");
+
+        String ready = launcher.awaitStdout(line -> line.contains(" ready: Web Console at "), "a ready line for the Web Console");
+        Matcher url = Pattern.compile("ready: Web Console at http://127\\.0\\.0\\.1:(\\d+)/system/console/octopipes,"
+                + " metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(ready);
+        assertThat(url.find()).as(ready).isTrue();
+        int port = Integer.parseInt(url.group(1));
+
+        assertThat(LocalPorts.listenedOnBy(launcher.pid())).containsExactly(new InetSocketAddress("127.0.0.1", port));
+        assertThat(launcher.stderr()).as("no errors while starting").noneMatch(line -> line.contains(" ERROR "));
     }
 
     @Test

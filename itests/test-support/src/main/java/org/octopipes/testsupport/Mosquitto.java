@@ -1,15 +1,11 @@
 package org.octopipes.testsupport;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A real Mosquitto on a free loopback port, its configuration and its data in a folder of the
@@ -34,9 +30,7 @@ public final class Mosquitto implements AutoCloseable {
 
     /** Mosquitto on the PATH or where Debian puts it. */
     public static Optional<Path> executable() {
-        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "mosquitto"));
-        return Stream.concat(onPath, Stream.of(Path.of("/usr/sbin/mosquitto"))).filter(Files::isExecutable).findFirst();
+        return TestProcess.executable("mosquitto", "/usr/sbin");
     }
 
     /**
@@ -48,10 +42,7 @@ public final class Mosquitto implements AutoCloseable {
      */
     public static Mosquitto start(Path folder, String... configuration) throws IOException, InterruptedException {
         Path executable = executable().orElseThrow(() -> new IllegalStateException(MISSING));
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = LocalPorts.freeLoopbackPort();
         List<String> lines = new ArrayList<>(List.of(
                 "listener " + port + " 127.0.0.1",
                 "allow_anonymous true",

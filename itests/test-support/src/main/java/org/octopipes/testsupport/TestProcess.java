@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -62,6 +63,13 @@ public final class TestProcess implements AutoCloseable {
             }
         });
         return new TestProcess(label, builder.start());
+    }
+
+    /** The first executable {@code name} on the PATH, else in one of {@code alsoIn} (e.g. /usr/sbin, not on every user's PATH). */
+    public static Optional<Path> executable(String name, String... alsoIn) {
+        Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, name));
+        return Stream.concat(onPath, Stream.of(alsoIn).map(dir -> Path.of(dir, name))).filter(Files::isExecutable).findFirst();
     }
 
     /** The command that runs {@code jar} with the JVM running these tests. */

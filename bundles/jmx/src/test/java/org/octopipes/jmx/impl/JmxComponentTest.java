@@ -12,6 +12,7 @@ import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.octopipes.api.ClientInfo;
 import org.octopipes.codec.Name;
+import org.octopipes.testsupport.FakeBroker;
 import org.octopipes.testsupport.TestLogger;
 
 /** The component in the platform MBeanServer: what it registers, its periodic refresh, and its clean exit. */

@@ -30,6 +30,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.PolicyInfo;
 import org.octopipes.api.TrafficCounters;
 import org.octopipes.codec.Name;
+import org.octopipes.testsupport.FakeBroker;
 import org.octopipes.testsupport.TestLogger;
 
 class OctopipesMBeansTest {

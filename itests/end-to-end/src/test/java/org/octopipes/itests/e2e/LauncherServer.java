@@ -46,10 +46,17 @@ final class LauncherServer implements AutoCloseable {
 
     /** As {@link #start(String, Path, Path, String)}, with options for the server's JVM, e.g. -Xmx. */
     static LauncherServer start(String label, Path run, Path clients, String properties, List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(label, run, clients, properties, jvmOptions, List.of());
+    }
+
+    /** As {@link #start(String, Path, Path, String, List)}, with more launcher options, e.g. --http. */
+    static LauncherServer start(String label, Path run, Path clients, String properties, List<String> jvmOptions, List<String> launcherOptions)
+            throws IOException, InterruptedException {
         Path cap = run.resolve("cap.fifo");
         Path configuration = Files.writeString(run.resolve("server.properties"), properties);
         List<String> command = new ArrayList<>(TestProcess.java(LAUNCHER, "--no-console", "--cap", cap.toString(),
                 "--clients", clients.toString(), "--deploy", run.resolve("deploy").toString(), "--config", configuration.toString()));
+        command.addAll(launcherOptions);
         command.addAll(1, jvmOptions);
         TestProcess process = TestProcess.start(label, command);
         LauncherServer server = new LauncherServer(label, run, clients, process);

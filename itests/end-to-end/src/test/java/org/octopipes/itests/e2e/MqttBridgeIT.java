@@ -1,6 +1,7 @@
 package org.octopipes.itests.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.octopipes.client.OctopipesClient;
 import org.octopipes.codec.Packet;
 import org.octopipes.testsupport.Mosquitto;
+import org.octopipes.testsupport.OctopipesConsolePage;
 import org.octopipes.testsupport.TestProcess;
 
 /**
@@ -39,8 +41,8 @@ class MqttBridgeIT {
     private Server serverA;
     private Server serverB;
 
-    /** One launcher process and where its clients reach it. */
-    private record Server(TestProcess process, Path cap) {
+    /** One launcher process, where its clients reach it, and its HTTP root (server A only, null elsewhere). */
+    private record Server(TestProcess process, Path cap, String http) {
     }
 
     @BeforeEach
@@ -55,7 +57,8 @@ class MqttBridgeIT {
                 // the rest: an importing bridge that falls behind a burst by more would lose packets at the
                 // broker, which no bridge can see (the README says so). Room for the stream tests' bursts.
                 "max_queued_messages 100000");
-        serverA = startServer("a");
+        // A serves /metrics, to show the bridge from outside as Prometheus would see it.
+        serverA = startServer("a", "--http", "0");
         serverB = startServer("b");
         for (Server server : List.of(serverA, serverB)) {
             awaitStderr(server.process(), "subscribed to");
@@ -101,6 +104,14 @@ class MqttBridgeIT {
             assertThat(reply.origin().toString()).isEqualTo("bob");
             assertThat(text(reply)).isEqualTo("hello alice, from B");
             assertThat(carol.receive(java.time.Duration.ZERO)).as("carol has nothing more").isNull();
+
+            // The bridge as /metrics shows it, read from its MBean: connected, 21 packets published, 1 received.
+            String labels = "{bridge=\"a\",broker=\"" + broker.uri() + "\"}";
+            await("server A's /metrics shows its bridge").atMost(TestProcess.PATIENCE)
+                    .until(() -> OctopipesConsolePage.get(serverA.http(), "/metrics").body(),
+                            metrics -> metrics.contains("octopipes_bridge_connected" + labels + " 1.0")
+                                    && metrics.contains("octopipes_bridge_sent_total" + labels + " 21.0")
+                                    && metrics.contains("octopipes_bridge_received_total" + labels + " 1.0"));
         }
     }
 
@@ -230,7 +241,7 @@ class MqttBridgeIT {
     // ---- Helpers
 
     /** A launcher whose deploy folder holds the bridge's factory configuration, as an operator would write it. */
-    private Server startServer(String name) throws IOException, InterruptedException {
+    private Server startServer(String name, String... moreOptions) throws IOException, InterruptedException {
         Path run = privateFolder("octopipes-mqtt-" + name + "-");
         Path cap = run.resolve("cap.fifo");
         Path deploy = Files.createDirectory(run.resolve("deploy"));
@@ -243,10 +254,17 @@ class MqttBridgeIT {
                 "reconnect.min.millis = 100",
                 "reconnect.max.millis = 500",
                 ""));
-        TestProcess process = TestProcess.start("server " + name, TestProcess.java(LAUNCHER, "--no-console",
+        List<String> options = new ArrayList<>(List.of("--no-console",
                 "--cap", cap.toString(), "--clients", run.resolve("clients").toString(), "--deploy", deploy.toString()));
+        options.addAll(List.of(moreOptions));
+        TestProcess process = TestProcess.start("server " + name, TestProcess.java(LAUNCHER, options.toArray(String[]::new)));
         process.awaitStdout(line -> line.contains("fifo transport at " + cap), "that it is ready");
-        return new Server(process, cap);
+        String http = null;
+        if (options.contains("--http")) {
+            String ready = process.awaitStdout(line -> line.contains("ready: Web Console at "), "its Web Console's URL");
+            http = ready.substring(ready.indexOf("http://"), ready.indexOf("/system/console/"));
+        }
+        return new Server(process, cap, http);
     }
 
     private static void awaitStderr(TestProcess process, String text) throws InterruptedException {

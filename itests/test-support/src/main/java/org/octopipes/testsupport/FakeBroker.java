@@ -1,4 +1,4 @@
-package org.octopipes.jmx.impl;
+package org.octopipes.testsupport;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,20 +24,20 @@ import org.octopipes.api.UnknownClientException;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 
-/** A broker whose clients, counters and policies a test sets by hand. */
-class FakeBroker implements Broker {
+/** A broker whose clients, counters and policies a test sets by hand, for the tests of what reads the {@link Broker}: JMX, metrics, the Web Console. */
+public class FakeBroker implements Broker {
 
-    final Map<Name, ClientInfo> clients = new ConcurrentSkipListMap<>();
-    final List<PolicyInfo> policies = new CopyOnWriteArrayList<>();
-    final List<PolicyInfo> accessChecks = new CopyOnWriteArrayList<>();
-    volatile TrafficCounters counters = counters(0, 0, 0, Map.of());
+    public final Map<Name, ClientInfo> clients = new ConcurrentSkipListMap<>();
+    public final List<PolicyInfo> policies = new CopyOnWriteArrayList<>();
+    public final List<PolicyInfo> accessChecks = new CopyOnWriteArrayList<>();
+    public volatile TrafficCounters counters = counters(0, 0, 0, Map.of());
 
-    static TrafficCounters counters(long received, long routed, long delivered, Map<DropReason, Long> dropped) {
+    public static TrafficCounters counters(long received, long routed, long delivered, Map<DropReason, Long> dropped) {
         return new TrafficCounters(received, routed, delivered, dropped);
     }
 
     /** Subscribes a client with these groups and counters, replacing one of the same name. */
-    ClientInfo add(String name, TrafficCounters traffic, String... groups) {
+    public ClientInfo add(String name, TrafficCounters traffic, String... groups) {
         Set<Name> groupNames = new HashSet<>();
         for (String group : groups) {
             groupNames.add(Name.of(group));
@@ -48,7 +48,7 @@ class FakeBroker implements Broker {
         return client;
     }
 
-    void remove(String name) {
+    public void remove(String name) {
         clients.remove(Name.of(name));
     }
 
@@ -75,18 +75,12 @@ class FakeBroker implements Broker {
 
     @Override
     public void subscribe(Name client, Collection<Name> groups) {
-        ClientInfo info = known(client);
-        Set<Name> next = new HashSet<>(info.groups());
-        next.addAll(groups);
-        replaceGroups(info, next);
+        changeGroups(client, groups, true);
     }
 
     @Override
     public void unsubscribe(Name client, Collection<Name> groups) {
-        ClientInfo info = known(client);
-        Set<Name> next = new HashSet<>(info.groups());
-        next.removeAll(groups);
-        replaceGroups(info, next);
+        changeGroups(client, groups, false);
     }
 
     @Override
@@ -96,7 +90,7 @@ class FakeBroker implements Broker {
 
     @Override
     public int send(Packet packet) {
-        throw new UnsupportedOperationException("JMX does not send");
+        throw new UnsupportedOperationException("a fake broker routes nothing");
     }
 
     @Override
@@ -116,19 +110,21 @@ class FakeBroker implements Broker {
 
     @Override
     public Tap tap(Set<Name> names, Consumer<TappedPacket> listener) {
-        throw new UnsupportedOperationException("JMX does not tap");
+        throw new UnsupportedOperationException("a fake broker routes nothing to tap");
     }
 
-    private ClientInfo known(Name client) {
-        ClientInfo info = clients.get(client);
-        if (info == null) {
-            throw new UnknownClientException(client);
+    private void changeGroups(Name name, Collection<Name> groups, boolean add) {
+        ClientInfo client = clients.get(name);
+        if (client == null) {
+            throw new UnknownClientException(name);
         }
-        return info;
-    }
-
-    private void replaceGroups(ClientInfo info, Set<Name> groups) {
-        clients.put(info.name(), new ClientInfo(info.name(), groups, info.transport(), info.address(), info.queuedPackets(),
-                info.queuedBytes(), info.counters(), info.subscribedAt(), info.lastActivity()));
+        Set<Name> next = new HashSet<>(client.groups());
+        if (add) {
+            next.addAll(groups);
+        } else {
+            next.removeAll(groups);
+        }
+        clients.put(name, new ClientInfo(name, next, client.transport(), client.address(), client.queuedPackets(),
+                client.queuedBytes(), client.counters(), client.subscribedAt(), client.lastActivity()));
     }
 }
