@@ -190,20 +190,28 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
     /** Moves what other threads offered into the clients' queues, with the holds it made; I/O thread. */
     public void takeInboxes(InboxTaken<C> taken) {
         for (C client; (client = inboxesToTake.poll()) != null; ) {
-            OutboundQueue queue = taken.queueOf(client);
-            client.backpressure().inbox.moveTo(queue, heldByInbox);
-            if (client.isClosed()) {
-                int packets = queue.clear();
-                heldByInbox.forEach(Sender::release);
-                heldByInbox.clear();
-                if (packets > 0) {
-                    taken.gone(client, packets);
-                }
-                continue;
-            }
-            adopt(client, heldByInbox);
-            taken.taken(client);
+            takeInbox(client, taken);
         }
+    }
+
+    /**
+     * Moves what other threads offered {@code client} into its queue now, ahead of its turn; I/O
+     * thread. (Its turn still comes, and finds the inbox empty.)
+     */
+    public void takeInbox(C client, InboxTaken<C> taken) {
+        OutboundQueue queue = taken.queueOf(client);
+        client.backpressure().inbox.moveTo(queue, heldByInbox);
+        if (client.isClosed()) {
+            int packets = queue.clear();
+            heldByInbox.forEach(Sender::release);
+            heldByInbox.clear();
+            if (packets > 0) {
+                taken.gone(client, packets);
+            }
+            return;
+        }
+        adopt(client, heldByInbox);
+        taken.taken(client);
     }
 
     /** A packet from {@code sender} was queued for {@code recipient} on the I/O thread. */

@@ -191,6 +191,12 @@ public final class ClientEngine<C extends EngineClient<C>> {
             target.dropped(DropReason.CLIENT_GONE, 1);
             return true;
         }
+        if (target.inbox.bytes() > 0) {
+            // What other threads offered goes first: it may be this very sender's earlier packets,
+            // routed from elsewhere while its own thread did not route (the sessions hand a new
+            // router what waited for it), and what the sender routes now must not overtake them.
+            backpressure.takeInbox(target, inboxTaken);
+        }
         if (!target.queue.offer(packet, delivery.deadlineNanos())) {
             // Packets pile up during one round of reads before the round's writes; write now what
             // has piled up, so that only a client that really does not read loses packets.

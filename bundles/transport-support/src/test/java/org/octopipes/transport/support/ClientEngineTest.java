@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +159,34 @@ class ClientEngineTest {
         await().atMost(WAIT).until(() -> bob.delivered == 50);
         assertThat(numbers(bob)).isEqualTo(range(50));
         assertThat(bob.queuedBytes()).isZero();
+    }
+
+    @Test
+    void whatAnotherThreadOfferedBeforeIsNotOvertakenByWhatTheIoThreadOffersAfter() throws Exception {
+        Client bob = onIoThread(() -> new Client(engine));
+        CountDownLatch offeredElsewhere = new CountDownLatch(1);
+        CompletableFuture<Void> offeredHere = new CompletableFuture<>();
+        // The I/O thread is busy (in this task) while another thread offers 0 to 9 into the inbox;
+        // then it offers 10 to 19 itself, as a sender routes on its own thread once a router came.
+        engine.runLater(() -> {
+            try {
+                offeredElsewhere.await();
+                for (int i = 10; i < 20; i++) {
+                    offer(bob, i, Protocol.NO_DEADLINE, Sender.NONE);
+                }
+                offeredHere.complete(null);
+            } catch (InterruptedException e) {
+                offeredHere.completeExceptionally(e);
+            }
+        });
+        for (int i = 0; i < 10; i++) {
+            assertThat(offer(bob, i, Protocol.NO_DEADLINE, Sender.NONE)).isTrue();
+        }
+        offeredElsewhere.countDown();
+        offeredHere.get();
+
+        await().atMost(WAIT).until(() -> bob.delivered == 20);
+        assertThat(numbers(bob)).isEqualTo(range(20));
     }
 
     @Test
