@@ -20,6 +20,19 @@ import org.octopipes.codec.Name;
 public record ClientInfo(Name name, Set<Name> groups, String transport, String address, int queuedPackets,
         long queuedBytes, TrafficCounters counters, Instant subscribedAt, Instant lastActivity) {
 
+    /**
+     * Keeps a copy of {@code groups}, so that a snapshot never changes.
+     *
+     * @param name as {@link #name()} returns it
+     * @param groups as {@link #groups()} returns it
+     * @param transport as {@link #transport()} returns it
+     * @param address as {@link #address()} returns it
+     * @param queuedPackets as {@link #queuedPackets()} returns it
+     * @param queuedBytes as {@link #queuedBytes()} returns it
+     * @param counters as {@link #counters()} returns it
+     * @param subscribedAt as {@link #subscribedAt()} returns it
+     * @param lastActivity as {@link #lastActivity()} returns it
+     */
     public ClientInfo {
         groups = Set.copyOf(groups);
     }

@@ -8,15 +8,18 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Subscriber {
 
-    /** Its name. */
+    /** @return its name, which is also the group only it is in */
     Name name();
 
-    /** The groups it subscribed to, its own name not included. */
+    /** @return the groups it subscribed to, its own name not included */
     Set<Name> groups();
 
-    /** Packets waiting in its outbound queue: how far behind it is. */
+    /** @return the packets waiting in its outbound queue: how far behind it is */
     int queuedPackets();
 
-    /** Bytes waiting in its outbound queue. */
+    /**
+     * @return the bytes waiting in its outbound queue in the server, beyond what its connection
+     *         holds (a FIFO 64 KiB, or more once grown): about 0 for a client that keeps up
+     */
     long queuedBytes();
 }

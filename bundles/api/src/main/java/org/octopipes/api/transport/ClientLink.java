@@ -15,19 +15,22 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ClientLink {
 
-    /** The client's name. */
+    /** @return the client's name */
     Name name();
 
     /**
      * The groups the client is subscribed to now: those of its SUBSCRIPTION, as changed since by
      * management. A transport that re-attaches its clients to a new router (after the router
      * bundle was updated, say) asks the old link for them, so that no change is lost.
+     *
+     * @return the groups, its own name not included
      */
     Set<Name> groups();
 
     /**
      * Routes a packet the client wrote to its recipients. The frame is valid only during the call.
      *
+     * @param packet the packet as read
      * @param sender the client as its transport can hold it up, passed on to the recipients' outlets
      * @param readNanos when the transport read the packet, by {@link System#nanoTime()}: the start
      *        of its TTL. A transport that reads many packets at once reads the clock once for all
@@ -44,20 +47,32 @@ public interface ClientLink {
      * can tell relayed traffic by this client's name. Called from one thread at a time, together
      * with {@link #route}. The frame is valid only during the call.
      *
+     * @param packet the packet as the other server's client sent it
      * @param sender what a recipient that falls behind holds up: the bridge's import
      */
     void relay(Frame packet, Sender sender);
 
-    /** The client wrote bytes that are not a valid packet; counted once per loss of sync. */
+    /**
+     * The client wrote bytes that are not a valid packet; counted once per loss of sync.
+     *
+     * @param error what was wrong with them
+     */
     void malformed(PacketError error);
 
     /**
      * {@code packets} queued to this client reached it (were written to its RX FIFO, say). Called
      * from one thread at a time per client, like {@link #route}: the router counts in plain fields.
+     *
+     * @param packets how many
      */
     void delivered(int packets);
 
-    /** {@code packets} queued to this client were dropped, for {@code reason}. */
+    /**
+     * {@code packets} queued to this client were dropped, for {@code reason}.
+     *
+     * @param reason why
+     * @param packets how many
+     */
     void dropped(DropReason reason, int packets);
 
     /** The client unsubscribed or went away: the router forgets it. Calling it again does nothing. */

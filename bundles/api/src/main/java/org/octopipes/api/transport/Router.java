@@ -24,6 +24,10 @@ public interface Router {
     /**
      * Counts and logs packets a transport dropped that belong to no attached client: garbage on
      * the CAP, say, or a CAP reply nobody collected.
+     *
+     * @param reason why they were dropped
+     * @param packets how many
+     * @param detail what happened, for the log
      */
     void dropped(DropReason reason, int packets, String detail);
 }

@@ -17,13 +17,19 @@ public class SubscriptionRefusedException extends RuntimeException {
         TOO_MANY_GROUPS
     }
 
+    /** Why, as a CAP reply can carry it. */
     private final Reason reason;
 
+    /**
+     * @param reason why, as a CAP reply can carry it
+     * @param message why, for people
+     */
     public SubscriptionRefusedException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
+    /** @return why the subscription was refused */
     public Reason reason() {
         return reason;
     }

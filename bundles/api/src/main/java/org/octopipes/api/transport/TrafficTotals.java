@@ -14,16 +14,18 @@ public interface TrafficTotals {
      * What the clients that left had counted. The router absorbs a client's counter into it when
      * the client leaves, holding it as a lock: an old router's late departures and the new
      * router's may come at once.
+     *
+     * @return the departed clients' counter
      */
     TrafficCounter departed();
 
-    /** Every drop, by reason: those of clients and those of nobody (garbage on the CAP, say). */
+    /** @return every drop, by reason: those of clients and those of nobody (garbage on the CAP, say) */
     TrafficCounter drops();
 
-    /** What management sent; the router holds it as a lock while it counts. */
+    /** @return what management sent; the router holds it as a lock while it counts */
     TrafficCounter sentByServer();
 
-    /** Totals in memory, from zero: what the handover bundle keeps, and what a router alone or a test uses. */
+    /** @return totals in memory, from zero: what the handover bundle keeps, and what a router alone or a test uses */
     static TrafficTotals inMemory() {
         record InMemory(TrafficCounter departed, TrafficCounter drops, TrafficCounter sentByServer) implements TrafficTotals {
         }
