@@ -62,6 +62,7 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
     /** A client asks to subscribe: its name is the packet's origin; it lists its groups. */
     record Subscription(List<Name> groups) implements CapMessage {
 
+        /** Keeps a copy of the groups; refuses more than a SUBSCRIPTION can carry. */
         public Subscription {
             groups = List.copyOf(groups);
             if (groups.size() > MAX_GROUPS) {
@@ -69,6 +70,7 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
             }
         }
 
+        /** A subscription to these groups. */
         public static Subscription of(Name... groups) {
             return new Subscription(Arrays.asList(groups));
         }
@@ -121,6 +123,7 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
     /** A client leaves: its name is the packet's origin. The server sends no reply. */
     final class Unsubscription implements CapMessage {
 
+        /** The one unsubscription: it carries nothing but its object byte. */
         public static final Unsubscription INSTANCE = new Unsubscription();
 
         private Unsubscription() {
@@ -148,6 +151,7 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
      */
     record Assignment(AssignmentError error, byte[] txPath, byte[] rxPath) implements CapMessage {
 
+        /** Checks the paths' lengths (a success names both FIFOs) and keeps copies of them. */
         public Assignment {
             if (txPath.length > 255 || rxPath.length > 255) {
                 throw new IllegalArgumentException("an ASSIGNMENT path is at most 255 bytes");
@@ -172,6 +176,7 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
             return new Assignment(error, new byte[0], new byte[0]);
         }
 
+        /** Whether the subscription was accepted ({@link AssignmentError#NONE}). */
         public boolean isSuccess() {
             return error == AssignmentError.NONE;
         }
@@ -227,11 +232,13 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
             return Packet.wrap(Name.SERVER, client, Protocol.DEFAULT_CAP_REPLY_TTL, 0, ByteBuffer.wrap(toPayload()));
         }
 
+        /** A copy of the TX FIFO's path, where the client writes; empty on a failure. */
         @Override
         public byte[] txPath() {
             return txPath.clone();
         }
 
+        /** A copy of the RX FIFO's path, where the client reads; empty on a failure. */
         @Override
         public byte[] rxPath() {
             return rxPath.clone();

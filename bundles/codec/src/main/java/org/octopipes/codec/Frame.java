@@ -41,10 +41,12 @@ public final class Frame {
         return size;
     }
 
+    /** The protocol version byte (VER) as received. */
     public int version() {
         return buffer[offset + Protocol.OFFSET_VERSION] & 0xFF;
     }
 
+    /** The TTL in seconds: how long the packet may wait for delivery; 0 means no deadline. */
     public int ttl() {
         return buffer[offset + payloadAt - 12] & 0xFF;
     }
@@ -64,14 +66,17 @@ public final class Frame {
         return buffer[offset + payloadAt - 2] & 0xFF;
     }
 
+    /** Bytes in the origin (LNS), 0 for the server. */
     public int originLength() {
         return originLength;
     }
 
+    /** Bytes in the remote (RNS), 0 for the server. */
     public int remoteLength() {
         return remoteLength;
     }
 
+    /** Bytes in the payload (DSZ). */
     public int payloadLength() {
         return size - payloadAt - 1;
     }

@@ -5,8 +5,10 @@ public class MalformedPacketException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The class of error. */
     private final PacketError error;
 
+    /** An exception for bytes with this class of error, and what was wrong, for people. */
     public MalformedPacketException(PacketError error, String message) {
         super(error + ": " + message);
         this.error = error;

@@ -32,6 +32,7 @@ public final class Packet {
         return new Packet(origin, remote, ttl, options, payload);
     }
 
+    /** A builder of a packet: origin and remote the server's, the default TTL, no options, no payload, until set. */
     public static Builder builder() {
         return new Builder();
     }
@@ -149,22 +150,27 @@ public final class Packet {
         return (int) Protocol.packetSize(origin.length(), remote.length(), payload.remaining());
     }
 
+    /** The protocol version this codec writes, {@link Protocol#VERSION}. */
     public int version() {
         return Protocol.VERSION;
     }
 
+    /** Who sends the packet; the empty name is the server. */
     public Name origin() {
         return origin;
     }
 
+    /** Whom the packet is for: a client's name or a group; the empty name is the server. */
     public Name remote() {
         return remote;
     }
 
+    /** The TTL in seconds: how long the packet may wait for delivery; 0 means no deadline. */
     public int ttl() {
         return ttl;
     }
 
+    /** The option bits ({@code RCK}, {@code ACK}, {@code ICK} and any others as they came). */
     public int options() {
         return options;
     }
@@ -179,6 +185,7 @@ public final class Packet {
         return payload.duplicate();
     }
 
+    /** Bytes in the payload. */
     public int payloadLength() {
         return payload.remaining();
     }
@@ -234,21 +241,25 @@ public final class Packet {
         private Builder() {
         }
 
+        /** Who sends the packet; the empty name is the server. */
         public Builder origin(Name origin) {
             this.origin = Objects.requireNonNull(origin);
             return this;
         }
 
+        /** Whom the packet is for: a client's name or a group. */
         public Builder remote(Name remote) {
             this.remote = Objects.requireNonNull(remote);
             return this;
         }
 
+        /** The TTL in seconds, 0 to 255; 0 means no deadline. */
         public Builder ttl(int ttl) {
             this.ttl = ttl;
             return this;
         }
 
+        /** The option bits, e.g. {@code Protocol.OPTION_RCK}. */
         public Builder options(int options) {
             this.options = options;
             return this;
@@ -265,6 +276,7 @@ public final class Packet {
             return payload(ByteBuffer.wrap(payload));
         }
 
+        /** The packet, with the payload as given, not copied. */
         public Packet build() {
             return new Packet(origin, remote, ttl, options, payload);
         }

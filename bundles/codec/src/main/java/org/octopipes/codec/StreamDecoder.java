@@ -167,6 +167,7 @@ public final class StreamDecoder {
         return errors.getOrDefault(error, 0L);
     }
 
+    /** The largest payload this decoder accepts; a packet announcing more is {@code TOO_LARGE}. */
     public int maxPayload() {
         return maxPayload;
     }
