@@ -8,13 +8,18 @@ public class MalformedPacketException extends IllegalArgumentException {
     /** The class of error. */
     private final PacketError error;
 
-    /** An exception for bytes with this class of error, and what was wrong, for people. */
+    /**
+     * An exception for bytes with this class of error, and what was wrong, for people.
+     *
+     * @param error the class of error
+     * @param message what was wrong
+     */
     public MalformedPacketException(PacketError error, String message) {
         super(error + ": " + message);
         this.error = error;
     }
 
-    /** The class of error. */
+    /** {@return the class of error} */
     public PacketError error() {
         return error;
     }
