@@ -22,11 +22,37 @@ import org.octopipes.codec.Name;
 public record ClientInfo(Name name, Set<Name> groups, String transport, String address, int queuedPackets,
         long queuedBytes, TrafficCounters counters, Instant subscribedAt, Instant lastActivity, Optional<Credentials> credentials) {
 
+    /**
+     * Keeps a copy of {@code groups}, so that a snapshot never changes.
+     *
+     * @param name as {@link #name()} returns it
+     * @param groups as {@link #groups()} returns it
+     * @param transport as {@link #transport()} returns it
+     * @param address as {@link #address()} returns it
+     * @param queuedPackets as {@link #queuedPackets()} returns it
+     * @param queuedBytes as {@link #queuedBytes()} returns it
+     * @param counters as {@link #counters()} returns it
+     * @param subscribedAt as {@link #subscribedAt()} returns it
+     * @param lastActivity as {@link #lastActivity()} returns it
+     * @param credentials as {@link #credentials()} returns it
+     */
     public ClientInfo {
         groups = Set.copyOf(groups);
     }
 
-    /** A client whose transport cannot tell who is on the other end. */
+    /**
+     * A client whose transport cannot tell who is on the other end: the 1.2 constructor.
+     *
+     * @param name as {@link #name()} returns it
+     * @param groups as {@link #groups()} returns it
+     * @param transport as {@link #transport()} returns it
+     * @param address as {@link #address()} returns it
+     * @param queuedPackets as {@link #queuedPackets()} returns it
+     * @param queuedBytes as {@link #queuedBytes()} returns it
+     * @param counters as {@link #counters()} returns it
+     * @param subscribedAt as {@link #subscribedAt()} returns it
+     * @param lastActivity as {@link #lastActivity()} returns it
+     */
     public ClientInfo(Name name, Set<Name> groups, String transport, String address, int queuedPackets, long queuedBytes,
             TrafficCounters counters, Instant subscribedAt, Instant lastActivity) {
         this(name, groups, transport, address, queuedPackets, queuedBytes, counters, subscribedAt, lastActivity, Optional.empty());

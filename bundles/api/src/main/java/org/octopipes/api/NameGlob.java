@@ -9,7 +9,12 @@ package org.octopipes.api;
  */
 public record NameGlob(String pattern) {
 
-    /** Whether {@code text} matches; linear, backtracking to the last star only. */
+    /**
+     * Whether {@code text} matches; linear, backtracking to the last star only.
+     *
+     * @param text a name as the shell shows it
+     * @return whether the whole of it matches the pattern
+     */
     public boolean matches(String text) {
         int p = 0;
         int t = 0;

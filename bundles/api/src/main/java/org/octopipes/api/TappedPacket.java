@@ -22,10 +22,27 @@ public record TappedPacket(Instant time, Name origin, Name remote, int ttl, int 
     /** Most payload bytes a tap shows. */
     public static final int PREVIEW_LENGTH = 64;
 
+    /**
+     * Keeps a copy of the preview, so that a snapshot never changes.
+     *
+     * @param time as {@link #time()} returns it
+     * @param origin as {@link #origin()} returns it
+     * @param remote as {@link #remote()} returns it
+     * @param ttl as {@link #ttl()} returns it
+     * @param options as {@link #options()} returns it
+     * @param payloadLength as {@link #payloadLength()} returns it
+     * @param payloadPreview as {@link #payloadPreview()} returns it
+     * @param recipients as {@link #recipients()} returns it
+     */
     public TappedPacket {
         payloadPreview = payloadPreview.clone();
     }
 
+    /**
+     * The first bytes of the payload.
+     *
+     * @return a copy of up to {@link #PREVIEW_LENGTH} bytes
+     */
     @Override
     public byte[] payloadPreview() {
         return payloadPreview.clone();

@@ -14,6 +14,14 @@ import java.util.Map;
  */
 public record TrafficCounters(long received, long routed, long delivered, Map<DropReason, Long> dropped) {
 
+    /**
+     * Keeps a copy of the drops with every reason in it, 0 where none was counted.
+     *
+     * @param received as {@link #received()} returns it
+     * @param routed as {@link #routed()} returns it
+     * @param delivered as {@link #delivered()} returns it
+     * @param dropped as {@link #dropped()} returns it
+     */
     public TrafficCounters {
         EnumMap<DropReason, Long> copy = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {
@@ -22,12 +30,21 @@ public record TrafficCounters(long received, long routed, long delivered, Map<Dr
         dropped = Collections.unmodifiableMap(copy);
     }
 
-    /** Packets dropped for {@code reason}. */
+    /**
+     * Packets dropped for one reason.
+     *
+     * @param reason why they were dropped
+     * @return how many
+     */
     public long dropped(DropReason reason) {
         return dropped.get(reason);
     }
 
-    /** Packets dropped for any reason. */
+    /**
+     * Packets dropped for any reason.
+     *
+     * @return the sum of {@link #dropped()}
+     */
     public long droppedTotal() {
         long total = 0;
         for (long count : dropped.values()) {

@@ -9,11 +9,13 @@ public class UnknownClientException extends IllegalArgumentException {
 
     private final transient Name client;
 
+    /** @param client the name that no subscribed client has */
     public UnknownClientException(Name client) {
         super("no client is subscribed as '" + client + "'");
         this.client = client;
     }
 
+    /** @return the name that no subscribed client has */
     public Name client() {
         return client;
     }

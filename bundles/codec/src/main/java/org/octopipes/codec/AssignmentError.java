@@ -15,12 +15,18 @@ public enum AssignmentError {
         this.code = code;
     }
 
-    /** The byte on the wire. */
+    /** {@return the byte on the wire} */
     public int code() {
         return code;
     }
 
-    /** The error with this code. */
+    /**
+     * The error with this code.
+     *
+     * @param code the error byte of an ASSIGNMENT
+     * @return the error
+     * @throws MalformedCapMessageException if no error has this code
+     */
     public static AssignmentError ofCode(int code) {
         for (AssignmentError error : values()) {
             if (error.code == code) {

@@ -17,12 +17,19 @@ public final class CapLocation {
     private CapLocation() {
     }
 
-    /** The default CAP path for this process's user and environment. */
+    /** {@return the default CAP path for this process's user and environment} */
     public static Path defaultPath() {
         return defaultPath(System.getenv(), System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
     }
 
-    /** The default CAP path for the given environment, temp folder and user name. */
+    /**
+     * The default CAP path for the given environment, temp folder and user name.
+     *
+     * @param environment the environment variables, e.g. {@code System.getenv()}
+     * @param tmpDir the temporary folder, used when {@code XDG_RUNTIME_DIR} is not set
+     * @param userName the user, whose name makes the temporary folder's own
+     * @return the CAP's path
+     */
     public static Path defaultPath(Map<String, String> environment, String tmpDir, String userName) {
         String explicit = environment.get(ENVIRONMENT_VARIABLE);
         if (explicit != null && !explicit.isBlank()) {

@@ -23,16 +23,25 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
     /** Most groups one SUBSCRIPTION can carry: the count travels in one byte. */
     int MAX_GROUPS = 255;
 
-    /** The packet's DATA for this message. */
+    /** {@return the packet's DATA for this message} */
     byte[] toPayload();
 
     /**
      * The packet that carries this message for {@code client}: from the client to the server for
      * a request, from the server to the client for an assignment, with the reference TTLs.
+     *
+     * @param client the client that sends it (a request) or receives it (a reply)
+     * @return a CAP packet carrying this message
      */
     Packet toPacket(Name client);
 
-    /** Parses the DATA of a CAP packet, {@code payload}'s remaining bytes; the position is not moved. */
+    /**
+     * Parses the DATA of a CAP packet, {@code payload}'s remaining bytes; the position is not moved.
+     *
+     * @param payload the packet's DATA
+     * @return the message
+     * @throws MalformedCapMessageException if the bytes are no CAP message
+     */
     static CapMessage parse(ByteBuffer payload) {
         ByteBuffer in = payload.duplicate();
         if (!in.hasRemaining()) {
@@ -54,7 +63,12 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
         }
     }
 
-    /** Parses the DATA of a CAP packet. */
+    /**
+     * Parses the DATA of a CAP packet.
+     *
+     * @param payload the packet's DATA
+     * @return the message
+     */
     static CapMessage parse(byte[] payload) {
         return parse(ByteBuffer.wrap(payload));
     }
@@ -62,6 +76,11 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
     /** A client asks to subscribe: its name is the packet's origin; it lists its groups. */
     record Subscription(List<Name> groups) implements CapMessage {
 
+        /**
+         * Keeps a copy of the groups; refuses more than a SUBSCRIPTION can carry.
+         *
+         * @param groups the groups, at most 255
+         */
         public Subscription {
             groups = List.copyOf(groups);
             if (groups.size() > MAX_GROUPS) {
@@ -69,6 +88,12 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
             }
         }
 
+        /**
+         * A subscription to these groups.
+         *
+         * @param groups the groups
+         * @return the subscription
+         */
         public static Subscription of(Name... groups) {
             return new Subscription(Arrays.asList(groups));
         }
@@ -121,6 +146,7 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
     /** A client leaves: its name is the packet's origin. The server sends no reply. */
     final class Unsubscription implements CapMessage {
 
+        /** The one unsubscription: it carries nothing but its object byte. */
         public static final Unsubscription INSTANCE = new Unsubscription();
 
         private Unsubscription() {
@@ -148,6 +174,13 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
      */
     record Assignment(AssignmentError error, byte[] txPath, byte[] rxPath) implements CapMessage {
 
+        /**
+         * Checks the paths' lengths (a success names both FIFOs) and keeps copies of them.
+         *
+         * @param error the error, {@link AssignmentError#NONE} on success
+         * @param txPath the TX FIFO's path, empty on a failure
+         * @param rxPath the RX FIFO's path, empty on a failure
+         */
         public Assignment {
             if (txPath.length > 255 || rxPath.length > 255) {
                 throw new IllegalArgumentException("an ASSIGNMENT path is at most 255 bytes");
@@ -159,12 +192,23 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
             rxPath = rxPath.clone();
         }
 
-        /** A successful assignment of these FIFOs. */
+        /**
+         * A successful assignment of these FIFOs.
+         *
+         * @param txPath where the client writes
+         * @param rxPath where the client reads
+         * @return the assignment
+         */
         public static Assignment success(byte[] txPath, byte[] rxPath) {
             return new Assignment(AssignmentError.NONE, txPath, rxPath);
         }
 
-        /** A refusal, which carries no paths. */
+        /**
+         * A refusal, which carries no paths.
+         *
+         * @param error why the subscription is refused; not {@link AssignmentError#NONE}
+         * @return the assignment
+         */
         public static Assignment failure(AssignmentError error) {
             if (error == AssignmentError.NONE) {
                 throw new IllegalArgumentException("a failure needs an error");
@@ -172,6 +216,7 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
             return new Assignment(error, new byte[0], new byte[0]);
         }
 
+        /** {@return whether the subscription was accepted ({@link AssignmentError#NONE})} */
         public boolean isSuccess() {
             return error == AssignmentError.NONE;
         }
@@ -227,11 +272,13 @@ public sealed interface CapMessage permits CapMessage.Subscription, CapMessage.A
             return Packet.wrap(Name.SERVER, client, Protocol.DEFAULT_CAP_REPLY_TTL, 0, ByteBuffer.wrap(toPayload()));
         }
 
+        /** {@return a copy of the TX FIFO's path, where the client writes; empty on a failure} */
         @Override
         public byte[] txPath() {
             return txPath.clone();
         }
 
+        /** {@return a copy of the RX FIFO's path, where the client reads; empty on a failure} */
         @Override
         public byte[] rxPath() {
             return rxPath.clone();

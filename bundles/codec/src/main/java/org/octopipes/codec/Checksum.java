@@ -19,7 +19,14 @@ public final class Checksum {
     private Checksum() {
     }
 
-    /** XOR of {@code length} bytes of {@code bytes} from {@code offset}. */
+    /**
+     * XOR of {@code length} bytes of {@code bytes} from {@code offset}.
+     *
+     * @param bytes the bytes
+     * @param offset where to start
+     * @param length how many
+     * @return their XOR, 0 to 255
+     */
     public static int xor(byte[] bytes, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
         long wide = 0;
@@ -36,7 +43,14 @@ public final class Checksum {
         return narrow & 0xFF;
     }
 
-    /** XOR of the bytes of {@code buffer} between absolute indexes {@code from} (inclusive) and {@code to}; position untouched. */
+    /**
+     * XOR of the bytes of {@code buffer} between absolute indexes {@code from} (inclusive) and {@code to}; position untouched.
+     *
+     * @param buffer the bytes
+     * @param from the first index
+     * @param to the index after the last
+     * @return their XOR, 0 to 255
+     */
     public static int xor(ByteBuffer buffer, int from, int to) {
         if (buffer.hasArray()) {
             return xor(buffer.array(), buffer.arrayOffset() + from, to - from);

@@ -36,93 +36,122 @@ public final class Frame {
         return this;
     }
 
-    /** Size of the whole packet in bytes. */
+    /** {@return size of the whole packet in bytes} */
     public int size() {
         return size;
     }
 
+    /** {@return the protocol version byte (VER) as received} */
     public int version() {
         return buffer[offset + Protocol.OFFSET_VERSION] & 0xFF;
     }
 
+    /** {@return the TTL in seconds: how long the packet may wait for delivery; 0 means no deadline} */
     public int ttl() {
         return buffer[offset + payloadAt - 12] & 0xFF;
     }
 
-    /** The option bits, reserved ones included. */
+    /** {@return the option bits, reserved ones included} */
     public int options() {
         return buffer[offset + payloadAt - 3] & 0xFF;
     }
 
-    /** Whether every bit of {@code option} is set. */
+    /**
+     * Whether every bit of {@code option} is set.
+     *
+     * @param option one or more option bits, e.g. {@link Protocol#OPTION_RCK}
+     * @return whether all of them are set
+     */
     public boolean hasOption(int option) {
         return (options() & option) == option;
     }
 
-    /** The CHK byte as received. */
+    /** {@return the CHK byte as received} */
     public int checksum() {
         return buffer[offset + payloadAt - 2] & 0xFF;
     }
 
+    /** {@return bytes in the origin (LNS), 0 for the server} */
     public int originLength() {
         return originLength;
     }
 
+    /** {@return bytes in the remote (RNS), 0 for the server} */
     public int remoteLength() {
         return remoteLength;
     }
 
+    /** {@return bytes in the payload (DSZ)} */
     public int payloadLength() {
         return size - payloadAt - 1;
     }
 
-    /** The origin as a new name. */
+    /** {@return the origin as a new name} */
     public Name origin() {
         return Name.of(buffer, offset + Protocol.OFFSET_ORIGIN, originLength);
     }
 
-    /** The remote as a new name. */
+    /** {@return the remote as a new name} */
     public Name remote() {
         return Name.of(buffer, offset + remoteAt, remoteLength);
     }
 
-    /** Whether the origin is exactly {@code name}, without making a name. */
+    /**
+     * Whether the origin is exactly {@code name}, without making a name.
+     *
+     * @param name the name to compare with
+     * @return whether the origin has exactly its bytes
+     */
     public boolean originIs(Name name) {
         return name.contentEquals(buffer, offset + Protocol.OFFSET_ORIGIN, originLength);
     }
 
-    /** The origin's byte at {@code index}, without making a name. */
+    /**
+     * The origin's byte at {@code index}, without making a name.
+     *
+     * @param index 0 to {@link #originLength()} - 1
+     * @return the byte
+     */
     public byte originByteAt(int index) {
         Objects.checkIndex(index, originLength);
         return buffer[offset + Protocol.OFFSET_ORIGIN + index];
     }
 
-    /** Whether the remote is exactly {@code name}, without making a name. */
+    /**
+     * Whether the remote is exactly {@code name}, without making a name.
+     *
+     * @param name the name to compare with
+     * @return whether the remote has exactly its bytes
+     */
     public boolean remoteIs(Name name) {
         return name.contentEquals(buffer, offset + remoteAt, remoteLength);
     }
 
-    /** {@link Name#hashCode()} of the remote, without making a name. */
+    /** {@return {@link Name#hashCode()} of the remote, without making a name} */
     public int remoteHash() {
         return Name.hash(buffer, offset + remoteAt, remoteLength);
     }
 
-    /** A read-only view of the payload: valid only as long as the frame is. */
+    /** {@return a read-only view of the payload: valid only as long as the frame is} */
     public ByteBuffer payload() {
         return ByteBuffer.wrap(buffer, offset + payloadAt, payloadLength()).slice().asReadOnlyBuffer();
     }
 
-    /** A read-only view of the whole packet as received: valid only as long as the frame is. */
+    /** {@return a read-only view of the whole packet as received: valid only as long as the frame is} */
     public ByteBuffer bytes() {
         return ByteBuffer.wrap(buffer, offset, size).slice().asReadOnlyBuffer();
     }
 
-    /** Copies the whole packet, as received, to {@code out}. */
+    /**
+     * Copies the whole packet, as received, to {@code out}.
+     *
+     * @param out where the bytes go, at its position; it must have room for {@link #size()}
+     */
     public void copyTo(ByteBuffer out) {
         out.put(buffer, offset, size);
     }
 
-    /** A packet of its own, with a copy of the payload, that outlives this frame. */
+    /** {@return a packet of its own, with a copy of the payload, that outlives this frame} */
     public Packet toPacket() {
         byte[] payload = new byte[payloadLength()];
         System.arraycopy(buffer, offset + payloadAt, payload, 0, payload.length);

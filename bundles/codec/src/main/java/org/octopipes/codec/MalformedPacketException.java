@@ -5,14 +5,21 @@ public class MalformedPacketException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The class of error. */
     private final PacketError error;
 
+    /**
+     * An exception for bytes with this class of error, and what was wrong, for people.
+     *
+     * @param error the class of error
+     * @param message what was wrong
+     */
     public MalformedPacketException(PacketError error, String message) {
         super(error + ": " + message);
         this.error = error;
     }
 
-    /** The class of error. */
+    /** {@return the class of error} */
     public PacketError error() {
         return error;
     }

@@ -23,7 +23,12 @@ public final class Name implements Comparable<Name> {
         this.hash = hash(bytes, 0, bytes.length);
     }
 
-    /** The UTF-8 bytes of {@code text} as a name. */
+    /**
+     * The UTF-8 bytes of {@code text} as a name.
+     *
+     * @param text the name as text
+     * @return the name
+     */
     public static Name of(String text) {
         return ofOwned(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -32,6 +37,9 @@ public final class Name implements Comparable<Name> {
      * The name that {@link #toString()} shows as {@code text}: each {@code \xNN} escape is the
      * byte NN, everything else is UTF-8; a backslash that starts no escape stands for itself. So a
      * name copied from the shell or a JMX console finds its client, whatever bytes it holds.
+     *
+     * @param text the name as the shell shows it
+     * @return the name
      */
     public static Name parse(String text) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
@@ -54,12 +62,24 @@ public final class Name implements Comparable<Name> {
                 && Character.digit(text.charAt(i + 2), 16) >= 0 && Character.digit(text.charAt(i + 3), 16) >= 0;
     }
 
-    /** A name of a copy of {@code bytes}. */
+    /**
+     * A name of a copy of {@code bytes}.
+     *
+     * @param bytes the name's bytes, 0 to 255 of them
+     * @return the name
+     */
     public static Name of(byte[] bytes) {
         return ofOwned(bytes.clone());
     }
 
-    /** A name of a copy of {@code length} bytes of {@code bytes} from {@code offset}. */
+    /**
+     * A name of a copy of {@code length} bytes of {@code bytes} from {@code offset}.
+     *
+     * @param bytes where the name's bytes are
+     * @param offset where they start
+     * @param length how many, 0 to 255
+     * @return the name
+     */
     public static Name of(byte[] bytes, int offset, int length) {
         return ofOwned(Arrays.copyOfRange(bytes, offset, Math.addExact(offset, length)));
     }
@@ -70,7 +90,14 @@ public final class Name implements Comparable<Name> {
         return bytes.length == 0 ? SERVER : new Name(bytes);
     }
 
-    /** Hash of a name's bytes, the same as {@link #hashCode()} of that name, without making one. */
+    /**
+     * Hash of a name's bytes, the same as {@link #hashCode()} of that name, without making one.
+     *
+     * @param bytes where the name's bytes are
+     * @param offset where they start
+     * @param length how many
+     * @return the hash
+     */
     public static int hash(byte[] bytes, int offset, int length) {
         int h = 1;
         for (int i = offset, end = offset + length; i < end; i++) {
@@ -79,37 +106,53 @@ public final class Name implements Comparable<Name> {
         return h;
     }
 
-    /** Number of bytes, 0 to 255. */
+    /** {@return number of bytes, 0 to 255} */
     public int length() {
         return bytes.length;
     }
 
-    /** Whether this is the empty name, the server's. */
+    /** {@return whether this is the empty name, the server's} */
     public boolean isServer() {
         return bytes.length == 0;
     }
 
-    /** The byte at {@code index}. */
+    /**
+     * The byte at {@code index}.
+     *
+     * @param index 0 to {@link #length()} - 1
+     * @return the byte
+     */
     public byte byteAt(int index) {
         return bytes[index];
     }
 
-    /** A copy of the bytes. */
+    /** {@return a copy of the bytes} */
     public byte[] toBytes() {
         return bytes.clone();
     }
 
-    /** Writes the bytes, without a length, at the buffer's position. */
+    /**
+     * Writes the bytes, without a length, at the buffer's position.
+     *
+     * @param out where the bytes go
+     */
     public void writeTo(ByteBuffer out) {
         out.put(bytes);
     }
 
-    /** Whether {@code length} bytes of {@code other} from {@code offset} are exactly this name. */
+    /**
+     * Whether {@code length} bytes of {@code other} from {@code offset} are exactly this name.
+     *
+     * @param other where the bytes to compare are
+     * @param offset where they start
+     * @param length how many
+     * @return whether they are this name's bytes
+     */
     public boolean contentEquals(byte[] other, int offset, int length) {
         return Arrays.equals(bytes, 0, bytes.length, other, offset, offset + length);
     }
 
-    /** The bytes decoded as UTF-8, with replacement characters where they are not; for people, not for routing. */
+    /** {@return the bytes decoded as UTF-8, with replacement characters where they are not; for people, not for routing} */
     public String toUtf8() {
         return new String(bytes, StandardCharsets.UTF_8);
     }

@@ -27,11 +27,21 @@ public final class Packet {
         this.payload = payload.slice().asReadOnlyBuffer();
     }
 
-    /** A packet whose payload is {@code payload}'s remaining bytes, taken without a copy. */
+    /**
+     * A packet whose payload is {@code payload}'s remaining bytes, taken without a copy.
+     *
+     * @param origin who sends it
+     * @param remote whom it is for
+     * @param ttl its TTL in seconds
+     * @param options its option bits
+     * @param payload its payload
+     * @return the packet
+     */
     public static Packet wrap(Name origin, Name remote, int ttl, int options, ByteBuffer payload) {
         return new Packet(origin, remote, ttl, options, payload);
     }
 
+    /** {@return a builder of a packet: origin and remote the server's, the default TTL, no options, no payload, until set} */
     public static Builder builder() {
         return new Builder();
     }
@@ -39,6 +49,8 @@ public final class Packet {
     /**
      * Decodes exactly one packet: all of {@code bytes}, nothing more, nothing less.
      *
+     * @param bytes one whole packet
+     * @return the packet
      * @throws MalformedPacketException with {@link PacketError#TRUNCATED} if the bytes end early,
      *         {@link PacketError#TRAILING_BYTES} if bytes follow, or the rule the bytes break
      */
@@ -55,6 +67,9 @@ public final class Packet {
      * Decodes the packet at {@code in}'s position and moves the position past it. On an error the
      * position does not move.
      *
+     * @param in the bytes, from their position
+     * @param maxPayload the largest payload accepted
+     * @return the packet
      * @throws MalformedPacketException with {@link PacketError#TRUNCATED} if the buffer ends early,
      *         or the rule the bytes break
      */
@@ -98,6 +113,12 @@ public final class Packet {
      * Encodes a packet into {@code out} at its position, without making a {@link Packet}: the
      * allocation-free path for senders. Writes nothing if it does not fit.
      *
+     * @param out where the packet goes, at its position
+     * @param origin who sends it
+     * @param remote whom it is for
+     * @param ttl its TTL in seconds
+     * @param options its option bits
+     * @param payload its payload, the buffer's remaining bytes
      * @return the number of bytes written
      * @throws BufferOverflowException if {@code out} has too little room; nothing is written
      */
@@ -132,65 +153,86 @@ public final class Packet {
         return (int) size;
     }
 
-    /** Encodes this packet into {@code out} at its position; see {@link #encode}. */
+    /**
+     * Encodes this packet into {@code out} at its position; see {@link #encode}.
+     *
+     * @param out where the packet goes
+     * @return the number of bytes written
+     */
     public int encodeTo(ByteBuffer out) {
         return encode(out, origin, remote, ttl, options, payload);
     }
 
-    /** This packet's bytes in a new array. */
+    /** {@return this packet's bytes in a new array} */
     public byte[] toBytes() {
         byte[] bytes = new byte[size()];
         encodeTo(ByteBuffer.wrap(bytes));
         return bytes;
     }
 
-    /** Size of the encoded packet in bytes. */
+    /** {@return size of the encoded packet in bytes} */
     public int size() {
         return (int) Protocol.packetSize(origin.length(), remote.length(), payload.remaining());
     }
 
+    /** {@return the protocol version this codec writes, {@link Protocol#VERSION}} */
     public int version() {
         return Protocol.VERSION;
     }
 
+    /** {@return who sends the packet; the empty name is the server} */
     public Name origin() {
         return origin;
     }
 
+    /** {@return whom the packet is for: a client's name or a group; the empty name is the server} */
     public Name remote() {
         return remote;
     }
 
+    /** {@return the TTL in seconds: how long the packet may wait for delivery; 0 means no deadline} */
     public int ttl() {
         return ttl;
     }
 
+    /** {@return the option bits ({@code RCK}, {@code ACK}, {@code ICK} and any others as they came)} */
     public int options() {
         return options;
     }
 
-    /** Whether every bit of {@code option} is set. */
+    /**
+     * Whether every bit of {@code option} is set.
+     *
+     * @param option one or more option bits, e.g. {@link Protocol#OPTION_RCK}
+     * @return whether all of them are set
+     */
     public boolean hasOption(int option) {
         return (options & option) == option;
     }
 
-    /** A read-only view of the payload, positioned at its start. */
+    /** {@return a read-only view of the payload, positioned at its start} */
     public ByteBuffer payload() {
         return payload.duplicate();
     }
 
+    /** {@return bytes in the payload} */
     public int payloadLength() {
         return payload.remaining();
     }
 
-    /** A copy of the payload. */
+    /** {@return a copy of the payload} */
     public byte[] payloadBytes() {
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
         return bytes;
     }
 
-    /** The ACK a recipient sends for this packet: from {@code recipient} back to this packet's origin, no payload. */
+    /**
+     * The ACK a recipient sends for this packet: from {@code recipient} back to this packet's origin, no payload.
+     *
+     * @param recipient the name of the client that acknowledges
+     * @return the ACK packet
+     */
     public Packet ack(Name recipient) {
         return new Packet(recipient, origin, Protocol.DEFAULT_ACK_TTL, Protocol.OPTION_ACK, ByteBuffer.allocate(0));
     }
@@ -234,37 +276,72 @@ public final class Packet {
         private Builder() {
         }
 
+        /**
+         * Who sends the packet; the empty name is the server.
+         *
+         * @param origin the sender's name
+         * @return this builder
+         */
         public Builder origin(Name origin) {
             this.origin = Objects.requireNonNull(origin);
             return this;
         }
 
+        /**
+         * Whom the packet is for: a client's name or a group.
+         *
+         * @param remote the recipient's name or the group
+         * @return this builder
+         */
         public Builder remote(Name remote) {
             this.remote = Objects.requireNonNull(remote);
             return this;
         }
 
+        /**
+         * The TTL in seconds, 0 to 255; 0 means no deadline.
+         *
+         * @param ttl seconds
+         * @return this builder
+         */
         public Builder ttl(int ttl) {
             this.ttl = ttl;
             return this;
         }
 
+        /**
+         * The option bits, e.g. {@code Protocol.OPTION_RCK}.
+         *
+         * @param options the bits
+         * @return this builder
+         */
         public Builder options(int options) {
             this.options = options;
             return this;
         }
 
-        /** The payload: {@code payload}'s remaining bytes, taken without a copy. */
+        /**
+         * The payload: {@code payload}'s remaining bytes, taken without a copy.
+         *
+         * @param payload the payload
+         * @return this builder
+         */
         public Builder payload(ByteBuffer payload) {
             this.payload = payload;
             return this;
         }
 
-        /** The payload: {@code payload} itself, taken without a copy. */
+        /**
+         * The payload: {@code payload} itself, taken without a copy.
+         *
+         * @param payload the payload
+         * @return this builder
+         */
         public Builder payload(byte[] payload) {
             return payload(ByteBuffer.wrap(payload));
         }
 
+        /** {@return the packet, with the payload as given, not copied} */
         public Packet build() {
             return new Packet(origin, remote, ttl, options, payload);
         }

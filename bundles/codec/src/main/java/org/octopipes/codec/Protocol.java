@@ -64,6 +64,10 @@ public final class Protocol {
     /**
      * Size of the packet with these field lengths.
      *
+     * @param originLength bytes in the origin
+     * @param remoteLength bytes in the remote
+     * @param payloadLength bytes in the payload
+     * @return the packet's size in bytes
      * @throws IllegalArgumentException if a name is longer than {@link #MAX_NAME_LENGTH}
      */
     public static long packetSize(int originLength, int remoteLength, long payloadLength) {
@@ -84,6 +88,10 @@ public final class Protocol {
     /**
      * When a packet with TTL {@code ttlSeconds}, taken in at {@code nowNanos} ({@link System#nanoTime()}),
      * is to be delivered by: the one rule for every queue that holds packets; {@link #NO_DEADLINE} for TTL 0.
+     *
+     * @param ttlSeconds the packet's TTL
+     * @param nowNanos when it was read, by {@link System#nanoTime()}
+     * @return the deadline by {@link System#nanoTime()}, or {@link #NO_DEADLINE}
      */
     public static long deadlineNanos(int ttlSeconds, long nowNanos) {
         return ttlSeconds == TTL_NO_DEADLINE ? NO_DEADLINE : nowNanos + TimeUnit.SECONDS.toNanos(ttlSeconds);

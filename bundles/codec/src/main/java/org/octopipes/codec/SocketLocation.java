@@ -20,7 +20,7 @@ public final class SocketLocation {
     private SocketLocation() {
     }
 
-    /** The default socket path for this process's user and environment, beside the default CAP. */
+    /** {@return the default socket path for this process's user and environment, beside the default CAP} */
     public static Path defaultPath() {
         return defaultPath(System.getenv(), null, System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
     }
@@ -29,6 +29,10 @@ public final class SocketLocation {
      * The default socket path for the given environment, temp folder and user name.
      *
      * @param configuredCap the CAP path a server is configured with, or null or blank if none
+     * @param environment the environment variables, e.g. {@code System.getenv()}
+     * @param tmpDir the temporary folder, used when {@code XDG_RUNTIME_DIR} is not set
+     * @param userName the user, whose name makes the temporary folder's own
+     * @return the socket's path
      */
     public static Path defaultPath(Map<String, String> environment, String configuredCap, String tmpDir, String userName) {
         String explicit = environment.get(ENVIRONMENT_VARIABLE);

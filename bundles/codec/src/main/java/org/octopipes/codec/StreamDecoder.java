@@ -45,7 +45,11 @@ public final class StreamDecoder {
         this(Protocol.DEFAULT_MAX_PAYLOAD);
     }
 
-    /** A decoder that rejects a DSZ above {@code maxPayload} as {@link PacketError#TOO_LARGE}. */
+    /**
+     * A decoder that rejects a DSZ above {@code maxPayload} as {@link PacketError#TOO_LARGE}.
+     *
+     * @param maxPayload the largest payload accepted, in bytes
+     */
     public StreamDecoder(int maxPayload) {
         if (maxPayload < 0 || maxPayload > Protocol.MAX_CONFIGURABLE_PAYLOAD) {
             throw new IllegalArgumentException("maximum payload must be 0 to " + Protocol.MAX_CONFIGURABLE_PAYLOAD + ", not " + maxPayload);
@@ -56,7 +60,12 @@ public final class StreamDecoder {
         this.buffer = NO_BYTES;
     }
 
-    /** Decodes {@code chunk}'s remaining bytes, consuming all of them. */
+    /**
+     * Decodes {@code chunk}'s remaining bytes, consuming all of them.
+     *
+     * @param chunk the bytes that came, from its position
+     * @param handler gets each whole packet and each error
+     */
     public void feed(ByteBuffer chunk, FrameHandler handler) {
         stopped = false;
         while (chunk.hasRemaining()) {
@@ -67,7 +76,14 @@ public final class StreamDecoder {
         }
     }
 
-    /** Decodes {@code length} bytes of {@code bytes} from {@code offset}. */
+    /**
+     * Decodes {@code length} bytes of {@code bytes} from {@code offset}.
+     *
+     * @param bytes the bytes that came
+     * @param offset where they start
+     * @param length how many
+     * @param handler gets each whole packet and each error
+     */
     public void feed(byte[] bytes, int offset, int length, FrameHandler handler) {
         feed(ByteBuffer.wrap(bytes, offset, length), handler);
     }
@@ -76,7 +92,10 @@ public final class StreamDecoder {
      * Reads once from {@code channel} straight into the decoder's buffer, without an intermediate
      * copy, and decodes what arrived.
      *
+     * @param channel where to read from
+     * @param handler gets each whole packet and each error
      * @return the bytes read, 0 if none were ready, -1 at the end of the stream
+     * @throws java.io.IOException if reading fails
      */
     public int readFrom(ReadableByteChannel channel, FrameHandler handler) throws IOException {
         stopped = false;
@@ -100,7 +119,11 @@ public final class StreamDecoder {
         stopped = true;
     }
 
-    /** Hands out the whole packets already received, those left by {@link #stop()}. */
+    /**
+     * Hands out the whole packets already received, those left by {@link #stop()}.
+     *
+     * @param handler gets each whole packet
+     */
     public void drain(FrameHandler handler) {
         stopped = false;
         drainPending(handler);
@@ -111,6 +134,8 @@ public final class StreamDecoder {
      * {@link PacketError#TRUNCATED}, and decoding goes on from the next SOH after its start, so
      * that whole packets which came after it, inside its announced length, are still found. For a
      * stream whose writers write whole packets, where a part that waits too long is garbage.
+     *
+     * @param handler gets each whole packet and each error
      */
     public void abandonPartial(FrameHandler handler) {
         if (start == end) {
@@ -131,7 +156,7 @@ public final class StreamDecoder {
         return buffer.length;
     }
 
-    /** Bytes received and not yet handed out: part of a packet, or packets left by {@link #stop()}. */
+    /** {@return bytes received and not yet handed out: part of a packet, or packets left by {@link #stop()}} */
     public int pendingBytes() {
         return end - start;
     }
@@ -139,6 +164,8 @@ public final class StreamDecoder {
     /**
      * A copy of the pending bytes (see {@link #pendingBytes()}), so that another decoder can go on
      * with the stream where this one stops: a new instance of a transport, after an update, say.
+     *
+     * @return the count
      */
     public byte[] pendingCopy() {
         return java.util.Arrays.copyOfRange(buffer, start, end);
@@ -152,21 +179,27 @@ public final class StreamDecoder {
         inSync = true;
     }
 
-    /** Valid packets handed out so far. */
+    /** {@return valid packets handed out so far} */
     public long frames() {
         return frames;
     }
 
-    /** Bytes skipped while looking for the next valid packet after errors. */
+    /** {@return bytes skipped while looking for the next valid packet after errors} */
     public long discardedBytes() {
         return discardedBytes;
     }
 
-    /** Losses of sync so far whose first error was {@code error}. */
+    /**
+     * Losses of sync so far whose first error was {@code error}.
+     *
+     * @param error the first error of a loss of sync
+     * @return the count
+     */
     public long errorCount(PacketError error) {
         return errors.getOrDefault(error, 0L);
     }
 
+    /** {@return the largest payload this decoder accepts; a packet announcing more is {@code TOO_LARGE}} */
     public int maxPayload() {
         return maxPayload;
     }

@@ -8,7 +8,15 @@ import org.osgi.annotation.versioning.ConsumerType;
  * router uses the one with the highest service ranking.
  *
  * <p>{@link #route} runs for every packet on the transports' threads, possibly on several at once:
- * it must be thread-safe, must not block, and should not allocate.
+ * it must be thread-safe, must not block (no I/O, no lock another thread may hold long, no waiting
+ * for a service), and should not allocate, since any delay or garbage there is every client's. The
+ * frame, and the buffers it views, are the transport's and valid only during the call: a policy
+ * that must remember something of a packet copies it ({@link Frame#toPacket()}), never keeps the
+ * frame. What a policy may keep is its own state, such as a turn counter, and its configuration.
+ *
+ * <p>Service properties: {@link #POLICY_NAME} names it in the log and the shell, and
+ * {@code service.ranking} (an Integer) orders it; the default policy {@code spec} ranks -1000.
+ * The server's {@code policy.target} filter can pin one policy whatever the rankings.
  */
 @ConsumerType
 public interface RoutingPolicy {

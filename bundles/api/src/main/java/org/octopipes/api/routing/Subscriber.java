@@ -10,19 +10,26 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Subscriber {
 
-    /** Its name. */
+    /** @return its name, which is also the group only it is in */
     Name name();
 
-    /** The groups it subscribed to, its own name not included. */
+    /** @return the groups it subscribed to, its own name not included */
     Set<Name> groups();
 
-    /** Packets waiting in its outbound queue: how far behind it is. */
+    /** @return the packets waiting in its outbound queue: how far behind it is */
     int queuedPackets();
 
-    /** Bytes waiting in its outbound queue. */
+    /**
+     * @return the bytes waiting in its outbound queue in the server, beyond what its connection
+     *         holds (a FIFO 64 KiB, or more once grown): about 0 for a client that keeps up
+     */
     long queuedBytes();
 
-    /** The transport it came through, e.g. {@code fifo}; empty if not known (a test table's). */
+    /**
+     * The transport it came through.
+     *
+     * @return e.g. {@code fifo}; empty if not known (a test table's subscriber)
+     */
     default String transport() {
         return "";
     }
@@ -30,6 +37,8 @@ public interface Subscriber {
     /**
      * Who is on the other end, where its transport knows (the Unix socket does, FIFOs cannot):
      * what access rules on users and groups match.
+     *
+     * @return the peer's credentials, or empty
      */
     default Optional<Credentials> credentials() {
         return Optional.empty();

@@ -14,15 +14,30 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface SubscriptionTable {
 
-    /** The subscribers of the packet's remote name, in the order they subscribed; empty if none. */
+    /**
+     * The subscribers of the packet's remote name.
+     *
+     * @param packet the packet being routed
+     * @return its remote's subscribers, in the order they subscribed; empty if none
+     */
     List<Subscriber> subscribersOf(Frame packet);
 
-    /** The subscribers of {@code remote}, in the order they subscribed; empty if none. */
+    /**
+     * The subscribers of a name.
+     *
+     * @param remote a client's name or a group
+     * @return its subscribers, in the order they subscribed; empty if none
+     */
     List<Subscriber> subscribersOf(Name remote);
 
-    /** The client with this name. */
+    /**
+     * One client.
+     *
+     * @param name the client's name
+     * @return the client with this name, or empty if none is subscribed
+     */
     Optional<Subscriber> subscriber(Name name);
 
-    /** Every client. */
+    /** @return every client */
     Collection<Subscriber> subscribers();
 }

@@ -14,13 +14,22 @@ public interface RoutingEngine {
      * Sessions the engine is to route: every open one when it starts routing, then each one as
      * it opens.
      *
+     * @param sessions the sessions, in the order they opened
      * @return for each session, in the same order, the route its packets take
      */
     List<SessionRoute> joined(List<ClientSession> sessions);
 
-    /** A session closed: it receives nothing more. */
+    /**
+     * A session closed: it receives nothing more.
+     *
+     * @param session the session
+     */
     void left(ClientSession session);
 
-    /** A session's groups changed. */
+    /**
+     * A session's groups changed.
+     *
+     * @param session the session, with its new groups
+     */
     void regrouped(ClientSession session);
 }

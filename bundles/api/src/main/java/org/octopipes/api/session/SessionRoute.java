@@ -13,9 +13,20 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface SessionRoute {
 
-    /** As {@link org.octopipes.api.transport.Session#route}. */
+    /**
+     * As {@link org.octopipes.api.transport.Session#route}.
+     *
+     * @param packet the packet, valid only during the call
+     * @param sender the client as its transport can hold it up
+     * @param readNanos when the transport read it
+     */
     void route(Frame packet, Sender sender, long readNanos);
 
-    /** As {@link org.octopipes.api.transport.Session#relay}. */
+    /**
+     * As {@link org.octopipes.api.transport.Session#relay}.
+     *
+     * @param packet the packet, valid only during the call
+     * @param sender what a recipient that falls behind holds up
+     */
     void relay(Frame packet, Sender sender);
 }

@@ -15,15 +15,19 @@ public interface Delivery {
      * When the packet must have reached its recipient, by {@link System#nanoTime()}, computed once
      * from its TTL and the time it was read; {@link org.octopipes.codec.Protocol#NO_DEADLINE} if its
      * TTL asks for none.
+     *
+     * @return the deadline in {@link System#nanoTime()}'s terms
      */
     long deadlineNanos();
 
-    /** Whom to hold up if the recipient falls behind; {@link Sender#NONE} if nobody can be. */
+    /** @return whom to hold up if the recipient falls behind; {@link Sender#NONE} if nobody can be */
     Sender sender();
 
     /**
      * Whether a bridge brought the packet in from another server: a bridge must not export it
      * again, since the server it came from exported it already.
+     *
+     * @return true for a packet a bridge imported
      */
     boolean imported();
 }

@@ -11,10 +11,10 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface Outlet {
 
-    /** The transport's name, e.g. {@code fifo}. */
+    /** @return the transport's name, e.g. {@code fifo} */
     String transport();
 
-    /** Where the client is reached, for people: its RX FIFO's path, say. */
+    /** @return where the client is reached, for people: its RX FIFO's path, say */
     String address();
 
     /**
@@ -24,16 +24,18 @@ public interface Outlet {
      * caught up. May be called from any thread; the frame and the delivery are valid only during
      * the call.
      *
+     * @param packet the packet, whose original bytes are copied
+     * @param delivery its deadline and its sender
      * @return false if the packet was not queued because the client's queue is full; the router
      *         counts that drop, the transport counts none for it
      */
     boolean offer(Frame packet, Delivery delivery);
 
 
-    /** Packets queued and not yet written. */
+    /** @return the packets queued and not yet written */
     int queuedPackets();
 
-    /** Bytes queued and not yet written. */
+    /** @return the bytes queued and not yet written */
     long queuedBytes();
 
     /**

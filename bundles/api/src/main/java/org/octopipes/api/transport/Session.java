@@ -17,16 +17,17 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Session {
 
-    /** The client's name. */
+    /** @return the client's name */
     Name name();
 
-    /** The groups the client is subscribed to now: those of its SUBSCRIPTION, as changed since. */
+    /** @return the groups the client is subscribed to now: those of its SUBSCRIPTION, as changed since */
     Set<Name> groups();
 
     /**
      * Routes a packet the client wrote to its recipients, through the router bound now. The frame
      * is valid only during the call.
      *
+     * @param packet the packet
      * @param sender the client as its transport can hold it up, passed on to the recipients' outlets
      * @param readNanos when the transport read the packet, by {@link System#nanoTime()}: the start
      *        of its TTL. A transport that reads many packets at once reads the clock once for all
@@ -43,26 +44,46 @@ public interface Session {
      * can tell relayed traffic by this client's name. Called from one thread at a time, together
      * with {@link #route}. The frame is valid only during the call.
      *
+     * @param packet the packet
      * @param sender what a recipient that falls behind holds up: the bridge's import
      */
     void relay(Frame packet, Sender sender);
 
-    /** The client wrote bytes that are not a valid packet; counted once per loss of sync. */
+    /**
+     * The client wrote bytes that are not a valid packet; counted once per loss of sync.
+     *
+     * @param error the first rule they broke
+     */
     void malformed(PacketError error);
 
     /**
      * {@code packets} queued to this client reached it (were written to its RX FIFO, say). Called
      * from one thread at a time per client: counted in plain fields.
+     *
+     * @param packets how many
      */
     void delivered(int packets);
 
-    /** {@code packets} queued to this client were dropped, for {@code reason}. */
+    /**
+     * Packets queued to this client were dropped.
+     *
+     * @param reason why
+     * @param packets how many
+     */
     void dropped(DropReason reason, int packets);
 
-    /** The client subscribes to more groups, as management would: a bridge that learns a name, say. */
+    /**
+     * The client subscribes to more groups, as management would: a bridge that learns a name, say.
+     *
+     * @param groups the groups to add
+     */
     void subscribe(Collection<Name> groups);
 
-    /** The client leaves groups. */
+    /**
+     * The client leaves groups.
+     *
+     * @param groups the groups to leave
+     */
     void unsubscribe(Collection<Name> groups);
 
     /** The client unsubscribed or went away: its name is free again. Calling it again does nothing. */

@@ -35,13 +35,23 @@ public interface Sessions {
      * As {@link #open(Name, Collection, Outlet, Sender)}, for a client whose transport knows who is
      * on the other end.
      *
+     * @param name the client's name, as it came in its SUBSCRIPTION
+     * @param groups the groups it listed
+     * @param outlet where the client's packets are put for it
+     * @param sender the client as a sender that can be held up
      * @param credentials the peer's, as the kernel told them when it connected; null if unknown
+     * @return the session
+     * @throws SubscriptionRefusedException if the name is taken, owned by others, or a limit is reached
      */
     Session open(Name name, Collection<Name> groups, Outlet outlet, Sender sender, Credentials credentials);
 
     /**
      * Counts and logs packets a transport dropped that belong to no session: garbage on the CAP,
      * say, or a CAP reply nobody collected.
+     *
+     * @param reason why
+     * @param packets how many
+     * @param detail what the log says of it
      */
     void dropped(DropReason reason, int packets, String detail);
 }

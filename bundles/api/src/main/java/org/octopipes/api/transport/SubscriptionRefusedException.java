@@ -19,13 +19,19 @@ public class SubscriptionRefusedException extends RuntimeException {
         NOT_OWNER
     }
 
+    /** Why, as a CAP reply can carry it. */
     private final Reason reason;
 
+    /**
+     * @param reason why, as a CAP reply can carry it
+     * @param message why, for people
+     */
     public SubscriptionRefusedException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
+    /** @return why the subscription was refused */
     public Reason reason() {
         return reason;
     }

@@ -43,6 +43,7 @@ public final class TrafficCounter {
     private long delivered;
     private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
 
+    /** Counters at zero, counting from now. */
     public TrafficCounter() {
         for (int i = 0; i < dropped.length; i++) {
             dropped[i] = new LongAdder();
@@ -51,6 +52,8 @@ public final class TrafficCounter {
 
     /**
      * When counting began: when the client subscribed, for a session's counter.
+     *
+     * @return when this counter was made
      */
     public Instant since() {
         return since;
@@ -66,28 +69,44 @@ public final class TrafficCounter {
         ROUTED.setOpaque(this, routed + 1);
     }
 
-    /** By the thread writing to the client only. */
+    /**
+     * Counts packets written to the client; by the thread writing to the client only.
+     *
+     * @param packets how many
+     */
     public void delivered(int packets) {
         DELIVERED.setOpaque(this, delivered + packets);
     }
 
-    /** Any thread. */
+    /**
+     * Counts packets dropped; any thread.
+     *
+     * @param reason why
+     * @param packets how many
+     */
     public void dropped(DropReason reason, int packets) {
         dropped[reason.ordinal()].add(packets);
     }
 
+    /** @return the packets read from the client */
     public long receivedCount() {
         return (long) RECEIVED.getOpaque(this);
     }
 
+    /** @return the packets from the client that the policy gave at least one recipient */
     public long routedCount() {
         return (long) ROUTED.getOpaque(this);
     }
 
+    /** @return the packets written to the client */
     public long deliveredCount() {
         return (long) DELIVERED.getOpaque(this);
     }
 
+    /**
+     * @param reason why they were dropped
+     * @return the packets dropped for {@code reason}
+     */
     public long droppedCount(DropReason reason) {
         return dropped[reason.ordinal()].sum();
     }
@@ -95,6 +114,8 @@ public final class TrafficCounter {
     /**
      * Adds another's received, routed and delivered counts to this one's; by one thread at a
      * time (the totals of departed clients: whoever holds them as a lock).
+     *
+     * @param other the counter added in; its drops are not (they are counted where they happen)
      */
     public void absorb(TrafficCounter other) {
         RECEIVED.setOpaque(this, received + other.receivedCount());
@@ -102,7 +123,7 @@ public final class TrafficCounter {
         DELIVERED.setOpaque(this, delivered + other.deliveredCount());
     }
 
-    /** This client's counts. */
+    /** @return this client's counts, at this moment */
     public TrafficCounters snapshot() {
         return new Sum().add(this).snapshot(this);
     }
@@ -116,6 +137,10 @@ public final class TrafficCounter {
         private long routed;
         private long delivered;
 
+        /**
+         * @param counter a counter to add to the sums
+         * @return this sum, for chaining
+         */
         public Sum add(TrafficCounter counter) {
             received += counter.receivedCount();
             routed += counter.routedCount();
@@ -123,7 +148,12 @@ public final class TrafficCounter {
             return this;
         }
 
-        /** The sums, with the drops that {@code drops} counted. */
+        /**
+         * The sums, with the drops that {@code drops} counted.
+         *
+         * @param drops the counter whose drops the snapshot reports
+         * @return the snapshot
+         */
         public TrafficCounters snapshot(TrafficCounter drops) {
             Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
             for (DropReason reason : DropReason.values()) {

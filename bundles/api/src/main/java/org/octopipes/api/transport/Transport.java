@@ -14,12 +14,12 @@ public interface Transport {
     /** Service property: where clients reach it, as {@link #address()} returns it. */
     String TRANSPORT_ADDRESS = "octopipes.transport.address";
 
-    /** A short name, e.g. {@code fifo}. */
+    /** @return a short name, e.g. {@code fifo} */
     String name();
 
-    /** Where clients reach it: the CAP's path, for the FIFO transport. */
+    /** @return where clients reach it: the CAP's path, for the FIFO transport */
     String address();
 
-    /** Clients attached through this transport now. */
+    /** @return the clients attached through this transport now */
     int clientCount();
 }

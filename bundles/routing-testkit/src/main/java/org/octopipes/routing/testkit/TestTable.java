@@ -69,14 +69,25 @@ public final class TestTable implements SubscriptionTable {
             return credentials;
         }
 
-        /** Plays a client of {@code transport} whose peer is {@code user} of {@code group} (null for one whose transport cannot tell); returns it. */
+        /**
+         * Plays a client of {@code transport} whose peer the kernel told, for access rules on users.
+         *
+         * @param transport its transport, e.g. {@code unix}
+         * @param user its user, or null for a client whose transport cannot tell (FIFOs)
+         * @param group its group
+         * @return this client
+         */
         public Client connectedThrough(String transport, String user, String group) {
             this.transport = transport;
             this.credentials = user == null ? Optional.empty() : Optional.of(new Credentials(user, group, Credentials.UNKNOWN_PID));
             return this;
         }
 
-        /** Plays a client that is behind by {@code bytes}. */
+        /**
+         * Plays a client that is behind: what {@link #queuedBytes()} returns from now on.
+         *
+         * @param bytes the bytes waiting for it in the server
+         */
         public void setQueuedBytes(long bytes) {
             queuedBytes = bytes;
         }
@@ -104,17 +115,17 @@ public final class TestTable implements SubscriptionTable {
             denial = why;
         }
 
-        /** The recipients, in the order the policy added them, each once. */
+        /** @return the recipients, in the order the policy added them, each once */
         public List<Subscriber> recipients() {
             return List.copyOf(recipients);
         }
 
-        /** Why the policy denied the packet, or null. */
+        /** @return why the policy denied the packet, or null */
         public String denial() {
             return denial;
         }
 
-        /** The recipients' names as {@link Name#toString()} shows them. */
+        /** @return the recipients' names as {@link Name#toString()} shows them */
         public List<String> names() {
             return recipients.stream().map(s -> s.name().toString()).toList();
         }
@@ -122,18 +133,35 @@ public final class TestTable implements SubscriptionTable {
 
     private final Map<String, Client> clients = new LinkedHashMap<>();
 
-    /** Subscribes a client to its own name and to {@code groups}. */
+    /**
+     * Subscribes a client to its own name and to {@code groups}.
+     *
+     * @param name the client's name
+     * @param groups its groups
+     * @return the client, to play its queue
+     */
     public Client add(String name, String... groups) {
         Client client = new Client(name, groups);
         clients.put(name, client);
         return client;
     }
 
+    /**
+     * @param name a client's name
+     * @return the client added with this name, or null
+     */
     public Client get(String name) {
         return clients.get(name);
     }
 
-    /** Sends a packet from {@code origin} (null: the server) to {@code remote} through {@code policy}. */
+    /**
+     * Sends a packet from {@code origin} (null: the server) to {@code remote} through {@code policy}.
+     *
+     * @param policy the policy under test
+     * @param origin the sending client's name, or null for the server
+     * @param remote a client's name or a group
+     * @return what the policy chose
+     */
     public Choice send(RoutingPolicy policy, String origin, String remote) {
         Choice choice = new Choice();
         Client from = origin == null ? null : clients.get(origin);
@@ -159,6 +187,9 @@ public final class TestTable implements SubscriptionTable {
      * Asks {@code check} about a packet from {@code origin} (null: the server) to {@code remote},
      * as the router does before any routing policy.
      *
+     * @param check the access check under test
+     * @param origin the sending client's name, or null for the server
+     * @param remote a client's name or a group
      * @return why it denies the packet, or null if it lets it through
      */
     public String check(AccessCheck check, String origin, String remote) {

@@ -3,7 +3,6 @@ package org.octopipes.itests.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,21 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipInputStream;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.octopipes.testsupport.TestProcess;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * The distribution as an operator uses it: the tarball unpacked with {@code tar} into a folder of
@@ -146,42 +137,27 @@ class DistributionIT {
     @Test
     void etcHasEveryPropertyOfTheLaunchersMetatypesWithItsDefault() throws Exception {
         int checked = 0;
-        try (ZipFile launcher = new ZipFile(home.resolve("lib/octopipes-launcher.jar").toFile())) {
-            for (ZipEntry bundle : Collections.list(launcher.entries())) {
-                if (!bundle.getName().startsWith("bundles/org.octopipes.")) {
-                    continue;
-                }
-                try (ZipInputStream jar = new ZipInputStream(launcher.getInputStream(bundle))) {
-                    for (ZipEntry entry; (entry = jar.getNextEntry()) != null; ) {
-                        if (entry.getName().startsWith("OSGI-INF/metatype/") && entry.getName().endsWith(".xml")) {
-                            checked += assertDescribedInEtc(bundle.getName(), jar.readAllBytes());
-                        }
-                    }
-                }
-            }
+        for (Metatypes.Configuration configuration : Metatypes.ofLauncher(home.resolve("lib/octopipes-launcher.jar"))) {
+            checked += assertDescribedInEtc(configuration);
         }
         assertThat(checked).as("properties checked").isGreaterThan(20);
     }
 
-    /** Checks one metatype document's properties against etc/; returns how many. */
-    private static int assertDescribedInEtc(String bundle, byte[] metatype) throws Exception {
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(metatype));
-        Element designate = (Element) document.getElementsByTagName("Designate").item(0);
-        String pid = designate.getAttribute("pid");
-        Path file = !pid.isEmpty()
+    /** Checks one configuration's properties against etc/; returns how many. */
+    private static int assertDescribedInEtc(Metatypes.Configuration configuration) throws IOException {
+        String pid = configuration.pid();
+        Path file = !configuration.factory()
                 ? (Files.exists(home.resolve("etc/" + pid + ".cfg")) ? home.resolve("etc/" + pid + ".cfg") : home.resolve("etc/" + pid + ".cfg.example"))
-                : home.resolve("etc/" + designate.getAttribute("factoryPid") + "-site.cfg.example");
-        assertThat(file).as("the etc/ file of " + bundle + "'s configuration").exists();
+                : home.resolve("etc/" + pid + "-site.cfg.example");
+        assertThat(file).as("the etc/ file of " + configuration.bundle() + "'s configuration").exists();
         List<String> lines = Files.readAllLines(file);
-        NodeList properties = document.getElementsByTagName("AD");
-        for (int i = 0; i < properties.getLength(); i++) {
-            Element property = (Element) properties.item(i);
-            String id = property.getAttribute("id");
-            String commentedDefault = ("# " + id + " = " + property.getAttribute("default")).strip();
+        for (Metatypes.Property property : configuration.properties()) {
+            String id = property.id();
+            String commentedDefault = ("# " + id + " = " + property.defaultValue()).strip();
             assertThat(lines).as(id + " in " + file.getFileName() + ": '" + commentedDefault + "', or set").anyMatch(line -> line.strip()
                     .equals(commentedDefault) || line.startsWith(id + " ="));
         }
-        return properties.getLength();
+        return configuration.properties().size();
     }
 
     private static TestProcess client(String label, String... arguments) throws IOException {

@@ -55,7 +55,7 @@ class MqttBridgeIT {
                 "persistence_location " + brokerDir + "/",
                 // Mosquitto keeps at most 1,000 unacknowledged QoS 1 messages per client by default and drops
                 // the rest: an importing bridge that falls behind a burst by more would lose packets at the
-                // broker, which no bridge can see (the README says so). Room for the stream tests' bursts.
+                // broker, which no bridge can see (the manual says so). Room for the stream tests' bursts.
                 "max_queued_messages 100000");
         // A serves /metrics, to show the bridge from outside as Prometheus would see it.
         serverA = startServer("a", "--http", "0");

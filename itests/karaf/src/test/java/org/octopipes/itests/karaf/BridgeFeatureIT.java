@@ -18,7 +18,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 /**
- * The MQTT bridge the Karaf way, as the README tells it: {@code feature:install
+ * The MQTT bridge the Karaf way, as the manual (docs/bridge.md) tells it: {@code feature:install
  * octopipes-bridge-mqtt}, then a factory configuration in {@code etc/}; the bridge connects to a
  * real Mosquitto, shows in {@code octopipes:bridges} and joins the router as a client; when the
  * router is updated, the bridge follows it without reconnecting to the broker. (What crosses the
@@ -58,7 +58,7 @@ public class BridgeFeatureIT extends KarafTestSupport {
             await("the bridge is a client of the router").atMost(PATIENCE)
                     .until(() -> awaitCommand("octopipes:clients").lines().anyMatch(line -> line.startsWith("mqtt-bridge.site ")));
 
-            // The router updated as the README says: the bridge follows it as the transports do,
+            // The router updated as the manual says: the bridge follows it as the transports do,
             // keeping its broker connections (Mosquitto logs every connection and disconnection).
             List<String> connectionsBefore = connectionLog(broker);
             Bundle router = bundle("org.octopipes.router");

@@ -16,7 +16,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 /**
- * The README's update commands typed into Karaf's shell while a client streams numbered packets to
+ * The manual's update commands (docs/updates.md) typed into Karaf's shell while a client streams numbered packets to
  * another: {@code bundle:update} and {@code bundle:refresh} of the FIFO transport and of the router,
  * and the echo plugin installed and uninstalled in between. Every packet arrives once and in order,
  * and routing follows the policy before and after each swap. (Many updates in a row under traffic:
@@ -63,7 +63,7 @@ public class HotUpdateKarafIT extends KarafTestSupport {
         }
     }
 
-    /** The README's two commands; the stream must go on through them. */
+    /** The manual's two commands; the stream must go on through them. */
     private void update(String symbolicName, Path cap, NumberedStream stream) throws InterruptedException {
         execute("bundle:update " + symbolicName);
         execute("bundle:refresh " + symbolicName);
