@@ -111,6 +111,12 @@ class PluginAuthorIT {
                 System.arraycopy(label, 0, chunk, 0, label.length);
                 alice.send("worker-1", chunk);
             }
+            // The policy reads each worker's queue as the server publishes it, once per round of
+            // reads: jobs read in the same round as the chunks would still see worker-1 idle. A
+            // packet to worker-2 by name, routed after the chunks, ends that round; once it arrived,
+            // what alice writes next is read in a later round.
+            send(alice, "worker-2", "worker-1 is busy now");
+            worker2.await("worker-1 is busy now");
             for (int i = 1; i <= BUSY_JOBS; i++) {
                 send(alice, "jobs", "busy " + i);
             }
