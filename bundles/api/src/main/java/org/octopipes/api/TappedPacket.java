@@ -1,6 +1,7 @@
 package org.octopipes.api;
 
 import java.time.Instant;
+import java.util.Optional;
 import org.octopipes.codec.Name;
 
 /**
@@ -15,9 +16,10 @@ import org.octopipes.codec.Name;
  * @param payloadLength the payload's whole length
  * @param payloadPreview up to the first {@link #PREVIEW_LENGTH} bytes of the payload
  * @param recipients how many recipients the policy chose (0 when it was dropped)
+ * @param peer who sent it, where its sender's transport knows (the Unix socket does)
  */
 public record TappedPacket(Instant time, Name origin, Name remote, int ttl, int options, int payloadLength,
-        byte[] payloadPreview, int recipients) {
+        byte[] payloadPreview, int recipients, Optional<Credentials> peer) {
 
     /** Most payload bytes a tap shows. */
     public static final int PREVIEW_LENGTH = 64;
@@ -33,9 +35,26 @@ public record TappedPacket(Instant time, Name origin, Name remote, int ttl, int 
      * @param payloadLength as {@link #payloadLength()} returns it
      * @param payloadPreview as {@link #payloadPreview()} returns it
      * @param recipients as {@link #recipients()} returns it
+     * @param peer as {@link #peer()} returns it
      */
     public TappedPacket {
         payloadPreview = payloadPreview.clone();
+    }
+
+    /**
+     * A packet whose sender's peer is not known: the 1.2 constructor.
+     *
+     * @param time as {@link #time()} returns it
+     * @param origin as {@link #origin()} returns it
+     * @param remote as {@link #remote()} returns it
+     * @param ttl as {@link #ttl()} returns it
+     * @param options as {@link #options()} returns it
+     * @param payloadLength as {@link #payloadLength()} returns it
+     * @param payloadPreview as {@link #payloadPreview()} returns it
+     * @param recipients as {@link #recipients()} returns it
+     */
+    public TappedPacket(Instant time, Name origin, Name remote, int ttl, int options, int payloadLength, byte[] payloadPreview, int recipients) {
+        this(time, origin, remote, ttl, options, payloadLength, payloadPreview, recipients, Optional.empty());
     }
 
     /**

@@ -4,7 +4,7 @@
  *
  * <p>1.3: {@link org.octopipes.api.Credentials}, who is on the other end of a client's connection,
  * in its {@link org.octopipes.api.ClientInfo}; {@link org.octopipes.api.NameGlob}, the patterns of
- * rules on names; {@link org.octopipes.api.DropReason#QUOTA}.
+ * rules on names; {@link org.octopipes.api.DropReason#QUOTA}; a {@link org.octopipes.api.TappedPacket}'s peer.
  */
 @Export
 @Version("1.3.0")

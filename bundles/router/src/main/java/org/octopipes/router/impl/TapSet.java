@@ -2,6 +2,7 @@ package org.octopipes.router.impl;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.octopipes.api.Tap;
@@ -48,19 +49,19 @@ final class TapSet {
         for (Entry entry : current) {
             if (entry.wants(packet, origin, recipients, recipientCount)) {
                 if (tapped == null) {
-                    tapped = tapped(packet, recipientCount);
+                    tapped = tapped(packet, origin, recipientCount);
                 }
                 entry.listener.accept(tapped);
             }
         }
     }
 
-    private static TappedPacket tapped(Frame packet, int recipientCount) {
+    private static TappedPacket tapped(Frame packet, ClientSession origin, int recipientCount) {
         int previewLength = Math.min(packet.payloadLength(), TappedPacket.PREVIEW_LENGTH);
         byte[] preview = new byte[previewLength];
         packet.payload().get(preview);
         return new TappedPacket(Instant.now(), packet.origin(), packet.remote(), packet.ttl(), packet.options(),
-                packet.payloadLength(), preview, recipientCount);
+                packet.payloadLength(), preview, recipientCount, origin == null ? Optional.empty() : origin.credentials());
     }
 
     private record Entry(Set<Name> names, Consumer<TappedPacket> listener) {

@@ -45,15 +45,16 @@ public final class ClientCommands {
         this.out = out;
     }
 
-    @Descriptor("lists the subscribed clients: groups, transport, queued packets and bytes, packets received from"
+    @Descriptor("lists the subscribed clients: groups, transport, peer (user/pid, over the Unix socket), queued packets and bytes, packets received from"
             + " each, delivered and dropped on the way to each, and how long each has been idle")
     public void clients() {
         Instant now = Instant.now();
-        Table table = new Table(left("NAME"), left("GROUPS"), left("TRANSPORT"), right("QUEUED"), right("QUEUED BYTES"),
+        Table table = new Table(left("NAME"), left("GROUPS"), left("TRANSPORT"), left("PEER"), right("QUEUED"), right("QUEUED BYTES"),
                 right("RECEIVED"), right("DELIVERED"), right("DROPPED"), right("IDLE"));
         for (ClientInfo client : broker.clients()) {
             TrafficCounters counters = client.counters();
-            table.row(Display.name(client.name()), Display.names(client.groups()), client.transport(), client.queuedPackets(),
+            table.row(Display.name(client.name()), Display.names(client.groups()), client.transport(), Display.peer(client.credentials()),
+                    client.queuedPackets(),
                     client.queuedBytes(), counters.received(), counters.delivered(), counters.droppedTotal(),
                     Display.elapsed(Duration.between(client.lastActivity(), now)));
         }

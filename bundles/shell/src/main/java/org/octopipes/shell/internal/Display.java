@@ -11,8 +11,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.HexFormat;
 import java.util.StringJoiner;
+import org.octopipes.api.Credentials;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Protocol;
 
@@ -38,6 +40,11 @@ final class Display {
     }
 
     /** Names sorted, comma-separated; {@link #NONE} for none. */
+    /** Who is on the other end, short: {@code user/pid}, or {@code -} where the transport cannot tell. */
+    static String peer(Optional<Credentials> peer) {
+        return peer.map(known -> known.pid() == Credentials.UNKNOWN_PID ? known.user() : known.user() + "/" + known.pid()).orElse("-");
+    }
+
     static String names(Collection<Name> names) {
         StringJoiner joined = new StringJoiner(", ");
         names.stream().sorted().forEach(name -> joined.add(name(name)));

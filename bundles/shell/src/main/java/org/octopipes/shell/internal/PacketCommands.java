@@ -101,7 +101,7 @@ public final class PacketCommands {
                 if (packet == null) {
                     break;
                 }
-                console.println(lines.line(Display.timeOfDay(packet.time()), Display.name(packet.origin()),
+                console.println(lines.line(Display.timeOfDay(packet.time()), Display.name(packet.origin()), Display.peer(packet.peer()),
                         Display.name(packet.remote()), packet.payloadLength(), packet.ttl(), Display.options(packet.options()),
                         packet.recipients(), Display.payload(packet.payloadPreview(), packet.payloadLength(), hex)));
                 shown++;
@@ -121,7 +121,7 @@ public final class PacketCommands {
 
     private static Table monitorTable() {
         // Minimum widths keep streamed lines aligned for the usual short names and sizes.
-        return new Table(left("TIME", 12), left("ORIGIN", 10), left("REMOTE", 10), right("SIZE", 6), right("TTL", 3),
+        return new Table(left("TIME", 12), left("ORIGIN", 10), left("PEER", 4), left("REMOTE", 10), right("SIZE", 6), right("TTL", 3),
                 left("OPTIONS", 7), right("TO", 2), left("PAYLOAD"));
     }
 }

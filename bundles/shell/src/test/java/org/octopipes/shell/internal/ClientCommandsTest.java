@@ -19,9 +19,9 @@ class ClientCommandsTest {
         commands.clients();
 
         assertThat(output.lines()).hasSize(3);
-        assertThat(output.lines().get(0)).matches("NAME +GROUPS +TRANSPORT +QUEUED +QUEUED BYTES +RECEIVED +DELIVERED +DROPPED +IDLE");
-        assertThat(output.lines().get(1)).matches("alice +team +fifo +0 +0 +3 +5 +1 +\\d+s");
-        assertThat(output.lines().get(2)).matches("bob +ops, team +fifo +0 +0 +3 +5 +1 +\\d+s");
+        assertThat(output.lines().get(0)).matches("NAME +GROUPS +TRANSPORT +PEER +QUEUED +QUEUED BYTES +RECEIVED +DELIVERED +DROPPED +IDLE");
+        assertThat(output.lines().get(1)).matches("alice +team +fifo +- +0 +0 +3 +5 +1 +\\d+s");
+        assertThat(output.lines().get(2)).matches("bob +ops, team +fifo +- +0 +0 +3 +5 +1 +\\d+s");
     }
 
     @Test

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.octopipes.api.Credentials;
 import org.octopipes.api.TappedPacket;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
@@ -77,10 +79,22 @@ class PacketCommandsTest {
         assertThat(broker.tapNames).containsExactlyInAnyOrder(Name.of("bob"), Name.of("team"));
         assertThat(broker.tapClosed).as("the tap is closed when the monitor stops").isTrue();
         assertThat(output.lines()).hasSize(4);
-        assertThat(output.lines().get(0)).matches("TIME +ORIGIN +REMOTE +SIZE +TTL +OPTIONS +TO +PAYLOAD");
-        assertThat(output.lines().get(1)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +alice +bob +9 +60 +RCK +1 +hello bob");
-        assertThat(output.lines().get(2)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +\\(server\\) +team +10 +60 +- +1 +line\\\\x0abreak");
+        assertThat(output.lines().get(0)).matches("TIME +ORIGIN +PEER +REMOTE +SIZE +TTL +OPTIONS +TO +PAYLOAD");
+        assertThat(output.lines().get(1)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +alice +- +bob +9 +60 +RCK +1 +hello bob");
+        assertThat(output.lines().get(2)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +\\(server\\) +- +team +10 +60 +- +1 +line\\\\x0abreak");
         assertThat(output.lines().get(3)).isEqualTo("monitor stopped: 2 packets shown, 0 skipped");
+    }
+
+    @Test
+    void monitorShowsWhoSentAPacketWhereItsTransportKnows() {
+        TappedPacket fromSocket = tapped("sock", "bob", "hi", 0);
+        broker.replayedToTaps.add(new TappedPacket(fromSocket.time(), fromSocket.origin(), fromSocket.remote(), fromSocket.ttl(),
+                fromSocket.options(), fromSocket.payloadLength(), fromSocket.payloadPreview(), 1,
+                Optional.of(new Credentials("nobody", "nogroup", 4242))));
+
+        commands.monitor(false, "1", "0");
+
+        assertThat(output.lines().get(1)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +sock +nobody/4242 +bob +2 +60 +- +1 +hi");
     }
 
     @Test

@@ -107,9 +107,9 @@ public class ShellCommandsIT {
                 OctopipesClient bob = connect("bob", "team", "ops")) {
             List<String> lines = run("octopipes:clients");
 
-            assertTrue(lines.get(0), lines.get(0).matches("NAME +GROUPS +TRANSPORT +QUEUED +QUEUED BYTES +RECEIVED +DELIVERED +DROPPED +IDLE"));
-            assertLine(lines, "alice +team +fifo +0 +0 +0 +0 +0 +\\d+s");
-            assertLine(lines, "bob +ops, team +fifo +0 +0 +0 +0 +0 +\\d+s");
+            assertTrue(lines.get(0), lines.get(0).matches("NAME +GROUPS +TRANSPORT +PEER +QUEUED +QUEUED BYTES +RECEIVED +DELIVERED +DROPPED +IDLE"));
+            assertLine(lines, "alice +team +fifo +- +0 +0 +0 +0 +0 +\\d+s");
+            assertLine(lines, "bob +ops, team +fifo +- +0 +0 +0 +0 +0 +\\d+s");
 
             List<String> alone = run("octopipes:client bob");
             assertLine(alone, "groups +ops, team");
@@ -188,7 +188,7 @@ public class ShellCommandsIT {
 
             String line = output.await(text -> text.contains("seen by the monitor")).lines()
                     .filter(l -> l.contains("seen by the monitor")).findFirst().orElseThrow();
-            assertTrue(line, line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +frank +watched +19 +60 +- +1 +seen by the monitor"));
+            assertTrue(line, line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} +frank +- +watched +19 +60 +- +1 +seen by the monitor"));
             assertNotNull("grace is sent the packet too", grace.receive(PATIENCE));
 
             // What Ctrl-C does in Gogo's line editor and in Karaf: interrupt the foreground job.

@@ -45,6 +45,10 @@ public class UnixTransportFeatureIT extends KarafTestSupport {
                 TestProcess lou = ClientProcess.run("sub lou", "sub", "--socket", socket.toString(), "--name", "lou", "--count", "1")) {
             awaitListed("kim", "fifo");
             awaitListed("lou", "unix");
+            // Who is on the other end, as the kernel told it: this user, and lou's process.
+            String clients = execute("octopipes:clients");
+            assertTrue(clients, clients.lines().anyMatch(line -> line.startsWith("lou ") && line.contains(" " + System.getProperty("user.name") + "/" + lou.pid() + " ")));
+            assertTrue(clients, clients.lines().anyMatch(line -> line.startsWith("kim ") && line.contains(" fifo ") && line.contains(" - ")));
 
             try (TestProcess max = ClientProcess.run("send max", "send", "--socket", socket.toString(), "--name", "max", "kim", "over the socket")) {
                 assertEquals(max.toString(), 0, max.awaitExit());
