@@ -1285,13 +1285,14 @@ public final class LoadHarness {
     private static final class Child {
         private final String label;
         private final Process process;
+        private final Thread reader;
         private final List<String> lines = new CopyOnWriteArrayList<>();
         private boolean failsOnNonZeroExit;
 
         private Child(String label, Process process) {
             this.label = label;
             this.process = process;
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) {
                         lines.add(line);
@@ -1330,6 +1331,16 @@ public final class LoadHarness {
             return process.pid();
         }
 
+        /**
+         * Once the process has ended, waits until its last lines are read from the pipe (a C
+         * client ends as soon as it has printed them); false if they were already.
+         */
+        private boolean readToTheEnd() throws InterruptedException {
+            boolean reading = reader.isAlive();
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            return reading;
+        }
+
         String await(Predicate<String> match, long seconds) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < deadline) {
@@ -1338,8 +1349,9 @@ public final class LoadHarness {
                         return line;
                     }
                 }
-                if (!process.isAlive() && lines.stream().noneMatch(match)) {
-                    throw new IllegalStateException(label + " ended without the expected line; it printed " + shorten(lines));
+                if (!process.isAlive() && !readToTheEnd() && lines.stream().noneMatch(match)) {
+                    throw new IllegalStateException(label + " ended (exit status " + process.exitValue() + ") without the expected line;"
+                            + " it printed " + shorten(lines));
                 }
                 TimeUnit.MILLISECONDS.sleep(20);
             }
@@ -1370,6 +1382,7 @@ public final class LoadHarness {
                 process.destroyForcibly();
                 throw new IllegalStateException(label + " did not end within " + seconds + " s");
             }
+            readToTheEnd();
             if (failsOnNonZeroExit && process.exitValue() != 0) {
                 throw new IllegalStateException(label + " failed (exit status " + process.exitValue() + "); it printed " + shorten(lines));
             }
