@@ -57,6 +57,8 @@ public final class LoadHarness {
             + " p99_us=([\\d.]+) p999_us=([\\d.]+) max_us=([\\d.]+) hist=(\\S+)");
     private static final Pattern CPU_SECONDS = Pattern.compile("\\bcpu_s=([\\d.]+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** What our server grows a busy client's FIFOs to (FifoSizes.TARGET_SIZE in the FIFO transport). */
+    private static final int SERVER_GROWN_PIPE = 1024 * 1024;
     /** The name (truncated to 15 bytes by Linux) of the FIFO transport's I/O thread. */
     private static final String IO_THREAD = "octopipes-fifo-";
     private static final String OURS = "octopipes";
@@ -83,6 +85,12 @@ public final class LoadHarness {
     private final List<String> serverJvmOptions;
     /** {@code --pipe-size}: the size of every FIFO, ours (fifo.pipe.size) and the relay's alike; 0 for the kernel's. */
     private final int pipeSize;
+    /**
+     * The size of the relay's FIFOs: {@code --pipe-size} if given, else {@code --relay-pipe-size},
+     * by default what our server grows a busy client's FIFOs to. With the kernel's 64 KiB the relay
+     * and its clients wake each other every 64 KiB and the relay is no limit (RESULTS.md, issue 15).
+     */
+    private final int relayPipeSize;
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private Path relay;
     /** The C load clients, built at bench time like the relay. */
@@ -97,6 +105,7 @@ public final class LoadHarness {
         this.launcher = root.resolve(options.getOrDefault("launcher", "launcher/target/octopipes-launcher.jar"));
         this.benchmarksJar = root.resolve("benchmarks/target/benchmarks.jar");
         this.pipeSize = Integer.parseInt(options.getOrDefault("pipe-size", "0"));
+        this.relayPipeSize = pipeSize > 0 ? pipeSize : Integer.parseInt(options.getOrDefault("relay-pipe-size", String.valueOf(SERVER_GROWN_PIPE)));
         String jvm = options.getOrDefault("server-jvm", "").trim();
         this.serverJvmOptions = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
     }
@@ -1073,7 +1082,7 @@ public final class LoadHarness {
     private Running startRelay(Path folder, String... routes) throws Exception {
         List<String> command = new ArrayList<>(List.of(relay.toString()));
         command.addAll(List.of(routes));
-        Child child = Child.start("relay", command, pipeSize > 0 ? Map.of("FIFO_RELAY_PIPE_SIZE", String.valueOf(pipeSize)) : Map.of());
+        Child child = Child.start("relay", command, relayPipeSize > 0 ? Map.of("FIFO_RELAY_PIPE_SIZE", String.valueOf(relayPipeSize)) : Map.of());
         return started(child, folder, "", () -> child.await(line -> line.equals("READY"), 30));
     }
 
@@ -1219,7 +1228,8 @@ public final class LoadHarness {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             environment.put("cpu", lines.filter(l -> l.startsWith("model name")).map(l -> l.replaceFirst(".*:\\s*", "")).findFirst().orElse("?"));
         }
-        environment.put("pipe_size", pipeSize == 0 ? "kernel default" : pipeSize);
+        environment.put("pipe_size", pipeSize == 0 ? "the server's default (grown to 1 MiB when busy)" : pipeSize);
+        environment.put("relay_pipe_size", relayPipeSize == 0 ? "kernel default" : relayPipeSize);
         environment.put("server_warmup_packets", Long.parseLong(options.getOrDefault("server-warmup", "1000000")));
         environment.put("loadavg_before", loadAverage());
         return environment;
