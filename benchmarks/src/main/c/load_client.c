@@ -900,6 +900,9 @@ int main(int argc, char **argv) {
     role = argv[1];
     option_count = argc - 2;
     option_words = argv + 2;
+    if (strcmp(role, "sub") != 0 && number("instances", 1) != 1) {
+        fail("--instances is for sub only (the Java LoadClient runs several publishers in one process)");
+    }
     if (strcmp(role, "pub") == 0) {
         return publish();
     }
