@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,10 @@ public final class LoadHarness {
             + " msgs_per_s=(\\d+) mb_per_s=([\\d.]+) p50_us=([\\d.]+) p99_us=([\\d.]+) p999_us=([\\d.]+)");
     private static final Pattern RTT = Pattern.compile("RTT count=(\\d+) missing=(\\d+) unexpected=(\\d+) p50_us=([\\d.]+)"
             + " p99_us=([\\d.]+) p999_us=([\\d.]+) max_us=([\\d.]+) hist=(\\S+)");
+    private static final Pattern CPU_SECONDS = Pattern.compile("\\bcpu_s=([\\d.]+)");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** What our server grows a busy client's FIFOs to (FifoSizes.TARGET_SIZE in the FIFO transport). */
+    private static final int SERVER_GROWN_PIPE = 1024 * 1024;
     /** The name (truncated to 15 bytes by Linux) of the FIFO transport's I/O thread. */
     private static final String IO_THREAD = "octopipes-fifo-";
     private static final String OURS = "octopipes";
@@ -62,6 +66,9 @@ public final class LoadHarness {
     private static final String MOSQUITTO = "mosquitto";
     /** The other build of ours that {@code --compare JAR} alternates with the first (one-to-one and fan-out). */
     private static final String OURS_B = "octopipes-b";
+    /** Our server driven by the Java load clients and by the C ones: the java-clients scenario's systems. */
+    private static final String JAVA_CLIENTS = "java-clients";
+    private static final String C_CLIENTS = "c-clients";
     /** Two of our servers bridged through Mosquitto, and Mosquitto's own clients at QoS 1: the bridge scenario's systems. */
     private static final String BRIDGED = "bridged";
     private static final String MOSQUITTO_QOS1 = "mqtt-qos1";
@@ -78,8 +85,16 @@ public final class LoadHarness {
     private final List<String> serverJvmOptions;
     /** {@code --pipe-size}: the size of every FIFO, ours (fifo.pipe.size) and the relay's alike; 0 for the kernel's. */
     private final int pipeSize;
+    /**
+     * The size of the relay's FIFOs: {@code --pipe-size} if given, else {@code --relay-pipe-size},
+     * by default what our server grows a busy client's FIFOs to. With the kernel's 64 KiB the relay
+     * and its clients wake each other every 64 KiB and the relay is no limit (RESULTS.md, issue 15).
+     */
+    private final int relayPipeSize;
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private Path relay;
+    /** The C load clients, built at bench time like the relay. */
+    private Path cClients;
     private Path mosquitto;
 
     private LoadHarness(Map<String, String> options) {
@@ -90,6 +105,7 @@ public final class LoadHarness {
         this.launcher = root.resolve(options.getOrDefault("launcher", "launcher/target/octopipes-launcher.jar"));
         this.benchmarksJar = root.resolve("benchmarks/target/benchmarks.jar");
         this.pipeSize = Integer.parseInt(options.getOrDefault("pipe-size", "0"));
+        this.relayPipeSize = pipeSize > 0 ? pipeSize : Integer.parseInt(options.getOrDefault("relay-pipe-size", String.valueOf(SERVER_GROWN_PIPE)));
         String jvm = options.getOrDefault("server-jvm", "").trim();
         this.serverJvmOptions = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
     }
@@ -110,12 +126,14 @@ public final class LoadHarness {
         if (!Files.isRegularFile(launcher)) {
             throw new IOException("no launcher jar at " + launcher + ": build it (mvn -B -q install -pl launcher -DskipTests) or pass --launcher");
         }
-        relay = compileRelay();
+        relay = compileC("fifo_relay");
+        cClients = compileC("load_client");
         mosquitto = findMosquitto();
         if (mosquitto == null) {
             System.out.println("no mosquitto on this machine (apt-get install mosquitto): its baseline is left out");
         }
-        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep", "bridge", "bridge-halves") : List.of(scenario);
+        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep", "java-clients", "bridge",
+                "bridge-halves") : List.of(scenario);
         for (String each : scenarios) {
             switch (each) {
                 case "one-to-one" -> throughputScenario("one-to-one", 1, count("count", 5_000_000), true);
@@ -125,10 +143,11 @@ public final class LoadHarness {
                 case "round-trip" -> roundTripScenario();
                 case "many-clients" -> manyClientsScenario();
                 case "sweep" -> sweepScenario();
+                case "java-clients" -> javaClientsScenario();
                 case "bridge" -> bridgeScenario();
                 case "bridge-halves" -> bridgeHalvesScenario();
                 default -> throw new IllegalArgumentException("unknown scenario " + each
-                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, bridge, bridge-halves or all");
+                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, java-clients, bridge, bridge-halves or all");
             }
         }
         if (options.containsKey("plot")) {
@@ -155,7 +174,7 @@ public final class LoadHarness {
     /** One run's throughput figures. */
     record Result(double deliveriesPerSecond, double megabytesPerSecond, long lost, long reordered, double p50Micros,
             double p99Micros, double p999Micros, double serverCpuSeconds, double serverUserSeconds, long serverPeakRssKb,
-            long deliveries, double ioThreadSeconds) {
+            long deliveries, double ioThreadSeconds, double clientCpuSeconds) {
 
         /**
          * CPU of our server's FIFO I/O thread alone per delivery, or NaN for a broker without one:
@@ -192,15 +211,20 @@ public final class LoadHarness {
             }
             json.put("server_peak_rss_kb", serverPeakRssKb);
             json.put("deliveries", deliveries);
+            if (!Double.isNaN(clientCpuSeconds)) {
+                json.put("clients_cpu_s", round(clientCpuSeconds, 3));
+            }
             return json;
         }
 
         @Override
         public String toString() {
             String ioThread = ioThreadSeconds < 0 ? "" : String.format(Locale.ROOT, ", I/O thread %.0f", ioThreadNanosPerDelivery());
+            String clients = Double.isNaN(clientCpuSeconds) ? "" : String.format(Locale.ROOT, ", clients' CPU %.2f s against the server's %.2f s",
+                    clientCpuSeconds, serverCpuSeconds);
             return String.format(Locale.ROOT, "%,.0f deliveries/s, %.1f MB/s, lost %d, reordered %d, p50 %.0f us, p99 %.0f us,"
-                    + " server CPU %.0f ns/delivery (user %.0f%s), peak RSS %,d kB", deliveriesPerSecond, megabytesPerSecond, lost,
-                    reordered, p50Micros, p99Micros, cpuNanosPerDelivery(), userNanosPerDelivery(), ioThread, serverPeakRssKb);
+                    + " server CPU %.0f ns/delivery (user %.0f%s), peak RSS %,d kB%s", deliveriesPerSecond, megabytesPerSecond, lost,
+                    reordered, p50Micros, p99Micros, cpuNanosPerDelivery(), userNanosPerDelivery(), ioThread, serverPeakRssKb, clients);
         }
 
         static Result median(List<Result> results) {
@@ -208,7 +232,7 @@ public final class LoadHarness {
                     (long) of(results, r -> r.lost), (long) of(results, r -> r.reordered), of(results, Result::p50Micros),
                     of(results, Result::p99Micros), of(results, Result::p999Micros), of(results, Result::serverCpuSeconds),
                     of(results, Result::serverUserSeconds), (long) of(results, r -> r.serverPeakRssKb),
-                    (long) of(results, r -> r.deliveries), of(results, Result::ioThreadSeconds));
+                    (long) of(results, r -> r.deliveries), of(results, Result::ioThreadSeconds), of(results, Result::clientCpuSeconds));
         }
     }
 
@@ -232,9 +256,9 @@ public final class LoadHarness {
         }
         for (int i = 1; i <= runs; i++) {
             // Alternated, so that the machine's mood changes every system alike.
-            record(results, OURS, i, runOurs(launcher, members, payload, count));
+            record(results, OURS, i, runOurs(launcher, members, payload, count, Clients.C));
             if (compare != null) {
-                record(results, OURS_B, i, runOurs(compare, members, payload, count));
+                record(results, OURS_B, i, runOurs(compare, members, payload, count, Clients.C));
             }
             record(results, RELAY, i, runRelay(members, payload, count));
             if (results.containsKey(MOSQUITTO)) {
@@ -296,7 +320,19 @@ public final class LoadHarness {
         int runs = Integer.parseInt(options.getOrDefault("sweep-runs", String.valueOf(this.runs)));
         payloadScenario("sweep", String.format(Locale.ROOT, "sweep, one-to-one, %,d packets", count), options.getOrDefault("payloads", "32,256,1024,4096"),
                 runs, List.of(OURS, RELAY), Map.of("count", count), (system, payload) -> system.equals(OURS)
-                        ? runOurs(launcher, 1, payload, count) : runRelay(1, payload, count));
+                        ? runOurs(launcher, 1, payload, count, Clients.C) : runRelay(1, payload, count));
+    }
+
+    /**
+     * The Java load clients (LoadClient, on the codec library) against the C ones, both driving our
+     * server one-to-one, alternated: the Java clients' speed. Below 1, the Java clients, not the
+     * server, set the pace, and a ratio to the relay measured with them would measure them.
+     */
+    private void javaClientsScenario() throws Exception {
+        long count = count("java-count", 2_000_000);
+        payloadScenario("java-clients", String.format(Locale.ROOT, "Java clients over C clients, one-to-one through our server, %,d packets", count),
+                options.getOrDefault("java-payloads", "32,4096"), runs, List.of(JAVA_CLIENTS, C_CLIENTS), Map.of("count", count),
+                (system, payload) -> runOurs(launcher, 1, payload, count, system.equals(JAVA_CLIENTS) ? Clients.JAVA : Clients.C));
     }
 
     /**
@@ -403,11 +439,11 @@ public final class LoadHarness {
     private Result runImported(int payload, long count, int window) throws Exception {
         try (Running broker = startMosquitto(); Running b = startBridgedServer(broker, "b", window)) {
             long warmup = Math.min(count, 20_000);
-            Child warmSubscriber = startSubscribers(b, "warm-sub", "warm", "warm", 1, warmup);
+            Child warmSubscriber = startSubscribers(b, Clients.JAVA, "warm-sub", "warm", "warm", 1, warmup);
             mqttPacketPublisher(broker, "warm", warmup, payload, window).awaitExit(600);
             warmSubscriber.awaitMatch(RECEIVED, 600);
             warmSubscriber.awaitExit(60);
-            Child subscriber = startSubscribers(b, "sub", "sub", "load", 1, count);
+            Child subscriber = startSubscribers(b, Clients.JAVA, "sub", "sub", "load", 1, count);
             long[] cpuBefore = cpuTicks(b.pid());
             return collect(List.of(subscriber), mqttPacketPublisher(broker, "load", count, payload, window), b.pid(), cpuBefore);
         }
@@ -425,12 +461,12 @@ public final class LoadHarness {
         try (Running broker = startMosquitto(); Running a = startBridgedServer(broker, "a", window)) {
             long warmup = Math.min(count, 20_000);
             Child warmSubscriber = mqttPacketSubscriber(broker, "warm", warmup);
-            startPublisher(a, "warm-pub", "warmpub", "warm", warmup, payload).awaitExit(600);
+            startPublisher(a, Clients.JAVA, "warm-pub", "warmpub", "warm", warmup, payload).awaitExit(600);
             warmSubscriber.awaitMatch(RECEIVED, 600);
             warmSubscriber.awaitExit(60);
             Child subscriber = mqttPacketSubscriber(broker, "load", count);
             long[] cpuBefore = cpuTicks(a.pid());
-            return collect(List.of(subscriber), startPublisher(a, "pub", "pub", "load", count, payload), a.pid(), cpuBefore);
+            return collect(List.of(subscriber), startPublisher(a, Clients.JAVA, "pub", "pub", "load", count, payload), a.pid(), cpuBefore);
         }
     }
 
@@ -450,13 +486,13 @@ public final class LoadHarness {
             // A short stream through the same path first, under other names, so that neither the
             // servers' nor Paho's code is measured cold.
             long warmup = Math.min(count, 20_000);
-            Child warmSubscriber = startSubscribers(b, "warm-sub", "warm", "warm", 1, warmup);
-            startPublisher(a, "warm-pub", "warmpub", "warm", warmup, payload).awaitExit(600);
+            Child warmSubscriber = startSubscribers(b, Clients.JAVA, "warm-sub", "warm", "warm", 1, warmup);
+            startPublisher(a, Clients.JAVA, "warm-pub", "warmpub", "warm", warmup, payload).awaitExit(600);
             warmSubscriber.awaitMatch(RECEIVED, 600);
             warmSubscriber.awaitExit(60);
-            Child subscriber = startSubscribers(b, "sub", "sub", "load", 1, count);
+            Child subscriber = startSubscribers(b, Clients.JAVA, "sub", "sub", "load", 1, count);
             long[] cpuBefore = cpuTicks(a.pid());
-            Child publisher = startPublisher(a, "pub", "pub", "load", count, payload);
+            Child publisher = startPublisher(a, Clients.JAVA, "pub", "pub", "load", count, payload);
             return collect(List.of(subscriber), publisher, a.pid(), cpuBefore);
         }
     }
@@ -490,12 +526,12 @@ public final class LoadHarness {
      * than the run.
      */
 
-    private Result runOurs(Path build, int members, int payload, long count) throws Exception {
+    private Result runOurs(Path build, int members, int payload, long count, Clients clients) throws Exception {
         try (Running server = startServer(build, "")) {
-            warmUp(server, members, payload);
-            Child subscribers = startSubscribers(server, "subs", "sub", "load", members, count);
+            warmUp(server, members, payload, clients);
+            Child subscribers = startSubscribers(server, clients, "subs", "sub", "load", members, count);
             long[] cpuBefore = cpuTicks(server.pid());
-            Child publisher = startPublisher(server, "pub", "pub", members == 1 ? "sub0" : "load", count, payload);
+            Child publisher = startPublisher(server, clients, "pub", "pub", members == 1 ? "sub0" : "load", count, payload);
             return collect(List.of(subscribers), publisher, server.pid(), cpuBefore);
         }
     }
@@ -507,13 +543,13 @@ public final class LoadHarness {
      * million packets a cold server's CPU per delivery measured about 50% above a warm one's.
      * The C relay, compiled ahead, needs none. {@code --server-warmup 0} measures a cold server.
      */
-    private void warmUp(Running server, int members, int payload) throws Exception {
+    private void warmUp(Running server, int members, int payload, Clients clients) throws Exception {
         long packets = Long.parseLong(options.getOrDefault("server-warmup", "1000000"));
         if (packets == 0) {
             return;
         }
-        Child subscribers = startSubscribers(server, "warm-subs", "warm", "warm", members, packets);
-        Child publisher = startPublisher(server, "warm-pub", "warmpub", members == 1 ? "warm0" : "warm", packets, payload);
+        Child subscribers = startSubscribers(server, clients, "warm-subs", "warm", "warm", members, packets);
+        Child publisher = startPublisher(server, clients, "warm-pub", "warmpub", members == 1 ? "warm0" : "warm", packets, payload);
         publisher.awaitExit(600);
         subscribers.awaitMatch(RECEIVED, 600);
         subscribers.awaitExit(60);
@@ -524,15 +560,17 @@ public final class LoadHarness {
      * {@code NAME0}, {@code NAME1}, ... in {@code group}, each to receive {@code count} packets,
      * and waits until all are subscribed.
      */
-    private Child startSubscribers(Running server, String label, String name, String group, int members, long count) throws Exception {
-        Child subscribers = loadClient(label, "sub", "--cap", server.address(), "--name", members == 1 ? name + "0" : name,
+    private Child startSubscribers(Running server, Clients clients, String label, String name, String group, int members, long count)
+            throws Exception {
+        Child subscribers = client(clients, label, "sub", "--cap", server.address(), "--name", members == 1 ? name + "0" : name,
                 "--instances", String.valueOf(members), "--groups", group, "--count", String.valueOf(count));
         subscribers.await(line -> line.equals("READY"), 120);
         return subscribers;
     }
 
-    private Child startPublisher(Running server, String label, String name, String to, long count, int payload) throws IOException {
-        return loadClient(label, "pub", "--cap", server.address(), "--name", name, "--to", to, "--count", String.valueOf(count),
+    private Child startPublisher(Running server, Clients clients, String label, String name, String to, long count, int payload)
+            throws IOException {
+        return client(clients, label, "pub", "--cap", server.address(), "--name", name, "--to", to, "--count", String.valueOf(count),
                 "--payload", String.valueOf(payload));
     }
 
@@ -544,11 +582,11 @@ public final class LoadHarness {
             outs.add(mkfifo(run.resolve("sub" + m + "_rx.fifo")).toString());
         }
         try (Running relay = startRelay(run, in + ":" + String.join(",", outs))) {
-            Child subscribers = loadClient("subs", "sub", "--rx", String.join(",", outs), "--name", "sub", "--instances",
+            Child subscribers = client(Clients.C, "subs", "sub", "--rx", String.join(",", outs), "--name", "sub", "--instances",
                     String.valueOf(members), "--count", String.valueOf(count));
             subscribers.await(line -> line.equals("READY"), 120);
             long[] cpuBefore = cpuTicks(relay.pid());
-            Child publisher = loadClient("pub", "pub", "--tx", in.toString(), "--name", "pub", "--to", members == 1 ? "sub0" : "load",
+            Child publisher = client(Clients.C, "pub", "pub", "--tx", in.toString(), "--name", "pub", "--to", members == 1 ? "sub0" : "load",
                     "--count", String.valueOf(count), "--payload", String.valueOf(payload));
             return collect(List.of(subscribers), publisher, relay.pid(), cpuBefore);
         }
@@ -574,6 +612,8 @@ public final class LoadHarness {
 
     private Result collect(List<Child> subscribers, Child publisher, long serverPid, long[] cpuBefore) throws Exception {
         publisher.awaitExit(600);
+        // The C clients report their own CPU time; the Java ones do not (NaN).
+        double clientCpu = publisher.cpuSeconds();
         double seconds = 0;
         long received = 0;
         long lost = 0;
@@ -594,13 +634,14 @@ public final class LoadHarness {
             p99 = Math.max(p99, Double.parseDouble(m.group(8)));
             p999 = Math.max(p999, Double.parseDouble(m.group(9)));
             subscriber.awaitExit(60);
+            clientCpu += subscriber.cpuSeconds();
         }
         long[] cpuAfter = cpuTicks(serverPid);
         double cpu = (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) / (double) CLOCK_TICKS_PER_SECOND;
         double user = (cpuAfter[0] - cpuBefore[0]) / (double) CLOCK_TICKS_PER_SECOND;
         double ioThread = cpuBefore[2] < 0 || cpuAfter[2] < 0 ? -1 : (cpuAfter[2] - cpuBefore[2]) / (double) CLOCK_TICKS_PER_SECOND;
         return new Result(received / seconds, megabytes / seconds, lost, reordered, p50, p99, p999, cpu, user, peakRssKb(serverPid),
-                received, ioThread);
+                received, ioThread, clientCpu);
     }
 
     // ---- Round trip
@@ -628,8 +669,21 @@ public final class LoadHarness {
                     + " server CPU %.2f s", count, missing, p50Micros, p99Micros, p999Micros, maxMicros, serverCpuSeconds);
         }
 
-        static RoundTrip parse(Matcher m, double serverCpuSeconds) throws DataFormatException {
-            Histogram nanos = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(m.group(8))), 0);
+        /**
+         * One run from a ping's RTT line: its histogram is in the line (the Java clients), or, from
+         * a C ping ({@code hist=-}), in {@code samples}: one 8-byte little-endian nanosecond count per round trip.
+         */
+        static RoundTrip parse(Matcher m, Path samples, double serverCpuSeconds) throws DataFormatException, IOException {
+            Histogram nanos;
+            if (m.group(8).equals("-")) {
+                nanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                ByteBuffer values = ByteBuffer.wrap(Files.readAllBytes(samples)).order(ByteOrder.LITTLE_ENDIAN);
+                while (values.remaining() >= Long.BYTES) {
+                    nanos.recordValue(Math.min(values.getLong(), nanos.getHighestTrackableValue()));
+                }
+            } else {
+                nanos = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(m.group(8))), 0);
+            }
             return new RoundTrip(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
                     Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)),
                     Double.parseDouble(m.group(7)), nanos, serverCpuSeconds);
@@ -688,6 +742,9 @@ public final class LoadHarness {
         }
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("p50_octopipes_over_c_relay", round(of(results.get(OURS), RoundTrip::p50Micros) / of(results.get(RELAY), RoundTrip::p50Micros), 3));
+        ratios.put("p99_octopipes_over_c_relay", round(of(results.get(OURS), RoundTrip::p99Micros) / of(results.get(RELAY), RoundTrip::p99Micros), 3));
+        ratios.put("p999_octopipes_over_c_relay", round(of(results.get(OURS), RoundTrip::p999Micros)
+                / of(results.get(RELAY), RoundTrip::p999Micros), 3));
         if (results.containsKey(MOSQUITTO)) {
             ratios.put("p50_octopipes_over_mosquitto", round(of(results.get(OURS), RoundTrip::p50Micros)
                     / of(results.get(MOSQUITTO), RoundTrip::p50Micros), 3));
@@ -711,13 +768,14 @@ public final class LoadHarness {
 
     private RoundTrip roundTripOurs(long count, List<String> pingOptions) throws Exception {
         try (Running server = startServer(launcher, "")) {
-            Child pong = roundTripClient("pong", "pong", List.of("--cap", server.address(), "--name", "pong", "--count", String.valueOf(count)),
+            Child pong = roundTripClient("pong", List.of("--cap", server.address(), "--name", "pong", "--count", String.valueOf(count)),
                     pingOptions);
             pong.await(line -> line.equals("READY"), 120);
             long[] cpuBefore = cpuTicks(server.pid());
-            Child ping = roundTripClient("ping", "ping", List.of("--cap", server.address(), "--name", "ping", "--to", "pong",
-                    "--count", String.valueOf(count)), pingOptions);
-            return finishRoundTrips(ping, pong, server.pid(), cpuBefore);
+            Path samples = server.folder().resolve("round-trips.bin");
+            Child ping = roundTripClient("ping", List.of("--cap", server.address(), "--name", "ping", "--to", "pong",
+                    "--count", String.valueOf(count), "--samples", samples.toString()), pingOptions);
+            return finishRoundTrips(ping, pong, server.pid(), cpuBefore, samples);
         }
     }
 
@@ -729,13 +787,14 @@ public final class LoadHarness {
         Path pongRx = mkfifo(run.resolve("pong_rx.fifo"));
         // Two routes, one each way: what ping writes goes to pong, what pong writes to ping.
         try (Running relay = startRelay(run, pingTx + ":" + pongRx, pongTx + ":" + pingRx)) {
-            Child pong = roundTripClient("pong", "pong", List.of("--tx", pongTx.toString(), "--rx", pongRx.toString(), "--name", "pong",
+            Child pong = roundTripClient("pong", List.of("--tx", pongTx.toString(), "--rx", pongRx.toString(), "--name", "pong",
                     "--count", String.valueOf(count)), pingOptions);
             pong.await(line -> line.equals("READY"), 120);
             long[] cpuBefore = cpuTicks(relay.pid());
-            Child ping = roundTripClient("ping", "ping", List.of("--tx", pingTx.toString(), "--rx", pingRx.toString(), "--name", "ping",
-                    "--to", "pong", "--count", String.valueOf(count)), pingOptions);
-            return finishRoundTrips(ping, pong, relay.pid(), cpuBefore);
+            Path samples = run.resolve("round-trips.bin");
+            Child ping = roundTripClient("ping", List.of("--tx", pingTx.toString(), "--rx", pingRx.toString(), "--name", "ping",
+                    "--to", "pong", "--count", String.valueOf(count), "--samples", samples.toString()), pingOptions);
+            return finishRoundTrips(ping, pong, relay.pid(), cpuBefore, samples);
         }
     }
 
@@ -747,23 +806,24 @@ public final class LoadHarness {
             long[] cpuBefore = cpuTicks(broker.pid());
             Child ping = mqttClient("ping", "ping", "--port", broker.address(), "--name", "ping", "--count", String.valueOf(count),
                     "--warmup", String.valueOf(warmup), "--payload", String.valueOf(payload));
-            return finishRoundTrips(ping, pong, broker.pid(), cpuBefore);
+            return finishRoundTrips(ping, pong, broker.pid(), cpuBefore, null);
         }
     }
 
-    private RoundTrip finishRoundTrips(Child ping, Child pong, long serverPid, long[] cpuBefore) throws Exception {
+    private RoundTrip finishRoundTrips(Child ping, Child pong, long serverPid, long[] cpuBefore, Path samples) throws Exception {
         Matcher m = ping.awaitMatch(RTT, 600);
         ping.awaitExit(60);
         long[] cpuAfter = cpuTicks(serverPid);
         pong.terminate();
-        return RoundTrip.parse(m, (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) / (double) CLOCK_TICKS_PER_SECOND);
+        return RoundTrip.parse(m, samples, (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) / (double) CLOCK_TICKS_PER_SECOND);
     }
 
-    private Child roundTripClient(String label, String role, List<String> arguments, List<String> pingOptions) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java, "-cp", benchmarksJar.toString(), RoundTripClient.class.getName(), role));
+    /** A C ping or pong ({@code role}, also its label). */
+    private Child roundTripClient(String role, List<String> arguments, List<String> pingOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of(role));
         command.addAll(arguments);
         command.addAll(pingOptions);
-        return Child.start(label, command);
+        return cClient(role, command);
     }
 
     // ---- Many clients
@@ -1022,7 +1082,7 @@ public final class LoadHarness {
     private Running startRelay(Path folder, String... routes) throws Exception {
         List<String> command = new ArrayList<>(List.of(relay.toString()));
         command.addAll(List.of(routes));
-        Child child = Child.start("relay", command, pipeSize > 0 ? Map.of("FIFO_RELAY_PIPE_SIZE", String.valueOf(pipeSize)) : Map.of());
+        Child child = Child.start("relay", command, relayPipeSize > 0 ? Map.of("FIFO_RELAY_PIPE_SIZE", String.valueOf(relayPipeSize)) : Map.of());
         return started(child, folder, "", () -> child.await(line -> line.equals("READY"), 30));
     }
 
@@ -1046,6 +1106,27 @@ public final class LoadHarness {
         List<String> command = new ArrayList<>(List.of(java, "-cp", benchmarksJar.toString(), MqttLoadClient.class.getName()));
         command.addAll(List.of(arguments));
         return Child.start(label, command);
+    }
+
+    /**
+     * Which load clients drive our server: the C ones (load_client.c) for every ratio to the relay,
+     * so that the clients are never what is measured; the Java ones (LoadClient, on the codec) for
+     * their own scenario and where no ratio to the relay is taken.
+     */
+    enum Clients {
+        C, JAVA
+    }
+
+    /** A publisher or subscriber process; both kinds take the same arguments. */
+    private Child client(Clients clients, String label, String... arguments) throws IOException {
+        return clients == Clients.JAVA ? loadClient(label, arguments) : cClient(label, List.of(arguments));
+    }
+
+    /** A C load client; a non-zero exit (a packet lost, duplicated, reordered or corrupted) fails the run. */
+    private Child cClient(String label, List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(cClients.toString()));
+        command.addAll(arguments);
+        return Child.start(label, command).failingOnNonZeroExit();
     }
 
     private Child loadClient(String label, String... arguments) throws IOException {
@@ -1078,12 +1159,17 @@ public final class LoadHarness {
         return null;
     }
 
-    private Path compileRelay() throws IOException, InterruptedException {
-        Path binary = root.resolve("benchmarks/target/fifo_relay");
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), root.resolve("benchmarks/src/main/c/fifo_relay.c").toString())
-                .inheritIO().start();
+    /** Builds benchmarks/src/main/c/NAME.c into benchmarks/target/NAME. */
+    private Path compileC(String name) throws IOException, InterruptedException {
+        return compileC(root.resolve("benchmarks/src/main/c/" + name + ".c"), root.resolve("benchmarks/target/" + name));
+    }
+
+    /** Builds one C file, without dependencies, the way the harness builds the relay and the load clients. */
+    static Path compileC(Path source, Path binary) throws IOException, InterruptedException {
+        Files.createDirectories(binary.getParent());
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", binary.toString(), source.toString()).inheritIO().start();
         if (gcc.waitFor() != 0) {
-            throw new IOException("gcc could not build the C relay");
+            throw new IOException("gcc could not build " + source);
         }
         return binary;
     }
@@ -1142,7 +1228,8 @@ public final class LoadHarness {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             environment.put("cpu", lines.filter(l -> l.startsWith("model name")).map(l -> l.replaceFirst(".*:\\s*", "")).findFirst().orElse("?"));
         }
-        environment.put("pipe_size", pipeSize == 0 ? "kernel default" : pipeSize);
+        environment.put("pipe_size", pipeSize == 0 ? "the server's default (grown to 1 MiB when busy)" : pipeSize);
+        environment.put("relay_pipe_size", relayPipeSize == 0 ? "kernel default" : relayPipeSize);
         environment.put("server_warmup_packets", Long.parseLong(options.getOrDefault("server-warmup", "1000000")));
         environment.put("loadavg_before", loadAverage());
         return environment;
@@ -1208,12 +1295,14 @@ public final class LoadHarness {
     private static final class Child {
         private final String label;
         private final Process process;
+        private final Thread reader;
         private final List<String> lines = new CopyOnWriteArrayList<>();
+        private boolean failsOnNonZeroExit;
 
         private Child(String label, Process process) {
             this.label = label;
             this.process = process;
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) {
                         lines.add(line);
@@ -1252,6 +1341,16 @@ public final class LoadHarness {
             return process.pid();
         }
 
+        /**
+         * Once the process has ended, waits until its last lines are read from the pipe (a C
+         * client ends as soon as it has printed them); false if they were already.
+         */
+        private boolean readToTheEnd() throws InterruptedException {
+            boolean reading = reader.isAlive();
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            return reading;
+        }
+
         String await(Predicate<String> match, long seconds) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < deadline) {
@@ -1260,8 +1359,9 @@ public final class LoadHarness {
                         return line;
                     }
                 }
-                if (!process.isAlive() && lines.stream().noneMatch(match)) {
-                    throw new IllegalStateException(label + " ended without the expected line; it printed " + shorten(lines));
+                if (!process.isAlive() && !readToTheEnd() && lines.stream().noneMatch(match)) {
+                    throw new IllegalStateException(label + " ended (exit status " + process.exitValue() + ") without the expected line;"
+                            + " it printed " + shorten(lines));
                 }
                 TimeUnit.MILLISECONDS.sleep(20);
             }
@@ -1281,11 +1381,32 @@ public final class LoadHarness {
             return text.length() > 2000 ? text.substring(0, 2000) + "..." : text;
         }
 
+        /** Makes {@link #awaitExit} fail on a non-zero exit status, with what the process printed. */
+        Child failingOnNonZeroExit() {
+            failsOnNonZeroExit = true;
+            return this;
+        }
+
         void awaitExit(long seconds) throws InterruptedException {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(label + " did not end within " + seconds + " s");
             }
+            readToTheEnd();
+            if (failsOnNonZeroExit && process.exitValue() != 0) {
+                throw new IllegalStateException(label + " failed (exit status " + process.exitValue() + "); it printed " + shorten(lines));
+            }
+        }
+
+        /** The CPU time the process reported of itself ({@code cpu_s=} in a line), or NaN if it reported none. */
+        double cpuSeconds() {
+            for (String line : lines) {
+                Matcher m = CPU_SECONDS.matcher(line);
+                if (m.find()) {
+                    return Double.parseDouble(m.group(1));
+                }
+            }
+            return Double.NaN;
         }
 
         void terminate() throws InterruptedException {
