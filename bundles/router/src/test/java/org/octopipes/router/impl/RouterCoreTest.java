@@ -19,8 +19,6 @@ import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.Session;
 import org.octopipes.api.transport.Sender;
-import org.octopipes.api.transport.SubscriptionRefusedException;
-import org.octopipes.api.transport.SubscriptionRefusedException.Reason;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.PacketError;
@@ -223,39 +221,6 @@ class RouterCoreTest {
 
         assertThat(member.offered).containsExactly(buggy);
         assertThat(bobby.offered).isEmpty();
-    }
-
-    @Test
-    void aSecondClientWithATakenNameIsRefused() {
-        router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
-
-        assertThatThrownBy(() -> router.attach(Name.of("alice"), List.of(), new RecordingOutlet()))
-                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NAME_TAKEN));
-    }
-
-    @Test
-    void aNameBecomesFreeWhenItsClientDetaches() {
-        Session first = router.attach(Name.of("alice"), List.of(), new RecordingOutlet());
-        first.close();
-        first.close();
-
-        assertThat(router.attach(Name.of("alice"), List.of(), new RecordingOutlet()).name()).isEqualTo(Name.of("alice"));
-        assertThat(router.clients()).hasSize(1);
-    }
-
-    @Test
-    void theMaximumNumberOfClientsIsEnforced() {
-        for (int i = 0; i < 10; i++) {
-            router.attach(Name.of("c" + i), List.of(), new RecordingOutlet());
-        }
-        assertThatThrownBy(() -> router.attach(Name.of("c10"), List.of(), new RecordingOutlet()))
-                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_CLIENTS));
-    }
-
-    @Test
-    void theServersNameCannotBeTaken() {
-        assertThatThrownBy(() -> router.attach(Name.SERVER, List.of(), new RecordingOutlet()))
-                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_NAME));
     }
 
     @Test

@@ -57,10 +57,6 @@ final class RouterUnderTest {
         sessions.dropped(reason, packets, detail);
     }
 
-    void maxGroups(int maxGroups) {
-        sessions.limits(10, maxGroups);
-    }
-
     void accessChecks(List<AccessCheck> checks) {
         core.accessChecks(checks);
     }

@@ -53,6 +53,14 @@ class SessionBookTest {
     }
 
     @Test
+    void theServersOwnNameAndGroupCannotBeTaken() {
+        assertThatThrownBy(() -> sessions.open(Name.SERVER, List.of(), new RecordingOutlet("fifo"), Sender.NONE))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.INVALID_NAME));
+        assertThatThrownBy(() -> sessions.open(Name.of("eve"), List.of(Name.SERVER), new RecordingOutlet("fifo"), Sender.NONE))
+                .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.INVALID_NAME));
+    }
+
+    @Test
     void theLimitsAreTheSessionsForEveryTransport() {
         assertThatThrownBy(() -> sessions.open(Name.of("greedy"), List.of(Name.of("a"), Name.of("b"), Name.of("c")), new RecordingOutlet("fifo"), Sender.NONE))
                 .isInstanceOfSatisfying(SubscriptionRefusedException.class, e -> assertThat(e.reason()).isEqualTo(SubscriptionRefusedException.Reason.TOO_MANY_GROUPS));
