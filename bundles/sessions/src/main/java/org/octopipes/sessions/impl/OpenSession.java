@@ -73,37 +73,29 @@ final class OpenSession implements Session, ClientSession {
 
     @Override
     public void route(Frame packet, Sender from, long readNanos) {
+        pass(packet, from, readNanos, false);
+    }
+
+    @Override
+    public void relay(Frame packet, Sender from) {
+        pass(packet, from, System.nanoTime(), true);
+    }
+
+    /** Through the router routing now, marked as on its way so that a router that stops waits for it. */
+    private void pass(Frame packet, Sender from, long readNanos, boolean relayed) {
         lastActivityNanos = readNanos;
         routing = true;
         SessionRoute current = route;
         if (current != null) {
             try {
-                current.route(packet, from, readNanos);
+                routeThrough(current, packet, from, readNanos, relayed);
             } finally {
                 routing = false;
             }
             return;
         }
         routing = false;
-        routeOrWait(packet, from, readNanos, false);
-    }
-
-    @Override
-    public void relay(Frame packet, Sender from) {
-        long now = System.nanoTime();
-        lastActivityNanos = now;
-        routing = true;
-        SessionRoute current = route;
-        if (current != null) {
-            try {
-                current.relay(packet, from);
-            } finally {
-                routing = false;
-            }
-            return;
-        }
-        routing = false;
-        routeOrWait(packet, from, now, true);
+        routeOrWait(packet, from, readNanos, relayed);
     }
 
     /** The slow path: a router came meanwhile, or the packet waits for one. */
