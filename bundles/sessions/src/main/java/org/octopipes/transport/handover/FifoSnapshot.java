@@ -33,13 +33,13 @@ public record FifoSnapshot(int format, String settings, int capFd, byte[] capPen
     /**
      * One client.
      *
-     * @param session its session, which stays open across the update
+     * @param session its session, which stays open across the update, and holds its name
      * @param relay the outlet its session holds, which parked what was offered meanwhile
      * @param txPending TX bytes read and not yet routed
      * @param queued what was queued for it and not yet written
      * @param subscribedAt System.nanoTime() when it subscribed
      */
-    public record Client(Name name, Session session, Relay relay, Path txPath, Path rxPath, int txFd,
+    public record Client(Session session, Relay relay, Path txPath, Path rxPath, int txFd,
             int rxFd, byte[] txPending, Queued queued, long subscribedAt) {
     }
 

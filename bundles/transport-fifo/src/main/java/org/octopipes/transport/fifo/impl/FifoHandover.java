@@ -36,7 +36,7 @@ final class FifoHandover {
         List<FifoSnapshot.Client> clients = new ArrayList<>();
         for (FifoClient client : server.clientsById.values()) {
             OutboundQueue.Contents queued = client.queue.contents();
-            clients.add(new FifoSnapshot.Client(client.name, client.session, client.relay, client.txPath,
+            clients.add(new FifoSnapshot.Client(client.session, client.relay, client.txPath,
                     client.rxPath, client.txFd, client.rxFd, concat(client.handedOverTx, client.decoder.pendingCopy()),
                     new FifoSnapshot.Queued(queued.bytes(), queued.lengths(), queued.deadlines(), queued.headWritten()), client.subscribedAt));
             parcel.keepOpen(client.txFd).keepOpen(client.rxFd).deleteOnRelease(client.txPath).deleteOnRelease(client.rxPath).relay(client.relay);
@@ -56,11 +56,11 @@ final class FifoHandover {
             FifoFiles.Pair fifos = new FifoFiles.Pair(entry.txPath(), entry.rxPath(), entry.txFd(), entry.rxFd());
             Relay relay = entry.relay();
             if (relay.isClosed()) {
-                server.logger.info("Client '{}' was let go while the FIFO transport was being updated", entry.name());
+                server.logger.info("Client '{}' was let go while the FIFO transport was being updated", entry.session().name());
                 server.files.discard(fifos);
                 continue;
             }
-            FifoClient client = server.newClient(entry.name(), fifos);
+            FifoClient client = server.newClient(entry.session().name(), fifos);
             client.subscribedAt = entry.subscribedAt();
             server.sizes.adopted(client);
             client.relay = relay;
