@@ -36,6 +36,16 @@ public final class Frame {
         return this;
     }
 
+    /** Offset of the TTL byte from the packet's SOH: the end of the header that a run shares but for the options. */
+    int ttlOffset() {
+        return payloadAt - 12;
+    }
+
+    /** Offset of the options byte from the packet's SOH. */
+    int optionsOffset() {
+        return payloadAt - 3;
+    }
+
     /** {@return size of the whole packet in bytes} */
     public int size() {
         return size;
@@ -48,12 +58,12 @@ public final class Frame {
 
     /** {@return the TTL in seconds: how long the packet may wait for delivery; 0 means no deadline} */
     public int ttl() {
-        return buffer[offset + payloadAt - 12] & 0xFF;
+        return buffer[offset + ttlOffset()] & 0xFF;
     }
 
     /** {@return the option bits, reserved ones included} */
     public int options() {
-        return buffer[offset + payloadAt - 3] & 0xFF;
+        return buffer[offset + optionsOffset()] & 0xFF;
     }
 
     /**

@@ -23,6 +23,12 @@ public final class StreamDecoder {
 
     private final int maxPayload;
     private final Frame frame = new Frame();
+    private final FrameRun run = new FrameRun();
+    /** The packet that ended the last run, already examined: where it starts and what examine said, or -1. */
+    private int examinedAt = -1;
+    private long examinedResult;
+    /** Where a run the handler declined ends: its packets go one by one up to there. */
+    private int singlyUntil;
     private final Map<PacketError, Long> errors = new EnumMap<>(PacketError.class);
 
     private static final byte[] NO_BYTES = new byte[0];
@@ -206,16 +212,22 @@ public final class StreamDecoder {
 
     /** Frames and hands out every whole packet from {@code start}; stops at an incomplete one, or when stopped. */
     private void drainPending(FrameHandler handler) {
+        RunHandler runs = handler instanceof RunHandler runHandler ? runHandler : null;
+        examinedAt = -1;
+        singlyUntil = 0;
         while (start < end && !stopped) {
-            long result = FrameParser.examine(buffer, start, end - start, maxPayload);
+            long result = start == examinedAt ? examinedResult : FrameParser.examine(buffer, start, end - start, maxPayload);
             if (result == FrameParser.NEED_MORE) {
                 return;
             }
             if (result > 0) {
                 int size = (int) result;
                 inSync = true;
-                frames++;
                 int at = start;
+                if (runs != null && at >= singlyUntil && handOutRun(runs, at, size)) {
+                    continue;
+                }
+                frames++;
                 advance(size);
                 handler.onFrame(frame.set(buffer, at, size));
             } else {
@@ -228,6 +240,44 @@ public final class StreamDecoder {
                 skipToNextSoh();
             }
         }
+    }
+
+    /**
+     * Hands out the valid packet of {@code size} bytes at {@code at} together with the whole valid
+     * packets after it that share its header, as one run, if there is at least one such packet.
+     * What ends the run (another header, a part, bad bytes) is examined again by the caller, and
+     * so are the packets of a run the handler declines, one by one.
+     *
+     * @return whether the handler took a run
+     */
+    private boolean handOutRun(RunHandler handler, int at, int size) {
+        int next = at + size;
+        if (next >= end) {
+            return false;
+        }
+        run.start(buffer, at, size);
+        while (next < end) {
+            long result = FrameParser.examine(buffer, next, end - next, maxPayload);
+            if (result <= 0 || !run.continuedBy(next)) {
+                // Examined once: checking a checksum twice would cost packets that alternate remotes.
+                examinedAt = next;
+                examinedResult = result;
+                break;
+            }
+            run.add((int) result);
+            next += (int) result;
+        }
+        if (run.count() == 1) {
+            return false;
+        }
+        if (!handler.onRun(run)) {
+            singlyUntil = next;
+            examinedAt = -1;
+            return false;
+        }
+        frames += run.count();
+        advance(run.size());
+        return true;
     }
 
     /** Drops the byte at {@code start} and everything up to the next SOH. */

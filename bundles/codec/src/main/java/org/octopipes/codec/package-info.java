@@ -6,7 +6,7 @@
  * Names and payloads are bytes throughout; nothing here decodes them into strings on the way.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.octopipes.codec;
 
 import org.osgi.annotation.bundle.Export;
