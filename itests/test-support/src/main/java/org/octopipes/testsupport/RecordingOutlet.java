@@ -6,6 +6,7 @@ import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Packet;
 
 /** An outlet in memory that keeps what it is offered, and can play a full queue. */
@@ -15,6 +16,10 @@ public class RecordingOutlet implements Outlet {
     /** What each offered packet came with, in the order of {@link #offered}. */
     public final List<Offered> deliveries = new CopyOnWriteArrayList<>();
     public volatile boolean full;
+    /** Whether it takes a run of packets at once, as a transport's outlet does while its client keeps up. */
+    public volatile boolean takesRuns;
+    /** The number of packets of each run it took at once, in order. */
+    public final List<Integer> runs = new CopyOnWriteArrayList<>();
     public volatile boolean closed;
     private final String transport;
 
@@ -45,6 +50,16 @@ public class RecordingOutlet implements Outlet {
         }
         offered.add(packet.toPacket());
         deliveries.add(new Offered(delivery.deadlineNanos(), delivery.sender(), delivery.imported()));
+        return true;
+    }
+
+    @Override
+    public boolean offer(FrameRun run, Delivery delivery) {
+        if (full || !takesRuns) {
+            return false;
+        }
+        run.forEach(packet -> offer(packet, delivery));
+        runs.add(run.count());
         return true;
     }
 

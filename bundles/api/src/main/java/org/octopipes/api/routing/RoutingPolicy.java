@@ -33,4 +33,17 @@ public interface RoutingPolicy {
      * @param recipients where the choice goes
      */
     void route(Frame packet, Subscriber origin, SubscriptionTable table, Recipients recipients);
+
+    /**
+     * Whether this policy's choice depends only on the packet's origin, remote, TTL and options
+     * and on the subscriptions: then consecutive packets of one sender with the same header go to
+     * the same recipients, and the router asks once for a run of them and copies the run to each
+     * recipient at once. A policy that looks at payloads, or turns from one recipient to the next
+     * (anycast, say), keeps the default, {@code false}, and sees every packet.
+     *
+     * @return whether one decision holds for every packet with the same header
+     */
+    default boolean routesByHeader() {
+        return false;
+    }
 }

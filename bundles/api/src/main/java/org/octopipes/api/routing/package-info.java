@@ -27,7 +27,7 @@
  * a policy can be unit-tested without a server.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.octopipes.api.routing;
 
 import org.osgi.annotation.bundle.Export;

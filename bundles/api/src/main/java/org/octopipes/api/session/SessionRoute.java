@@ -2,6 +2,7 @@ package org.octopipes.api.session;
 
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -21,6 +22,19 @@ public interface SessionRoute {
      * @param readNanos when the transport read it
      */
     void route(Frame packet, Sender sender, long readNanos);
+
+    /**
+     * As {@link org.octopipes.api.transport.Session#route(FrameRun, Sender, long)}; the default
+     * takes none of them.
+     *
+     * @param run the packets, valid only during the call
+     * @param sender the client as its transport can hold it up
+     * @param readNanos when the transport read them
+     * @return whether they were routed (or dropped and counted); if not, none of them was
+     */
+    default boolean route(FrameRun run, Sender sender, long readNanos) {
+        return false;
+    }
 
     /**
      * As {@link org.octopipes.api.transport.Session#relay}.

@@ -7,7 +7,7 @@
  * sessions; no transport attaches its clients again.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.octopipes.api.session;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package org.octopipes.api.transport;
 
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -31,6 +32,20 @@ public interface Outlet {
      */
     boolean offer(Frame packet, Delivery delivery);
 
+    /**
+     * Queues a copy of every packet of {@code run} at once, in order, if the client's queue takes
+     * them all now without holding anybody up first; they share one delivery, since they share
+     * their TTL. Otherwise it queues none, and the router offers them one by one through
+     * {@link #offer(Frame, Delivery)}. The default takes none. The run and the delivery are valid
+     * only during the call.
+     *
+     * @param run the packets, whose original bytes are copied
+     * @param delivery their deadline and their sender
+     * @return whether all of them were queued; if not, none was
+     */
+    default boolean offer(FrameRun run, Delivery delivery) {
+        return false;
+    }
 
     /** @return the packets queued and not yet written */
     int queuedPackets();

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Set;
 import org.octopipes.api.DropReason;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
 import org.osgi.annotation.versioning.ProviderType;
@@ -34,6 +35,24 @@ public interface Session {
      *        of them, where a clock read per packet would be a large part of the server's work.
      */
     void route(Frame packet, Sender sender, long readNanos);
+
+    /**
+     * Routes consecutive packets the client wrote with one header (origin, remote, TTL, options)
+     * with one routing decision and one copy to each recipient, where the router can: what a
+     * transport's decoder offers its {@link org.octopipes.codec.RunHandler}. Where it cannot (no
+     * router now, a policy that decides packet by packet, a recipient that cannot take them all
+     * at once), it takes none, and the transport routes them one by one, so that a recipient that
+     * falls behind holds the sender up after the packet that made it fall behind, as ever.
+     * The run is valid only during the call.
+     *
+     * @param run the packets, in the order the client wrote them
+     * @param sender the client as its transport can hold it up
+     * @param readNanos when the transport read them, by {@link System#nanoTime()}
+     * @return whether they were routed (or dropped and counted); if not, none of them was
+     */
+    default boolean route(FrameRun run, Sender sender, long readNanos) {
+        return false;
+    }
 
     /**
      * Routes a packet this client passes on for a client elsewhere, e.g. a bridge to other servers

@@ -70,6 +70,24 @@ public final class TrafficCounter {
     }
 
     /**
+     * Counts packets read from the client at once, a run of them; by the thread routing them only.
+     *
+     * @param packets how many
+     */
+    public void received(int packets) {
+        RECEIVED.setOpaque(this, received + packets);
+    }
+
+    /**
+     * Counts packets routed to at least one recipient at once; by the thread routing them only.
+     *
+     * @param packets how many
+     */
+    public void routed(int packets) {
+        ROUTED.setOpaque(this, routed + packets);
+    }
+
+    /**
      * Counts packets written to the client; by the thread writing to the client only.
      *
      * @param packets how many

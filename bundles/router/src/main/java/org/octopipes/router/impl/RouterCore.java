@@ -27,6 +27,7 @@ import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
@@ -139,16 +140,83 @@ final class RouterCore implements RoutingEngine {
         counts.routed();
         int queued = 0;
         for (int i = 0; i < count; i++) {
-            ClientSession recipient = recipients.get(i);
-            if (!recipient.withinQuota(packet.size())) {
-                recipient.dropped(DropReason.QUOTA, 1, "its user has its quota of bytes queued (quota.bytes.per.user)");
-            } else if (recipient.outlet().offer(packet, delivery)) {
-                queued++;
-            } else {
-                recipient.dropped(DropReason.QUEUE_FULL, 1, recipient.queuedBytes() + " bytes queued");
-            }
+            queued += deliver(recipients.get(i), packet, delivery);
         }
         return queued;
+    }
+
+    /**
+     * Routes consecutive packets with one header with one decision and one copy to each recipient,
+     * where that routes each as {@link #route(ClientSession, Frame, RecipientCollector, boolean,
+     * TrafficCounter, Delivery) route} would. One decision holds when the policy routes by header
+     * alone, no access check is in force (a check may look at payloads) and no tap watches (a tap
+     * is shown every packet); the origin, the same for all, is checked once.
+     *
+     * @return whether the run was routed or dropped; if not, nothing of it was queued or counted,
+     *         and its packets are to be routed one by one: a decision per packet is needed, or the
+     *         first recipient cannot take the whole run now
+     */
+    boolean route(ClientSession origin, FrameRun run, RecipientCollector recipients, TrafficCounter counts, Delivery delivery) {
+        RoutingPolicy current = policy.get();
+        if (!current.routesByHeader() || accessChecks.length > 0 || !taps.isEmpty()) {
+            return false;
+        }
+        Frame first = run.first();
+        int packets = run.count();
+        if (origin != null && !OriginCheck.isFrom(first, origin.name())) {
+            counts.received(packets);
+            dropped(origin, DropReason.FORGED_ORIGIN, packets, "they claimed the origin '" + first.origin() + "' but are '" + origin.name() + "'");
+            return true;
+        }
+        if (first.remoteLength() == 0) {
+            counts.received(packets);
+            dropped(origin, DropReason.UNHANDLED, packets, "packets for the server itself");
+            return true;
+        }
+        recipients.clear();
+        current.route(first, origin, table, recipients);
+        int count = recipients.size();
+        if (recipients.denial() != null || count == 0) {
+            counts.received(packets);
+            if (recipients.denial() != null) {
+                dropped(origin, DropReason.POLICY_DENIED, packets, recipients.denial());
+            } else {
+                dropped(origin, DropReason.NO_RECIPIENT, packets, "nobody else is subscribed to '" + first.remote() + "'");
+            }
+            return true;
+        }
+        ClientSession firstRecipient = recipients.get(0);
+        if (!firstRecipient.withinQuota(run.size()) || !firstRecipient.outlet().offer(run, delivery)) {
+            // Nothing is queued yet: one by one, each recipient holds the sender up, or counts a
+            // drop, at the very packet where it falls behind.
+            return false;
+        }
+        counts.received(packets);
+        counts.routed(packets);
+        for (int i = 1; i < count; i++) {
+            ClientSession recipient = recipients.get(i);
+            if (!recipient.withinQuota(run.size()) || !recipient.outlet().offer(run, delivery)) {
+                // Earlier recipients have the run: this one gets its packets one by one, and
+                // holds the sender up after the run if it is behind.
+                for (int p = 0; p < packets; p++) {
+                    deliver(recipient, run.frame(p), delivery);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Queues one packet for one recipient, within its user's quota; returns 1 if it was queued, else counts the drop. */
+    private static int deliver(ClientSession recipient, Frame packet, Delivery delivery) {
+        if (!recipient.withinQuota(packet.size())) {
+            recipient.dropped(DropReason.QUOTA, 1, "its user has its quota of bytes queued (quota.bytes.per.user)");
+            return 0;
+        }
+        if (recipient.outlet().offer(packet, delivery)) {
+            return 1;
+        }
+        recipient.dropped(DropReason.QUEUE_FULL, 1, recipient.queuedBytes() + " bytes queued");
+        return 0;
     }
 
     /** Counts and logs a drop; {@code client} is the recipient when known, else the sender, or null for the server. */

@@ -4,6 +4,7 @@ import org.octopipes.api.session.ClientSession;
 import org.octopipes.api.session.SessionRoute;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 
 /**
  * The path one session's packets take through this router, with the scratch state that routing
@@ -25,6 +26,11 @@ final class SessionPath implements SessionRoute {
     @Override
     public void route(Frame packet, Sender sender, long readNanos) {
         router.route(session, packet, recipients, true, session.counter(), delivery.of(packet, sender, readNanos, false));
+    }
+
+    @Override
+    public boolean route(FrameRun run, Sender sender, long readNanos) {
+        return router.route(session, run, recipients, session.counter(), delivery.of(run.first(), sender, readNanos, false));
     }
 
     @Override

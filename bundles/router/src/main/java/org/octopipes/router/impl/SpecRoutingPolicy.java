@@ -29,4 +29,10 @@ public final class SpecRoutingPolicy implements RoutingPolicy {
             }
         }
     }
+
+    /** The remote's subscribers but the sender: the same for every packet with the same header. */
+    @Override
+    public boolean routesByHeader() {
+        return true;
+    }
 }

@@ -19,6 +19,7 @@ import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.Session;
 import org.octopipes.api.transport.TrafficCounter;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
@@ -79,6 +80,19 @@ final class OpenSession implements Session, ClientSession {
     @Override
     public void relay(Frame packet, Sender from) {
         pass(packet, from, System.nanoTime(), true);
+    }
+
+    /** Through the router routing now, as {@link #pass} does; with no router, the packets go one by one to wait. */
+    @Override
+    public boolean route(FrameRun run, Sender from, long readNanos) {
+        lastActivityNanos = readNanos;
+        routing = true;
+        try {
+            SessionRoute current = route;
+            return current != null && current.route(run, from, readNanos);
+        } finally {
+            routing = false;
+        }
     }
 
     /** Through the router routing now, marked as on its way so that a router that stops waits for it. */

@@ -8,6 +8,7 @@ import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.Session;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Protocol;
 
 /**
@@ -149,6 +150,22 @@ public final class Relay implements Outlet {
             }
         }
         return offerLocked(packet, delivery);
+    }
+
+    /** To the target, which may take the run at once; while parked, packets park one by one. */
+    @Override
+    public boolean offer(FrameRun run, Delivery delivery) {
+        if (Thread.currentThread() == servingThread) {
+            Outlet current = target;
+            if (current != null) {
+                return current.offer(run, delivery);
+            }
+        }
+        return offerLocked(run, delivery);
+    }
+
+    private synchronized boolean offerLocked(FrameRun run, Delivery delivery) {
+        return target != null && target.offer(run, delivery);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.osgi.service.log.Logger;
 
 /**
@@ -212,6 +213,29 @@ public final class ClientEngine<C extends EngineClient<C>> {
         return true;
     }
 
+    /**
+     * Queues every packet of a run for {@code target} with one copy, if the I/O thread offers it,
+     * the client is not behind (its queue is within the high-water mark) and the run fits the
+     * queue's bound; otherwise queues none, for the router to offer them one by one, so that a
+     * client that falls behind holds its sender up after the packet that made it fall behind.
+     *
+     * @return whether the whole run was queued
+     */
+    public boolean offer(C target, FrameRun run, Delivery delivery) {
+        if (!onIoThread() || target.closed) {
+            return false;
+        }
+        if (target.inbox.bytes() > 0) {
+            backpressure.takeInbox(target, inboxTaken);
+        }
+        if (target.queue.bytes() > backpressure.highWater() || !target.queue.offer(run, delivery.deadlineNanos())) {
+            return false;
+        }
+        backpressure.queued(target, delivery.sender());
+        markDirty(target);
+        return true;
+    }
+
     /** Runs {@code task} on the I/O thread soon; any thread. */
     public void runLater(Runnable task) {
         tasks.add(task);
@@ -356,7 +380,12 @@ public final class ClientEngine<C extends EngineClient<C>> {
         backpressure.releaseAll();
     }
 
-    private void flushDirty() {
+    /**
+     * Writes now every queue that changed since the last write: after each read of a busy sender,
+     * so that its recipients read while the I/O thread reads on, as a relay's write after each
+     * read lets them, instead of waiting for the end of the round.
+     */
+    public void flushDirty() {
         for (int i = 0; i < dirty.size(); i++) {
             C client = dirty.get(i);
             client.dirty = false;

@@ -3,6 +3,7 @@ package org.octopipes.transport.support;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Protocol;
 
 /**
@@ -27,7 +28,7 @@ public final class OutboundQueue implements Backlog {
     private byte[] bytes = new byte[0];
     private int start;
     private int end;
-    /** Packet lengths and deadlines, a ring from {@code head} of {@code count} entries. */
+    /** Packet lengths and deadlines, a ring from {@code head} of {@code count} entries; its size a power of two. */
     private int[] lengths = new int[16];
     private long[] deadlines = new long[16];
     private int head;
@@ -54,6 +55,26 @@ public final class OutboundQueue implements Backlog {
         makeRoom(length);
         packet.copyTo(ByteBuffer.wrap(bytes, end, length));
         append(length, deadlineNanos);
+        return true;
+    }
+
+    /**
+     * Queues a copy of a run's bytes at once, each packet with {@code deadlineNanos}: the one
+     * copy per recipient that routing a run costs.
+     *
+     * @return false, queueing nothing, if the whole run does not fit the bound: the caller offers
+     *         its packets one by one then
+     */
+    public boolean offer(FrameRun run, long deadlineNanos) {
+        int length = run.size();
+        if ((long) (end - start) + length > byteBound) {
+            return false;
+        }
+        makeRoom(length);
+        run.copyTo(bytes, end);
+        for (int i = 0, count = run.count(); i < count; i++) {
+            append(run.sizeOf(i), deadlineNanos);
+        }
         return true;
     }
 
@@ -98,7 +119,7 @@ public final class OutboundQueue implements Backlog {
         if (count == lengths.length) {
             growRing();
         }
-        int slot = (head + count) % lengths.length;
+        int slot = (head + count) & (lengths.length - 1);
         lengths[slot] = length;
         deadlines[slot] = deadlineNanos;
         count++;
@@ -114,17 +135,29 @@ public final class OutboundQueue implements Backlog {
         // copy of bytes it will refuse (a heap buffer goes to the kernel through a native copy).
         int written = sink.write(ByteBuffer.wrap(bytes, start, Math.min(end - start, MAX_WRITE)));
         start += written;
+        // Thousands of small packets go out in one write: walk the ring in locals, not fields.
         int completed = 0;
+        int mask = lengths.length - 1;
+        int at = head;
+        int begun = headWritten;
         while (written > 0) {
-            int left = lengths[head] - headWritten;
+            int left = lengths[at] - begun;
             if (written >= left) {
                 written -= left;
-                popHead();
+                at = (at + 1) & mask;
+                begun = 0;
                 completed++;
             } else {
-                headWritten += written;
+                begun += written;
                 written = 0;
             }
+        }
+        head = at;
+        headWritten = begun;
+        count -= completed;
+        if (count == 0) {
+            head = 0;
+            earliestDeadline = NO_DEADLINE;
         }
         if (start == end) {
             start = 0;
@@ -246,16 +279,6 @@ public final class OutboundQueue implements Backlog {
     /** The earliest deadline of a queued packet, or {@link #NO_DEADLINE}. */
     public long earliestDeadline() {
         return earliestDeadline;
-    }
-
-    private void popHead() {
-        head = (head + 1) % lengths.length;
-        count--;
-        headWritten = 0;
-        if (count == 0) {
-            head = 0;
-            earliestDeadline = NO_DEADLINE;
-        }
     }
 
     private void makeRoom(int length) {

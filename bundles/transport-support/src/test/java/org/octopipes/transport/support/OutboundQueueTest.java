@@ -7,8 +7,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
+import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.StreamDecoder;
 
 /** The queue of one client: packets leave whole and in order, however the writes split them and the ring wraps. */
@@ -102,6 +105,70 @@ class OutboundQueueTest {
             queue.writeTo(sinkTaking(50));
         }
         assertThat(payloads()).isEqualTo(numbers(0, 40).stream().filter(n -> !n.equals("7")).toList());
+    }
+
+    @Test
+    void aRunIsQueuedWithOneCopyAsItsPacketsEachWithItsLengthAndTheRunsDeadline() throws Exception {
+        OutboundQueue queue = new OutboundQueue(1 << 20);
+        offer(queue, 0, OutboundQueue.NO_DEADLINE);
+
+        assertThat(offerRun(queue, 1, 29, 1_000)).isTrue();
+
+        assertThat(queue.packets()).isEqualTo(30);
+        assertThat(queue.earliestDeadline()).isEqualTo(1_000);
+        // Written in small pieces, each packet is counted when its last byte is out.
+        int completed = 0;
+        while (!queue.isEmpty()) {
+            completed += queue.writeTo(sinkTaking(7));
+        }
+        assertThat(completed).isEqualTo(30);
+        assertThat(payloads()).isEqualTo(numbers(0, 30));
+    }
+
+    @Test
+    void aRunThatDoesNotFitTheBoundWholeIsRefusedWholeEvenIntoAnEmptyQueue() throws Exception {
+        OutboundQueue queue = new OutboundQueue(200);
+
+        assertThat(offerRun(queue, 0, 20, OutboundQueue.NO_DEADLINE)).isFalse();
+
+        assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
+    void aRunsPacketsThatMissTheirDeadlineExpireOneByOne() throws Exception {
+        OutboundQueue queue = new OutboundQueue(1 << 20);
+        offerRun(queue, 0, 5, 1_000);
+        queue.writeTo(sinkTaking(10));
+
+        assertThat(queue.expire(2_000)).as("all but the one begun").isEqualTo(4);
+        while (!queue.isEmpty()) {
+            queue.writeTo(sinkTaking(100));
+        }
+        assertThat(payloads()).containsExactly("0");
+    }
+
+    /** Offers packets numbered {@code from} on, {@code count} of them, as the run a decoder hands out. */
+    private static boolean offerRun(OutboundQueue queue, int from, int count, long deadline) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = from; i < from + count; i++) {
+            bytes.writeBytes(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(String.valueOf(i).getBytes()).build().toBytes());
+        }
+        boolean[] taken = new boolean[1];
+        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), new RunHandler() {
+            @Override
+            public boolean onRun(FrameRun run) {
+                assertThat(run.count()).isEqualTo(count);
+                taken[0] = queue.offer(run, deadline);
+                return true;
+            }
+
+            @Override
+            public void onFrame(Frame frame) {
+                throw new AssertionError("not a run: " + frame);
+            }
+        });
+        return taken[0];
     }
 
     private static boolean offer(OutboundQueue queue, int number, long deadline) {

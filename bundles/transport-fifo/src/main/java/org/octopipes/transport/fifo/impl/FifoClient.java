@@ -7,9 +7,10 @@ import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.api.transport.Session;
 import org.octopipes.codec.Frame;
-import org.octopipes.codec.FrameHandler;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
+import org.octopipes.codec.RunHandler;
 import org.octopipes.transport.handover.Relay;
 import org.octopipes.transport.support.EngineClient;
 
@@ -19,7 +20,7 @@ import org.octopipes.transport.support.EngineClient;
  * belongs to the server's I/O thread; {@link #offer} and {@link #close} from other threads are
  * handed over to that thread.
  */
-final class FifoClient extends EngineClient<FifoClient> implements Outlet, FrameHandler {
+final class FifoClient extends EngineClient<FifoClient> implements Outlet, RunHandler {
 
     final long id;
     final Name name;
@@ -77,6 +78,11 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, Frame
     }
 
     @Override
+    public boolean onRun(FrameRun run) {
+        return session.route(run, sender, readNanos);
+    }
+
+    @Override
     public void onError(PacketError error, long streamOffset) {
         server.logger.debug("Client '{}' wrote bytes that are not a packet at offset {} of its TX FIFO: {}", name, streamOffset, error);
         session.malformed(error);
@@ -97,6 +103,11 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, Frame
     @Override
     public boolean offer(Frame packet, Delivery delivery) {
         return server.offer(this, packet, delivery);
+    }
+
+    @Override
+    public boolean offer(FrameRun run, Delivery delivery) {
+        return server.offer(this, run, delivery);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Sessions;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.posix.Poller;
 import org.octopipes.posix.Posix;
@@ -305,6 +306,7 @@ final class FifoServer {
             if (count >= client.txCapacity / 2 && !client.closed) {
                 sizes.txFilled(client);
             }
+            engine.flushDirty();
         }
         return false;
     }
@@ -321,6 +323,11 @@ final class FifoServer {
     /** Queues a packet for a client; any thread. */
     boolean offer(FifoClient target, Frame packet, Delivery delivery) {
         return engine.offer(target, packet, delivery);
+    }
+
+    /** Queues a run of packets for a client; any thread. */
+    boolean offer(FifoClient target, FrameRun run, Delivery delivery) {
+        return engine.offer(target, run, delivery);
     }
 
     /** The engine's I/O on a client's FIFOs. */

@@ -202,6 +202,32 @@ class FifoServerTest {
     }
 
     @Test
+    void runsToAGroupBrokenByPacketsToOneMemberReachEveryMemberWholeAndInTheOrderWritten() throws Exception {
+        FifoPeer alice = subscribe("alice");
+        FifoPeer bob = subscribe("bob", "team");
+        FifoPeer carol = subscribe("carol", "team");
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        List<String> toBob = new ArrayList<>();
+        List<String> toCarol = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            // Runs of 40 to the group, each ended by one packet to bob alone.
+            String remote = i % 41 == 40 ? "bob" : "team";
+            String payload = "n" + i;
+            stream.writeBytes(Packet.builder().origin(Name.of("alice")).remote(Name.of(remote)).payload(payload.getBytes()).build().toBytes());
+            toBob.add(payload);
+            if (remote.equals("team")) {
+                toCarol.add(payload);
+            }
+        }
+
+        alice.sendRaw(stream.toByteArray());
+
+        assertThat(bob.receive(toBob.size(), WAIT)).extracting(packet -> new String(packet.payloadBytes())).containsExactlyElementsOf(toBob);
+        assertThat(carol.receive(toCarol.size(), WAIT)).extracting(packet -> new String(packet.payloadBytes())).containsExactlyElementsOf(toCarol);
+        assertThat(sessions.counters().droppedTotal()).isZero();
+    }
+
+    @Test
     void aTakenNameIsRefusedWithError1() throws Exception {
         subscribe("alice");
         server.reclaimGraceNanos = 0;

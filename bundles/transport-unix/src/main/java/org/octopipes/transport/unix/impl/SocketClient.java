@@ -6,7 +6,8 @@ import org.octopipes.api.Credentials;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.Session;
 import org.octopipes.codec.Frame;
-import org.octopipes.codec.FrameHandler;
+import org.octopipes.codec.FrameRun;
+import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.PacketError;
 import org.octopipes.transport.support.EngineClient;
@@ -16,7 +17,7 @@ import org.octopipes.transport.support.EngineClient;
  * client with a name and a session. Its state belongs to the server's I/O thread; other threads
  * reach it only through its {@link SocketOutlet}, which hands work over.
  */
-final class SocketClient extends EngineClient<SocketClient> implements FrameHandler {
+final class SocketClient extends EngineClient<SocketClient> implements RunHandler {
 
     final long id;
     final SocketChannel channel;
@@ -57,6 +58,11 @@ final class SocketClient extends EngineClient<SocketClient> implements FrameHand
     @Override
     public void onFrame(Frame frame) {
         server.received(this, frame);
+    }
+
+    @Override
+    public boolean onRun(FrameRun run) {
+        return server.received(this, run);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.octopipes.transport.unix.impl;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Outlet;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 
 /** A socket client's outlet, held by its session: hands what other threads do over to the I/O thread. */
 final class SocketOutlet implements Outlet {
@@ -28,6 +29,11 @@ final class SocketOutlet implements Outlet {
     @Override
     public boolean offer(Frame packet, Delivery delivery) {
         return server.offer(client, packet, delivery);
+    }
+
+    @Override
+    public boolean offer(FrameRun run, Delivery delivery) {
+        return server.offer(client, run, delivery);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Sessions;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.PacketError;
 import org.octopipes.posix.Posix;
 import org.octopipes.transport.support.ClientEngine;
@@ -285,6 +286,12 @@ final class UnixServer {
         client.session.route(frame, client.sender, client.readNanos);
     }
 
+    /** Packets with one header: routed as a run once the client is subscribed; else declined, for the handshake to take one by one. */
+    boolean received(SocketClient client, FrameRun run) {
+        return client.subscribed() && !client.closeWhenFlushed && !client.closed && !SocketHandshake.isUnsubscription(run.first())
+                && client.session.route(run, client.sender, client.readNanos);
+    }
+
     void malformed(SocketClient client, PacketError error, long streamOffset) {
         logger.debug("{} wrote bytes that are not a packet at offset {} of its connection: {}", client, streamOffset, error);
         if (client.session != null) {
@@ -305,6 +312,11 @@ final class UnixServer {
     /** Queues a packet for a client; any thread. */
     boolean offer(SocketClient target, Frame packet, Delivery delivery) {
         return engine.offer(target, packet, delivery);
+    }
+
+    /** Queues a run of packets for a client; any thread. */
+    boolean offer(SocketClient target, FrameRun run, Delivery delivery) {
+        return engine.offer(target, run, delivery);
     }
 
     /** The engine's I/O on a client's connection. */
