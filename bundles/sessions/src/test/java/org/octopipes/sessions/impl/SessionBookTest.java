@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.Session;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
+import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
@@ -119,15 +122,16 @@ class SessionBookTest {
         Session alice = sessions.open(Name.of("alice"), List.of(Name.of("team")), new RecordingOutlet("fifo"), aliceSender);
         assertThat(aliceSender.holds.get()).as("held from the start: no router yet").isEqualTo(1);
 
-        // What the transport had read before it saw the hold waits in the session.
-        route(alice, "1");
-        route(alice, "2");
+        // What the transport had read before it saw the hold waits in the session: a run of
+        // packets too, declined as a run and taken one by one.
+        assertThat(routeAsTransport(alice, "1", "2")).as("no router takes a run").isFalse();
+        route(alice, "3");
         RecordingEngine router = new RecordingEngine();
         sessions.route(router);
-        route(alice, "3");
+        route(alice, "4");
 
         assertThat(router.joined).containsExactly(Name.of("alice"));
-        assertThat(router.routed).containsExactly("1", "2", "3");
+        assertThat(router.routed).containsExactly("1", "2", "3", "4");
         assertThat(aliceSender.holds.get()).as("released once the router routes").isZero();
     }
 
@@ -217,6 +221,28 @@ class SessionBookTest {
     private static void route(Session session, String payload) {
         Packet packet = Packet.builder().origin(session.name()).remote(Name.of("anyone")).payload(payload.getBytes(StandardCharsets.UTF_8)).build();
         new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> session.route(frame, Sender.NONE, System.nanoTime()));
+    }
+
+    /** Writes the packets as one run, as a transport's decoder hands them out; returns whether the session took the run. */
+    private static boolean routeAsTransport(Session session, String... payloads) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (String payload : payloads) {
+            bytes.writeBytes(Packet.builder().origin(session.name()).remote(Name.of("anyone")).payload(payload.getBytes(StandardCharsets.UTF_8)).build().toBytes());
+        }
+        boolean[] taken = new boolean[1];
+        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), new RunHandler() {
+            @Override
+            public boolean onRun(FrameRun run) {
+                taken[0] = session.route(run, Sender.NONE, System.nanoTime());
+                return taken[0];
+            }
+
+            @Override
+            public void onFrame(Frame frame) {
+                session.route(frame, Sender.NONE, System.nanoTime());
+            }
+        });
+        return taken[0];
     }
 
     /** A router that records what it is told and routes nowhere. */

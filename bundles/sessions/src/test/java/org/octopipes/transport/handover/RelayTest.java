@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.octopipes.api.transport.Sender;
+import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
+import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.StreamDecoder;
 import org.octopipes.testsupport.PlainDelivery;
 import org.octopipes.testsupport.RecordingOutlet;
@@ -37,6 +40,43 @@ class RelayTest {
         new StreamDecoder().feed(ByteBuffer.wrap(parked.get(0).bytes()), frame -> decoded.offer(frame, DELIVERY));
         assertThat(payloads(decoded)).containsExactly("two");
         assertThat(parked.get(0).deadlineNanos()).as("the deadline the router gave it").isEqualTo(DELIVERY.deadlineNanos());
+    }
+
+    @Test
+    void aRunGoesToTheTargetThatTakesItAndIsDeclinedWhileParkedForItsPacketsToParkOneByOne() throws Exception {
+        transport.takesRuns = true;
+        relay.resume(transport, Sender.NONE, Thread.currentThread());
+
+        assertThat(offerRun("a", "b")).isTrue();
+        assertThat(CompletableFuture.supplyAsync(() -> offerRun("c", "d")).get()).as("from another thread too").isTrue();
+        relay.park();
+        assertThat(offerRun("e", "f")).as("parked: declined, nothing parked for it").isFalse();
+
+        assertThat(payloads(transport)).containsExactly("a", "b", "c", "d");
+        assertThat(transport.runs).containsExactly(2, 2);
+        assertThat(relay.queuedPackets()).isZero();
+    }
+
+    /** Offers the packets as the run a decoder hands out; returns whether the relay took it. */
+    private boolean offerRun(String... payloads) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (String payload : payloads) {
+            bytes.writeBytes(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(payload.getBytes()).build().toBytes());
+        }
+        boolean[] taken = new boolean[1];
+        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), new RunHandler() {
+            @Override
+            public boolean onRun(FrameRun run) {
+                taken[0] = relay.offer(run, DELIVERY);
+                return true;
+            }
+
+            @Override
+            public void onFrame(Frame frame) {
+                throw new AssertionError("not a run: " + frame);
+            }
+        });
+        return taken[0];
     }
 
     @Test

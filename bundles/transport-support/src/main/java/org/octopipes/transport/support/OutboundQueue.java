@@ -72,9 +72,19 @@ public final class OutboundQueue implements Backlog {
         }
         makeRoom(length);
         run.copyTo(bytes, end);
-        for (int i = 0, count = run.count(); i < count; i++) {
-            append(run.sizeOf(i), deadlineNanos);
+        end += length;
+        int packets = run.count();
+        while (count + packets > lengths.length) {
+            growRing();
         }
+        int mask = lengths.length - 1;
+        int slot = head + count;
+        for (int i = 0; i < packets; i++, slot++) {
+            lengths[slot & mask] = run.sizeOf(i);
+            deadlines[slot & mask] = deadlineNanos;
+        }
+        count += packets;
+        earliestDeadline = Math.min(earliestDeadline, deadlineNanos);
         return true;
     }
 
