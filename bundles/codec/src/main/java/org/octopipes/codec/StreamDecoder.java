@@ -43,6 +43,8 @@ public final class StreamDecoder {
     private boolean inSync = true;
     private long discardedBytes;
     private long frames;
+    /** Whether the last {@link #readFrom} got less than the room it offered. */
+    private boolean lastReadShort;
     /** Set by {@link #stop()} from a handler: no more packets until the next feed, read or drain. */
     private boolean stopped;
 
@@ -109,11 +111,24 @@ public final class StreamDecoder {
         ByteBuffer view = readView;
         view.limit(end + room).position(end);
         int count = channel.read(view);
+        lastReadShort = count < room;
         if (count > 0) {
             end += count;
             drainPending(handler);
         }
         return count;
+    }
+
+    /**
+     * Whether the last {@link #readFrom} got fewer bytes than the decoder had room for (none, or
+     * the end of the stream, included). A pipe or FIFO returns what it holds up to the room
+     * offered, so it was empty after such a read: reading it again at once would only cost a
+     * system call that finds nothing.
+     *
+     * @return whether the last read came short
+     */
+    public boolean lastReadWasShort() {
+        return lastReadShort;
     }
 
     /**

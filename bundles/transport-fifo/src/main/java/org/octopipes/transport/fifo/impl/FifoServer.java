@@ -307,6 +307,11 @@ final class FifoServer {
                 sizes.txFilled(client);
             }
             engine.flushDirty();
+            if (client.decoder.lastReadWasShort()) {
+                // The FIFO gave less than asked: it is empty now. Another read would find
+                // nothing: a system call per wake-up, which a packet at a time (a round trip) pays in full.
+                return true;
+            }
         }
         return false;
     }

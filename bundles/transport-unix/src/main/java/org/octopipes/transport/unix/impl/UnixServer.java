@@ -250,7 +250,9 @@ final class UnixServer {
                     closeClient(client, client.subscribed() ? "it closed its connection" : "it closed its connection before subscribing");
                     return;
                 }
-                if (count == 0) {
+                engine.flushDirty();
+                if (count == 0 || client.decoder.lastReadWasShort()) {
+                    // Less than asked: the socket's buffer is empty now, another read would find nothing.
                     break;
                 }
             }
