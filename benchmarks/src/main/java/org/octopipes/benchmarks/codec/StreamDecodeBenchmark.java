@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
+import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.FrameHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
@@ -45,6 +47,7 @@ public class StreamDecodeBenchmark {
     private ByteBuffer read;
     private StreamDecoder decoder;
     private RoutingFieldsHandler handler;
+    private RunFieldsHandler runHandler;
 
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
@@ -59,6 +62,7 @@ public class StreamDecodeBenchmark {
         read = ByteBuffer.wrap(stream.toByteArray());
         decoder = new StreamDecoder();
         handler = new RoutingFieldsHandler(blackhole);
+        runHandler = new RunFieldsHandler(blackhole);
         System.out.printf("%n%d packets of %d bytes (%d payload) per read of %d bytes%n",
                 packets, one.length, payloadSize, read.capacity());
     }
@@ -68,6 +72,36 @@ public class StreamDecodeBenchmark {
         read.clear();
         decoder.feed(read, handler);
         return decoder.frames();
+    }
+
+    /** The same read as the runs a router takes: every packet still framed and verified. */
+    @Benchmark
+    public long decodeOneReadAsRuns() {
+        read.clear();
+        decoder.feed(read, runHandler);
+        return decoder.frames();
+    }
+
+    /** Reads what a router reads of a run, so that nothing is optimised away. */
+    static final class RunFieldsHandler implements RunHandler {
+        private final Blackhole blackhole;
+
+        RunFieldsHandler(Blackhole blackhole) {
+            this.blackhole = blackhole;
+        }
+
+        @Override
+        public boolean onRun(FrameRun run) {
+            blackhole.consume(run.first().remoteHash());
+            blackhole.consume(run.size());
+            blackhole.consume(run.count());
+            return true;
+        }
+
+        @Override
+        public void onFrame(Frame frame) {
+            blackhole.consume(frame.remoteHash());
+        }
     }
 
     /** Reads what a router reads of each packet, so that nothing is optimised away. */
