@@ -37,15 +37,7 @@ public final class Posix {
     public static final int O_NOFOLLOW = LinuxAbi.O_NOFOLLOW;
     public static final int O_CLOEXEC = LinuxAbi.O_CLOEXEC;
 
-    /** The most a read into a heap buffer reads at once: what a FIFO holds by default. */
-    static final int HEAP_READ_CHUNK = 64 * 1024;
-
     private final NativeCalls calls;
-    /**
-     * Direct buffers that heap-buffer reads go through, one per thread. A plain ThreadLocal, not a
-     * subclass or withInitial: threads outlive this bundle, and must not keep its class loader.
-     */
-    private final ThreadLocal<ByteBuffer> stagingBuffers = new ThreadLocal<>();
 
     private Posix(NativeCalls calls) {
         this.calls = calls;
@@ -183,9 +175,9 @@ public final class Posix {
 
     /**
      * Reads up to {@code dst.remaining()} bytes into {@code dst} at its position, and advances the
-     * position by the bytes read. A direct buffer is read into without a copy. A heap buffer is read
-     * through a direct buffer of this thread, at most 64 KiB at a time, so that only the bytes read
-     * are copied and the rest of {@code dst} stays untouched.
+     * position by the bytes read; the rest of {@code dst} stays untouched. Neither a direct nor a
+     * heap buffer is copied: a heap buffer's array is pinned for the call, which holds the garbage
+     * collector up while the call lasts, so read a blocking descriptor into a direct buffer.
      *
      * @return the bytes read; 0 if none are ready on a non-blocking descriptor or {@code dst} is
      *     full; -1 at the end of the stream (no writer left on a FIFO)
@@ -199,19 +191,13 @@ public final class Posix {
         if (room == 0) {
             return 0;
         }
-        ByteBuffer target = dst.isDirect() ? dst : stagingBuffer();
-        int count = Math.min(room, target.remaining());
         long result;
         do {
-            result = calls.read(fd, target, count);
+            result = calls.read(fd, dst, room);
         } while (result == -LinuxAbi.EINTR);
         if (result > 0) {
             int read = (int) result;
-            if (target == dst) {
-                dst.position(dst.position() + read);
-            } else {
-                dst.put(target.limit(read));
-            }
+            dst.position(dst.position() + read);
             return read;
         }
         if (result == 0) {
@@ -225,9 +211,10 @@ public final class Posix {
 
     /**
      * Writes up to {@code src.remaining()} bytes from {@code src} at its position, and advances the
-     * position by the bytes written. A direct buffer is written without a copy, a heap buffer
-     * through a temporary native copy of its remaining bytes (all of them, so that a write of up to
-     * PIPE_BUF bytes to a FIFO stays atomic).
+     * position by the bytes written, all of them in one write(2), so that a write of up to PIPE_BUF
+     * bytes to a FIFO stays atomic. A direct buffer is written without a copy, a heap buffer from
+     * its array pinned for the call (which holds the garbage collector up while it lasts: write to
+     * a blocking descriptor from a direct buffer), a read-only heap buffer through a copy.
      *
      * @return the bytes written; 0 if the descriptor is non-blocking and full, or {@code src} is empty
      * @throws IOException on any failure, such as EPIPE when a FIFO has no reader left
@@ -391,16 +378,6 @@ public final class Posix {
         // The array is zeroed: the NUL before an abstract name, or after a path, is there already.
         System.arraycopy(path, 0, socketAddress, LinuxAbi.SUN_PATH_OFFSET + (abstractName ? 1 : 0), path.length);
         return socketAddress;
-    }
-
-    /** This thread's direct buffer for reads into heap buffers, cleared. */
-    private ByteBuffer stagingBuffer() {
-        ByteBuffer buffer = stagingBuffers.get();
-        if (buffer == null) {
-            buffer = ByteBuffer.allocateDirect(HEAP_READ_CHUNK);
-            stagingBuffers.set(buffer);
-        }
-        return buffer.clear();
     }
 
     private static void checkMode(int mode) {

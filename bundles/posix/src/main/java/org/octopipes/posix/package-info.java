@@ -10,7 +10,7 @@
  * callers depend on plain Java types alone.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.octopipes.posix;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package org.octopipes.posix.internal;
 import java.nio.ByteBuffer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.Pinned;
 import jnr.ffi.annotations.Variadic;
 import jnr.ffi.byref.IntByReference;
 import jnr.ffi.types.size_t;
@@ -34,9 +35,9 @@ public interface LibC {
     @Variadic(fixedCount = 2)
     int fcntl(int fd, int cmd, int arg);
 
-    @ssize_t long read(int fd, @Out ByteBuffer buf, @size_t long count);
+    @ssize_t long read(int fd, @Pinned @Out ByteBuffer buf, @size_t long count);
 
-    @ssize_t long write(int fd, @In ByteBuffer buf, @size_t long count);
+    @ssize_t long write(int fd, @Pinned @In ByteBuffer buf, @size_t long count);
 
     int socket(int domain, int type, int protocol);
 
