@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.StreamDecoder;
 
 /**
@@ -170,7 +171,22 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
      */
     public boolean offerFromElsewhere(C recipient, Frame packet, Delivery delivery, long published) {
         State<C> to = recipient.backpressure();
-        switch (to.inbox.offer(packet, delivery, published, queueBytes, highWater, to.slowReader)) {
+        return announced(recipient, to.inbox.offer(packet, delivery, published, queueBytes, highWater, to.slowReader));
+    }
+
+    /**
+     * Queues a whole run for {@code recipient} from a thread other than the I/O thread, as
+     * {@link #offerFromElsewhere(EngineClient, Frame, Delivery, long)} does a packet.
+     *
+     * @return false, queueing none, if the recipient is behind or the run does not fit its bound
+     */
+    public boolean offerFromElsewhere(C recipient, FrameRun run, Delivery delivery, long published) {
+        State<C> to = recipient.backpressure();
+        return announced(recipient, to.inbox.offer(run, delivery, published, queueBytes, highWater, to.slowReader));
+    }
+
+    private boolean announced(C recipient, Inbox.Offered offered) {
+        switch (offered) {
             case FULL:
                 return false;
             case QUEUED_FIRST:

@@ -214,15 +214,19 @@ public final class ClientEngine<C extends EngineClient<C>> {
     }
 
     /**
-     * Queues every packet of a run for {@code target} with one copy, if the I/O thread offers it,
-     * the client is not behind (its queue is within the high-water mark) and the run fits the
-     * queue's bound; otherwise queues none, for the router to offer them one by one, so that a
-     * client that falls behind holds its sender up after the packet that made it fall behind.
+     * Queues every packet of a run for {@code target} with one copy (into its inbox from another
+     * thread), if the client is not behind (what is queued for it is within the high-water mark)
+     * and the run fits the queue's bound; otherwise queues none, for the router to offer them one
+     * by one, so that a client that falls behind holds its sender up after the packet that made it
+     * fall behind.
      *
      * @return whether the whole run was queued
      */
     public boolean offer(C target, FrameRun run, Delivery delivery) {
-        if (!onIoThread() || target.closed) {
+        if (!onIoThread()) {
+            return backpressure.offerFromElsewhere(target, run, delivery, target.queuedBytes());
+        }
+        if (target.closed) {
             return false;
         }
         if (target.inbox.bytes() > 0) {

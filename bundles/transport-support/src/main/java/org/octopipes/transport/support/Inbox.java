@@ -5,6 +5,7 @@ import java.util.List;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.codec.Frame;
+import org.octopipes.codec.FrameRun;
 
 /**
  * Where packets for one client wait that were offered on a thread other than its transport's I/O
@@ -44,9 +45,30 @@ public final class Inbox {
             return Offered.FULL;
         }
         packets.offer(packet, delivery.deadlineNanos());
+        return queued(delivery, queued + packet.size(), highWater, slowReader);
+    }
+
+    /**
+     * Queues a copy of a whole run, unless the client is behind (what is queued for it is past
+     * {@code highWater}) or the run would take it past {@code bound}: then {@link Offered#FULL},
+     * queueing none, for the router to offer the packets one by one. Holds the sender up, after
+     * the run, as {@link #offer(Frame, Delivery, long, long, long, boolean)} does.
+     *
+     * @param queuedElsewhere bytes queued for the client on the I/O thread, as last published
+     */
+    public synchronized Offered offer(FrameRun run, Delivery delivery, long queuedElsewhere, long bound, long highWater, boolean slowReader) {
+        long queued = queuedElsewhere + packets.bytes();
+        if (queued > highWater || queued + run.size() > bound) {
+            return Offered.FULL;
+        }
+        packets.offer(run, delivery.deadlineNanos());
+        return queued(delivery, queued + run.size(), highWater, slowReader);
+    }
+
+    private Offered queued(Delivery delivery, long queuedNow, long highWater, boolean slowReader) {
         bytes = packets.bytes();
         Sender sender = delivery.sender();
-        if (!slowReader && sender != Sender.NONE && queued + packet.size() > highWater && !heldSenders.contains(sender)) {
+        if (!slowReader && sender != Sender.NONE && queuedNow > highWater && !heldSenders.contains(sender)) {
             heldSenders.add(sender);
             sender.hold();
         }
