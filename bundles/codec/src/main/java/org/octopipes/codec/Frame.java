@@ -161,6 +161,16 @@ public final class Frame {
         out.put(buffer, offset, size);
     }
 
+    /**
+     * Copies the whole packet, as received, into {@code out}.
+     *
+     * @param out where the bytes go; it must have room for {@link #size()} from {@code at}
+     * @param at where in {@code out} they start
+     */
+    public void copyTo(byte[] out, int at) {
+        System.arraycopy(buffer, offset, out, at, size);
+    }
+
     /** {@return a packet of its own, with a copy of the payload, that outlives this frame} */
     public Packet toPacket() {
         byte[] payload = new byte[payloadLength()];

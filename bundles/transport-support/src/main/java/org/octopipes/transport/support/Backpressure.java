@@ -302,6 +302,10 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
 
     /** Nanoseconds until the next recipient might become a slow reader, or -1 if none is congested. */
     public long nanosToNextCheck(long now) {
+        if (congested.isEmpty()) {
+            // Every wake-up asks: an iterator over nothing would be garbage, and garbage is pauses.
+            return -1;
+        }
         long next = -1;
         for (C recipient : congested) {
             long left = Math.max(0, recipient.backpressure().congestedSince + SLOW_AFTER_NANOS - now);

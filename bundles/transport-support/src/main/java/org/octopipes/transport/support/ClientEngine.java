@@ -159,6 +159,11 @@ public final class ClientEngine<C extends EngineClient<C>> {
         return !thread.isAlive();
     }
 
+    /** The client's connection as its queue writes to it. */
+    OutboundQueue.Sink connectionOf(C client) {
+        return bytes -> io.write(client, bytes);
+    }
+
     /** Whether the I/O thread was started. */
     public boolean started() {
         return ioThread != null;
@@ -294,7 +299,10 @@ public final class ClientEngine<C extends EngineClient<C>> {
         long now = System.nanoTime();
         expireBacklogs(now);
         flushDirty();
-        for (C slow : backpressure.findSlowReaders(now)) {
+        List<C> slowReaders = backpressure.findSlowReaders(now);
+        // Indexed: an iterator, even over nothing, is garbage at every wake-up.
+        for (int i = 0; i < slowReaders.size(); i++) {
+            C slow = slowReaders.get(i);
             logger.warn("{} reads too slowly: its senders no longer wait for it, and what does not fit its queue of {} bytes is dropped",
                     slow, queueBytes);
         }
@@ -327,8 +335,11 @@ public final class ClientEngine<C extends EngineClient<C>> {
     /** Nanoseconds until the engine must run a round even without readiness (a deadline, a slow-reader check), or -1. */
     public long nanosToNextDeadline(long now) {
         long earliest = OutboundQueue.NO_DEADLINE;
-        for (C client : backlogged) {
-            earliest = Math.min(earliest, client.queue.earliestDeadline());
+        // Asked at every wake-up: no iterator unless something waits (garbage is pauses, and pauses are the tail).
+        if (!backlogged.isEmpty()) {
+            for (C client : backlogged) {
+                earliest = Math.min(earliest, client.queue.earliestDeadline());
+            }
         }
         long check = backpressure.nanosToNextCheck(now);
         if (check >= 0) {
@@ -407,7 +418,7 @@ public final class ClientEngine<C extends EngineClient<C>> {
             client.dropped(DropReason.TTL_EXPIRED, expired);
         }
         long queuedBefore = client.queue.bytes();
-        int written = client.queue.writeTo(bytes -> io.write(client, bytes));
+        int written = client.queue.writeTo(client.connection);
         if (written > 0) {
             client.delivered(written);
         }
@@ -430,6 +441,9 @@ public final class ClientEngine<C extends EngineClient<C>> {
     }
 
     private void expireBacklogs(long now) {
+        if (backlogged.isEmpty()) {
+            return;
+        }
         for (C client : backlogged) {
             if (now >= client.queue.earliestDeadline()) {
                 int expired = client.queue.expire(now);

@@ -32,6 +32,8 @@ public abstract class EngineClient<C extends EngineClient<C>> implements Backpre
     boolean dirty;
     private final Backpressure.State<C> backpressure;
     private final PublishedSize published = new PublishedSize();
+    /** Where its queue is written: its connection, made once rather than at every write. */
+    final OutboundQueue.Sink connection;
 
     @SuppressWarnings("unchecked")
     protected EngineClient(ClientEngine<C> engine, int maxPayload, int queueBytes) {
@@ -39,6 +41,7 @@ public abstract class EngineClient<C extends EngineClient<C>> implements Backpre
         this.decoder = new StreamDecoder(maxPayload);
         this.backpressure = new Backpressure.State<>(queue, inbox, decoder);
         this.sender = engine.backpressure().sender((C) this);
+        this.connection = engine.connectionOf((C) this);
     }
 
     /** {@code packets} queued for the client reached it: tell the router. */

@@ -1,5 +1,6 @@
 package org.octopipes.transport.fifo.impl;
 
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.List;
 import org.octopipes.api.DropReason;
@@ -44,6 +45,8 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, RunHa
     int rxCapacity;
     long grownBytes;
     boolean growthRefused;
+    /** Its TX FIFO as the decoder reads it, made once: a view per read was garbage per wake-up. */
+    ReadableByteChannel txChannel;
     /** Whether the last write to its RX FIFO left bytes queued: the FIFO was full. */
     boolean rxWasFull;
 
