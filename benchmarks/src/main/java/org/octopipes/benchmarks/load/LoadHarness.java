@@ -930,6 +930,9 @@ public final class LoadHarness {
         environment.put("loadavg_after", loadAverage());
         Map<String, Object> medians = new LinkedHashMap<>();
         medians.put("server_peak_rss_kb", Math.round(of(results, ManyClients::peakRssKb)));
+        // What the idle clients cost in memory, beside the peak: RSS just before they subscribe and with them all subscribed.
+        medians.put("server_rss_kb_before_idle", Math.round(of(results, ManyClients::rssKbBeforeIdle)));
+        medians.put("server_rss_kb_with_idle", Math.round(of(results, ManyClients::rssKbWithIdle)));
         medians.put("server_cpu_s_no_clients", of(results, ManyClients::cpuSecondsNoClients));
         medians.put("server_cpu_s_idle_clients", of(results, ManyClients::cpuSecondsIdleClients));
         medians.put("io_thread_ticks_idle_clients", of(results, r -> r.withIdleClients().ioThreadTicks()));
