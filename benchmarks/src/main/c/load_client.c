@@ -11,7 +11,8 @@
  *
  * With --cap a client subscribes the way the reference C client does: SUBSCRIPTION written on the
  * CAP (opened write-only, non-blocking, retried every 50 ms for up to 5 s), a 100 ms pause, then
- * the ASSIGNMENT read back from the same CAP; the first packet must be ours. With --socket it is a
+ * the ASSIGNMENT read back from the same CAP; the first packet must be ours (our own SUBSCRIPTION,
+ * not yet read by a busy server, is written back, and we wait again). With --socket it is a
  * client of the server's Unix socket transport (docs/clients.md): one SOCK_STREAM connection
  * (retried every 50 ms for up to 5 s while the socket is missing or refuses), the SUBSCRIPTION
  * written on it, the ASSIGNMENT read back from it, then packets both ways on it, and an

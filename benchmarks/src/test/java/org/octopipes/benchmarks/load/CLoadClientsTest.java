@@ -3,6 +3,7 @@ package org.octopipes.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -200,6 +201,23 @@ class CLoadClientsTest {
             assertThat(subscriber.awaitExit()).as(subscriber.output()).isEqualTo(1);
         }
         assertThat(subscriber.output()).contains("FAILED sub: ").contains("received=11 lost=1 ", "duplicated=1 out_of_order=0 corrupted=1");
+    }
+
+    /**
+     * A CAP that is open but that no server reads: the client reads back its own SUBSCRIPTION, puts
+     * it back and waits again, and after 5 s says what it got instead of an assignment.
+     */
+    @Test
+    void aSubscriptionTheServerDoesNotReadIsWrittenAgainThenReportedAsWhatCameBack() throws Exception {
+        Path cap = mkfifo("cap.fifo");
+        try (RandomAccessFile heldOpen = new RandomAccessFile(cap.toFile(), "rw")) {
+            Run subscriber = start(client.toString(), "sub", "--cap", cap.toString(), "--name", "lonely", "--count", "1");
+
+            assertThat(subscriber.awaitExit()).isEqualTo(1);
+            assertThat(subscriber.output()).contains("lonely: the server had not read our SUBSCRIPTION yet; written again")
+                    .contains("FAILED sub: subscribing lonely: the first packet on the CAP is not our assignment (from 'lonely' to '',"
+                            + " payload of 2 bytes starting 0x01)");
+        }
     }
 
     /** Whether {@code bytes} (up to their position) hold one whole packet. */
