@@ -42,7 +42,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.octopipes.benchmarks.load.LoadHarness \
- *     [--scenario one-to-one|fan-out|round-trip|many-clients|sweep|all] [--runs 5] [--plot FILE.png] ...
+ *     [--scenario one-to-one|fan-out|round-trip|many-clients|sweep|socket-one-to-one|all] [--runs 5] [--plot FILE.png] ...
  * </pre>
  *
  * See benchmarks/README.md for every option. Each scenario writes
@@ -61,6 +61,10 @@ public final class LoadHarness {
     private static final int SERVER_GROWN_PIPE = 1024 * 1024;
     /** The name (truncated to 15 bytes by Linux) of the FIFO transport's I/O thread. */
     private static final String IO_THREAD = "octopipes-fifo-";
+    /** The Unix socket transport's I/O thread ("octopipes-unix-io", truncated alike). */
+    private static final String UNIX_IO_THREAD = "octopipes-unix-";
+    /** Where the launcher's Unix socket transport listens: beside the CAP (docs/configuration.md). */
+    private static final String SOCKET_FILE = "octopipes.sock";
     private static final String OURS = "octopipes";
     private static final String RELAY = "c-relay";
     private static final String MOSQUITTO = "mosquitto";
@@ -69,6 +73,9 @@ public final class LoadHarness {
     /** Our server driven by the Java load clients and by the C ones: the java-clients scenario's systems. */
     private static final String JAVA_CLIENTS = "java-clients";
     private static final String C_CLIENTS = "c-clients";
+    /** Our server driven by the C clients over its Unix socket transport and over its FIFOs: the socket-one-to-one scenario's systems. */
+    private static final String SOCKET = "socket";
+    private static final String FIFO = "fifo";
     /** Two of our servers bridged through Mosquitto, and Mosquitto's own clients at QoS 1: the bridge scenario's systems. */
     private static final String BRIDGED = "bridged";
     private static final String MOSQUITTO_QOS1 = "mqtt-qos1";
@@ -132,8 +139,8 @@ public final class LoadHarness {
         if (mosquitto == null) {
             System.out.println("no mosquitto on this machine (apt-get install mosquitto): its baseline is left out");
         }
-        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep", "java-clients", "bridge",
-                "bridge-halves") : List.of(scenario);
+        List<String> scenarios = all ? List.of("one-to-one", "fan-out", "round-trip", "many-clients", "sweep", "java-clients",
+                "socket-one-to-one", "bridge", "bridge-halves") : List.of(scenario);
         for (String each : scenarios) {
             switch (each) {
                 case "one-to-one" -> throughputScenario("one-to-one", 1, count("count", 5_000_000), true);
@@ -144,10 +151,11 @@ public final class LoadHarness {
                 case "many-clients" -> manyClientsScenario();
                 case "sweep" -> sweepScenario();
                 case "java-clients" -> javaClientsScenario();
+                case "socket-one-to-one" -> socketScenario();
                 case "bridge" -> bridgeScenario();
                 case "bridge-halves" -> bridgeHalvesScenario();
                 default -> throw new IllegalArgumentException("unknown scenario " + each
-                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, java-clients, bridge, bridge-halves or all");
+                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, java-clients, socket-one-to-one, bridge, bridge-halves or all");
             }
         }
         if (options.containsKey("plot")) {
@@ -333,6 +341,32 @@ public final class LoadHarness {
         payloadScenario("java-clients", String.format(Locale.ROOT, "Java clients over C clients, one-to-one through our server, %,d packets", count),
                 options.getOrDefault("java-payloads", "32,4096"), runs, List.of(JAVA_CLIENTS, C_CLIENTS), Map.of("count", count),
                 (system, payload) -> runOurs(launcher, 1, payload, count, system.equals(JAVA_CLIENTS) ? Clients.JAVA : Clients.C));
+    }
+
+    /**
+     * Our server one-to-one, driven by the C clients over its Unix socket transport and over its
+     * FIFOs, alternated, at each of {@code --socket-payloads}: each run a fresh launcher, warmed up
+     * over the transport it measures. Socket over FIFO is issue 15's target for the socket
+     * transport (at least 0.8).
+     */
+    private void socketScenario() throws Exception {
+        String given = options.get("socket-count");
+        String counts = given != null ? String.format(Locale.ROOT, "%,d packets", Long.parseLong(given))
+                : "5,000,000 packets of 32 B, as many bytes at larger payloads, at least 1,000,000 packets";
+        payloadScenario("socket-one-to-one", "Unix socket over FIFOs, one-to-one through our server, C clients, " + counts,
+                options.getOrDefault("socket-payloads", "32,4096"), runs, List.of(SOCKET, FIFO), Map.of("count", counts),
+                (system, payload) -> runOurs(launcher, 1, payload, given != null ? Long.parseLong(given) : socketCount(payload),
+                        system.equals(SOCKET) ? Clients.C_SOCKET : Clients.C));
+    }
+
+    /**
+     * The packets of a socket-one-to-one run by default: 5,000,000 at 32 B, as one-to-one sends, so
+     * that a run lasts a few seconds rather than the fraction of one that the server's queues
+     * absorb; as many bytes at larger payloads, but at least 1,000,000 packets (the 4 KiB
+     * one-to-one figures' count).
+     */
+    static long socketCount(int payload) {
+        return Math.max(1_000_000, 5_000_000L * 32 / Math.max(1, payload));
     }
 
     /**
@@ -528,6 +562,10 @@ public final class LoadHarness {
 
     private Result runOurs(Path build, int members, int payload, long count, Clients clients) throws Exception {
         try (Running server = startServer(build, "")) {
+            if (clients == Clients.C_SOCKET) {
+                // The launcher starts its transports one after the other; startServer waited for the first.
+                server.child().await(line -> line.contains("unix transport at"), 60);
+            }
             warmUp(server, members, payload, clients);
             Child subscribers = startSubscribers(server, clients, "subs", "sub", "load", members, count);
             long[] cpuBefore = cpuTicks(server.pid());
@@ -562,7 +600,7 @@ public final class LoadHarness {
      */
     private Child startSubscribers(Running server, Clients clients, String label, String name, String group, int members, long count)
             throws Exception {
-        Child subscribers = client(clients, label, "sub", "--cap", server.address(), "--name", members == 1 ? name + "0" : name,
+        Child subscribers = client(clients, label, "sub", clients.connectOption, clients.address(server), "--name", members == 1 ? name + "0" : name,
                 "--instances", String.valueOf(members), "--groups", group, "--count", String.valueOf(count));
         subscribers.await(line -> line.equals("READY"), 120);
         return subscribers;
@@ -570,7 +608,7 @@ public final class LoadHarness {
 
     private Child startPublisher(Running server, Clients clients, String label, String name, String to, long count, int payload)
             throws IOException {
-        return client(clients, label, "pub", "--cap", server.address(), "--name", name, "--to", to, "--count", String.valueOf(count),
+        return client(clients, label, "pub", clients.connectOption, clients.address(server), "--name", name, "--to", to, "--count", String.valueOf(count),
                 "--payload", String.valueOf(payload));
     }
 
@@ -892,6 +930,9 @@ public final class LoadHarness {
         environment.put("loadavg_after", loadAverage());
         Map<String, Object> medians = new LinkedHashMap<>();
         medians.put("server_peak_rss_kb", Math.round(of(results, ManyClients::peakRssKb)));
+        // What the idle clients cost in memory, beside the peak: RSS just before they subscribe and with them all subscribed.
+        medians.put("server_rss_kb_before_idle", Math.round(of(results, ManyClients::rssKbBeforeIdle)));
+        medians.put("server_rss_kb_with_idle", Math.round(of(results, ManyClients::rssKbWithIdle)));
         medians.put("server_cpu_s_no_clients", of(results, ManyClients::cpuSecondsNoClients));
         medians.put("server_cpu_s_idle_clients", of(results, ManyClients::cpuSecondsIdleClients));
         medians.put("io_thread_ticks_idle_clients", of(results, r -> r.withIdleClients().ioThreadTicks()));
@@ -1111,10 +1152,23 @@ public final class LoadHarness {
     /**
      * Which load clients drive our server: the C ones (load_client.c) for every ratio to the relay,
      * so that the clients are never what is measured; the Java ones (LoadClient, on the codec) for
-     * their own scenario and where no ratio to the relay is taken.
+     * their own scenario and where no ratio to the relay is taken; the C ones over the server's
+     * Unix socket transport for the socket's own scenario.
      */
     enum Clients {
-        C, JAVA
+        C("--cap"), JAVA("--cap"), C_SOCKET("--socket");
+
+        /** The clients' option that says where the server is. */
+        final String connectOption;
+
+        Clients(String connectOption) {
+            this.connectOption = connectOption;
+        }
+
+        /** Where these clients reach {@code server}: its CAP, or its socket beside the CAP. */
+        String address(Running server) {
+            return this == C_SOCKET ? server.folder().resolve(SOCKET_FILE).toString() : server.address();
+        }
     }
 
     /** A publisher or subscriber process; both kinds take the same arguments. */
@@ -1255,13 +1309,14 @@ public final class LoadHarness {
 
     /**
      * CPU time of a process so far, in clock ticks: user and system (fields 14 and 15 of
-     * /proc/PID/stat), and user + system of our FIFO I/O thread, or -1 if it has none.
+     * /proc/PID/stat), and user + system of our transports' I/O threads (the FIFO one and the Unix
+     * socket one: the other is idle), or -1 if it has none.
      */
     private static long[] cpuTicks(long pid) throws IOException {
         long[] process = statTicks(Path.of("/proc/" + pid + "/stat"));
         long ioThread = -1;
         for (Map.Entry<String, Long> thread : threadTicks(pid).entrySet()) {
-            if (thread.getKey().startsWith(IO_THREAD)) {
+            if (thread.getKey().startsWith(IO_THREAD) || thread.getKey().startsWith(UNIX_IO_THREAD)) {
                 ioThread = Math.max(ioThread, 0) + thread.getValue();
             }
         }

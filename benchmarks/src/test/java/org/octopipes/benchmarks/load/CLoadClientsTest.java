@@ -3,6 +3,10 @@ package org.octopipes.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +22,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.octopipes.codec.CapMessage;
+import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
 
 /**
  * The C load clients (load_client.c), built with gcc as the harness builds them, in short real
- * exchanges: through the C relay, through a real launcher's CAP, and fed streams with a packet
- * lost, duplicated, out of order or corrupted, each of which must fail the subscriber, counted.
+ * exchanges: through the C relay, through a real launcher's CAP and its Unix socket, and fed
+ * streams with a packet lost, duplicated, out of order or corrupted, each of which must fail the
+ * subscriber, counted.
  */
 class CLoadClientsTest {
 
@@ -122,17 +130,7 @@ class CLoadClientsTest {
 
     @Test
     void clientsSubscribeThroughARealLaunchersCap() throws Exception {
-        Path launcherJar = Path.of("../launcher/target/octopipes-launcher.jar").toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(launcherJar), "no launcher jar at " + launcherJar
-                + " (built by the reactor before this module): the exchange through a real server is skipped");
-        Path cap = folder.resolve("cap.fifo");
-        Path config = Files.writeString(folder.resolve("server.properties"), "queue.bytes=67108864\n");
-        ProcessBuilder server = new ProcessBuilder("sh", Path.of("../launcher/octopipes").toAbsolutePath().toString(), "--no-console",
-                "--cap", cap.toString(), "--clients", folder.resolve("clients").toString(), "--deploy",
-                Files.createDirectories(folder.resolve("deploy")).toString(), "--config", config.toString());
-        server.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "OCTOPIPES_JAR", launcherJar.toString()));
-        server.environment().remove("JAVA_OPTS");
-        start(server).awaitLine("transport at");
+        Path cap = startLauncher().resolve("cap.fifo");
         Run subscribers = start(client.toString(), "sub", "--cap", cap.toString(), "--name", "sub", "--instances", "2", "--groups", "load",
                 "--count", "100000");
         subscribers.awaitLine("READY");
@@ -141,6 +139,95 @@ class CLoadClientsTest {
         assertThat(publisher.awaitExit()).as(publisher.output()).isZero();
         assertThat(subscribers.awaitExit()).as(subscribers.output()).isZero();
         assertThat(subscribers.output()).contains("received=200000 lost=0 reordered=0 ").contains("corrupted=0");
+    }
+
+    @Test
+    void clientsExchangeOverARealLaunchersUnixSocket() throws Exception {
+        String socket = startLauncher().resolve("octopipes.sock").toString();
+        Run subscribers = start(client.toString(), "sub", "--socket", socket, "--name", "sub", "--instances", "2", "--groups", "load",
+                "--count", "50000");
+        subscribers.awaitLine("READY");
+        // Packets of about 1 KiB: many of them cut across the socket's reads.
+        Run publisher = start(client.toString(), "pub", "--socket", socket, "--name", "pub", "--to", "load", "--count", "50000",
+                "--payload", "1000");
+
+        assertThat(publisher.awaitExit()).as(publisher.output()).isZero();
+        assertThat(subscribers.awaitExit()).as(subscribers.output()).isZero();
+        assertThat(subscribers.output()).contains("received=100000 lost=0 reordered=0 ").contains("corrupted=0");
+
+        Run pong = start(client.toString(), "pong", "--socket", socket, "--name", "pong", "--count", "3000", "--warmup", "500");
+        pong.awaitLine("READY");
+        Run ping = start(client.toString(), "ping", "--socket", socket, "--name", "ping", "--to", "pong", "--count", "3000",
+                "--warmup", "500", "--window", "4", "--payload", "1000");
+
+        assertThat(ping.awaitExit()).as(ping.output()).isZero();
+        assertThat(ping.output()).contains("RTT count=3000 missing=0 unexpected=0 ");
+        assertThat(pong.awaitExit()).as(pong.output()).isZero();
+        assertThat(pong.output()).contains("ANSWERED 3500 ");
+    }
+
+    /**
+     * A publisher on the socket whose stream has a packet twice and one altered behind a good
+     * checksum, which the server passes on as any stream of valid packets: the C subscriber on the
+     * socket catches both. And a second client under a name already taken is told so.
+     */
+    @Test
+    void aStreamBrokenOnPurposeOverTheUnixSocketFailsTheSubscriber() throws Exception {
+        List<byte[]> packets = publishedPackets(10);
+        packets.add(5, packets.get(4));
+        packets.get(8)[PAYLOAD_AT + 20] ^= 0x11;
+        packets.get(8)[PAYLOAD_AT + 21] ^= 0x11;
+        Path socket = startLauncher().resolve("octopipes.sock");
+        Run subscriber = start(client.toString(), "sub", "--socket", socket.toString(), "--name", "sub", "--count", "10", "--idle-ms", "3000");
+        subscriber.awaitLine("READY");
+        Run twin = start(client.toString(), "sub", "--socket", socket.toString(), "--name", "sub", "--count", "10");
+        assertThat(twin.awaitExit()).isEqualTo(1);
+        assertThat(twin.output()).contains("FAILED sub: subscribing sub: refused with error 1 (name already taken)");
+
+        try (SocketChannel publisher = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            publisher.write(ByteBuffer.wrap(CapMessage.Subscription.of().toPacket(Name.of("pub")).toBytes()));
+            // The server's first words to a client are its ASSIGNMENT, a packet of a few dozen bytes.
+            ByteBuffer reply = ByteBuffer.allocate(512);
+            Awaitility.await("the ASSIGNMENT").atMost(Duration.ofSeconds(10)).until(() -> {
+                publisher.read(reply);
+                return reply.position() > 0 && isWhole(reply);
+            });
+            ByteBuffer assignment = Packet.decode(Arrays.copyOf(reply.array(), reply.position())).payload();
+            assertThat(assignment.get(0) & 0xFF).isEqualTo(0xFF);
+            assertThat(assignment.get(1)).as("assignment error").isZero();
+            for (byte[] packet : packets) {
+                publisher.write(ByteBuffer.wrap(packet));
+            }
+            assertThat(subscriber.awaitExit()).as(subscriber.output()).isEqualTo(1);
+        }
+        assertThat(subscriber.output()).contains("FAILED sub: ").contains("received=11 lost=1 ", "duplicated=1 out_of_order=0 corrupted=1");
+    }
+
+    /**
+     * A CAP that is open but that no server reads: the client reads back its own SUBSCRIPTION, puts
+     * it back and waits again, and after 5 s says what it got instead of an assignment.
+     */
+    @Test
+    void aSubscriptionTheServerDoesNotReadIsWrittenAgainThenReportedAsWhatCameBack() throws Exception {
+        Path cap = mkfifo("cap.fifo");
+        try (RandomAccessFile heldOpen = new RandomAccessFile(cap.toFile(), "rw")) {
+            Run subscriber = start(client.toString(), "sub", "--cap", cap.toString(), "--name", "lonely", "--count", "1");
+
+            assertThat(subscriber.awaitExit()).isEqualTo(1);
+            assertThat(subscriber.output()).contains("lonely: the server had not read our SUBSCRIPTION yet; written again")
+                    .contains("FAILED sub: subscribing lonely: the first packet on the CAP is not our assignment (from 'lonely' to '',"
+                            + " payload of 2 bytes starting 0x01)");
+        }
+    }
+
+    /** Whether {@code bytes} (up to their position) hold one whole packet. */
+    private static boolean isWhole(ByteBuffer bytes) {
+        try {
+            Packet.decode(Arrays.copyOf(bytes.array(), bytes.position()));
+            return true;
+        } catch (RuntimeException notYet) {
+            return false;
+        }
     }
 
     @Test
@@ -207,6 +294,26 @@ class CLoadClientsTest {
         Run subscriber = start(client.toString(), "sub", "--name", "sub", "--rx", stream.toString(), "--count", "10");
         assertThat(subscriber.awaitExit()).as(subscriber.output()).isEqualTo(1);
         assertThat(subscriber.output()).contains("FAILED sub: ").contains(expected);
+    }
+
+    /**
+     * Starts a real launcher, as the README does, with its CAP and Unix socket in this test's
+     * folder, and returns the folder once both transports serve.
+     */
+    private Path startLauncher() throws Exception {
+        Path launcherJar = Path.of("../launcher/target/octopipes-launcher.jar").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(launcherJar), "no launcher jar at " + launcherJar
+                + " (built by the reactor before this module): the exchange through a real server is skipped");
+        Path config = Files.writeString(folder.resolve("server.properties"), "queue.bytes=67108864\n");
+        ProcessBuilder server = new ProcessBuilder("sh", Path.of("../launcher/octopipes").toAbsolutePath().toString(), "--no-console",
+                "--cap", folder.resolve("cap.fifo").toString(), "--clients", folder.resolve("clients").toString(), "--deploy",
+                Files.createDirectories(folder.resolve("deploy")).toString(), "--config", config.toString());
+        server.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "OCTOPIPES_JAR", launcherJar.toString()));
+        server.environment().remove("JAVA_OPTS");
+        Run running = start(server);
+        running.awaitLine("fifo transport at");
+        running.awaitLine("unix transport at");
+        return folder;
     }
 
     private Path mkfifo(String name) throws Exception {
