@@ -279,12 +279,7 @@ public final class Posix {
      *     pipe, EPIPE if {@code toFd} has no reader left
      */
     public int splice(int fromFd, int toFd, int count, int flags) throws IOException {
-        checkCount(count);
-        long result;
-        do {
-            result = calls.splice(fromFd, toFd, count, flags);
-        } while (result == -LinuxAbi.EINTR);
-        return pipeTransferResult("splice", fromFd, toFd, result);
+        return pipeToPipe(false, fromFd, toFd, count, flags);
     }
 
     /**
@@ -304,15 +299,18 @@ public final class Posix {
      * @throws IOException on any failure: EINVAL if a descriptor is not a pipe or both are the same pipe
      */
     public int tee(int fromFd, int toFd, int count, int flags) throws IOException {
-        checkCount(count);
-        long result;
-        do {
-            result = calls.tee(fromFd, toFd, count, flags);
-        } while (result == -LinuxAbi.EINTR);
-        return pipeTransferResult("tee", fromFd, toFd, result);
+        return pipeToPipe(true, fromFd, toFd, count, flags);
     }
 
-    private int pipeTransferResult(String call, int fromFd, int toFd, long result) throws IOException {
+    /** splice or tee, retried on EINTR, with their result as both document it. */
+    private int pipeToPipe(boolean tee, int fromFd, int toFd, int count, int flags) throws IOException {
+        if (count <= 0) {
+            throw new IllegalArgumentException("a count of bytes to move must be positive, not " + count);
+        }
+        long result;
+        do {
+            result = tee ? calls.tee(fromFd, toFd, count, flags) : calls.splice(fromFd, toFd, count, flags);
+        } while (result == -LinuxAbi.EINTR);
         if (result > 0) {
             return (int) result;
         }
@@ -322,13 +320,7 @@ public final class Posix {
         if (result == -LinuxAbi.EAGAIN) {
             return 0;
         }
-        throw ErrnoExceptions.forCall(calls, call + " fd " + fromFd + " to fd " + toFd, (int) -result);
-    }
-
-    private static void checkCount(int count) {
-        if (count <= 0) {
-            throw new IllegalArgumentException("a count of bytes to move must be positive, not " + count);
-        }
+        throw ErrnoExceptions.forCall(calls, (tee ? "tee" : "splice") + " fd " + fromFd + " to fd " + toFd, (int) -result);
     }
 
     /**
