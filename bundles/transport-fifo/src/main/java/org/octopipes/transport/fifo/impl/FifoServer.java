@@ -48,6 +48,8 @@ final class FifoServer {
     final Map<Name, FifoClient> clientsByName = new HashMap<>();
     final Posix posix = Posix.get();
     private final ReadyEvents events = new ReadyEvents(256);
+    /** Moves large payloads by splice(2) (fifo.splice.payloads); null when off. */
+    final PayloadSplicer splicer;
     /** Where clients' sessions open; while no router routes, the sessions hold their clients up. */
     final Sessions sessions;
     /** Read by other threads to wake the I/O thread up. */
@@ -75,6 +77,7 @@ final class FifoServer {
         this.files = new FifoFiles(settings, posix, logger);
         this.sizes = new FifoSizes(posix, logger, settings.pipeSize(), settings.pipeBudget());
         this.engine = new ClientEngine<>("FIFO", new FifoIo(), logger, settings.queueBytes());
+        this.splicer = settings.splicePayloads() ? new PayloadSplicer(this, posix, settings.spliceMinPayload(), settings.maxPayload()) : null;
         FifoSubscriptions subscriptions = new FifoSubscriptions(this);
         this.cap = new CapTurns(subscriptions.capPipe(), subscriptions, settings.maxPayload(), logger, settings.capPath().toString());
     }
@@ -148,8 +151,9 @@ final class FifoServer {
             throw e;
         }
         startThread();
-        logger.info("FIFO transport serving: CAP {}, clients in {}, mode 0{}", settings.capPath(), settings.clientsDir(),
-                Integer.toOctalString(settings.fifoMode()));
+        logger.info("FIFO transport serving: CAP {}, clients in {}, mode 0{}{}", settings.capPath(), settings.clientsDir(),
+                Integer.toOctalString(settings.fifoMode()), settings.splicePayloads()
+                        ? ", payloads of " + settings.spliceMinPayload() + " bytes or more spliced (their checksums are not verified by the server)" : "");
     }
 
     private void startThread() {
@@ -292,11 +296,11 @@ final class FifoServer {
         // First what an earlier read left in the decoder when a recipient held this sender up,
         // unless the packets just handed over made a recipient hold it up again.
         if (!client.heldUp()) {
-            client.decoder.drain(client);
+            client.decoder.drain(splicer == null ? client : splicer.watching(client));
         }
         // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
         for (int turn = 0; turn < READS_PER_TURN && !client.closed && !client.heldUp(); turn++) {
-            int count = client.decoder.readFrom(tx, client);
+            int count = splicer == null ? client.decoder.readFrom(tx, client) : splicer.read(client, tx);
             if (count <= 0) {
                 return true;
             }
@@ -320,6 +324,9 @@ final class FifoServer {
 
     /** Queues a packet for a client; any thread. */
     boolean offer(FifoClient target, Frame packet, Delivery delivery) {
+        if (packet.isDeferred() && splicer != null && splicer.setAside(target, packet, delivery)) {
+            return true;
+        }
         return engine.offer(target, packet, delivery);
     }
 
