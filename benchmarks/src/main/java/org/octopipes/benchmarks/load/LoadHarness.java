@@ -250,7 +250,9 @@ public final class LoadHarness {
         Map<String, Object> environment = environment();
         Map<String, List<Result>> results = new LinkedHashMap<>();
         results.put(OURS, new ArrayList<>());
-        Path compare = options.containsKey("compare") ? root.resolve(options.get("compare")) : null;
+        // --compare JAR, --compare-config "key=value;...": the second build, or the same with more configuration, or both.
+        String compareConfig = options.getOrDefault("compare-config", "").replace(';', '\n');
+        Path compare = options.containsKey("compare") ? root.resolve(options.get("compare")) : compareConfig.isEmpty() ? null : launcher;
         if (compare != null) {
             results.put(OURS_B, new ArrayList<>());
         }
@@ -262,7 +264,7 @@ public final class LoadHarness {
             // Alternated, so that the machine's mood changes every system alike.
             record(results, OURS, i, runOurs(launcher, members, payload, count, Clients.C));
             if (compare != null) {
-                record(results, OURS_B, i, runOurs(compare, members, payload, count, Clients.C));
+                record(results, OURS_B, i, runOurs(compare, compareConfig, members, payload, count, Clients.C));
             }
             record(results, RELAY, i, runRelay(members, payload, count));
             if (results.containsKey(MOSQUITTO)) {
@@ -297,6 +299,7 @@ public final class LoadHarness {
         json.put("environment", environment);
         if (compare != null) {
             json.put("octopipes_b", compare.toString());
+            json.put("octopipes_b_config", compareConfig);
         }
         json.put("runs", toJson(results));
         json.put("medians", toJson(medians));
@@ -560,7 +563,12 @@ public final class LoadHarness {
      */
 
     private Result runOurs(Path build, int members, int payload, long count, Clients clients) throws Exception {
-        try (Running server = startServer(build, "")) {
+        return runOurs(build, "", members, payload, count, clients);
+    }
+
+    /** As {@link #runOurs(Path, int, int, long, Clients)}, with lines of {@code configuration} added to the server's. */
+    private Result runOurs(Path build, String configuration, int members, int payload, long count, Clients clients) throws Exception {
+        try (Running server = startServer(build, configuration.isEmpty() ? "" : configuration + "\n")) {
             warmUp(server, members, payload, clients);
             Child subscribers = startSubscribers(server, clients, "subs", "sub", "load", members, count);
             long[] cpuBefore = cpuTicks(server.pid());

@@ -206,6 +206,10 @@ final class FifoServer {
             failed = true;
             logger.error("The FIFO transport stopped serving after an unexpected failure; restart it", e);
         } finally {
+            if (splicer != null) {
+                logger.info("Large payloads (fifo.splice.payloads) since the FIFO transport started: {} packets spliced whole, {} taken the copying way"
+                        + " after they were routed on their header", splicer.spliced(), splicer.copiedAfterAll());
+            }
             if (handingOver && !failed) {
                 handedOver = new FifoHandover(this).pack();
             } else {
