@@ -200,6 +200,9 @@ final class FifoServer {
                     dispatch(events.token(i), events.isReadable(i), events.isWritable(i));
                 }
                 cap.check(System.nanoTime());
+                if (splicer != null) {
+                    splicer.check(System.nanoTime());
+                }
                 engine.turn();
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -239,6 +242,12 @@ final class FifoServer {
         if (capTimeout >= 0) {
             return capTimeout;
         }
+        int spliceTimeout = splicer == null ? -1 : splicer.timeoutMillis();
+        if (spliceTimeout >= 0) {
+            // A sender waits for a recipient to drain: no longer than that.
+            long engineWait = engine.nanosToNextDeadline(System.nanoTime());
+            return engineWait < 0 ? spliceTimeout : (int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(engineWait) + 1, spliceTimeout));
+        }
         long wait = engine.nanosToNextDeadline(System.nanoTime());
         if (wait < 0) {
             return -1;
@@ -268,7 +277,7 @@ final class FifoServer {
         engine.readSoon(client);
     }
 
-    private void watchTx(FifoClient sender, int events) {
+    void watchTx(FifoClient sender, int events) {
         try {
             poller.modify(sender.txFd, events, sender.txToken());
         } catch (IOException e) {
@@ -370,6 +379,9 @@ final class FifoServer {
                 sizes.rxFilled(client);
             }
             client.rxWasFull = full;
+            if (!full && splicer != null) {
+                splicer.drained(client);
+            }
         }
 
         @Override
@@ -420,6 +432,9 @@ final class FifoServer {
             logger.debug("Could not stop watching the FIFOs of '{}'", client.name, e);
         }
         engine.leave(client);
+        if (splicer != null) {
+            splicer.forget(client);
+        }
         sizes.release(client);
         files.discard(client.fifos());
         clientsById.remove(client.id);

@@ -5,7 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.octopipes.api.DropReason;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Sender;
@@ -46,6 +52,8 @@ final class PayloadSplicer {
 
     /** The longest header: SOH, VER, LNS, origin, RNS, remote, TTL, DSZ, OPT, CHK, STX. */
     static final int MAX_HEADER = Protocol.FRAME_OVERHEAD - 1 + 2 * Protocol.MAX_NAME_LENGTH;
+    /** How long a sender waits at most for a recipient to take its queue before its next large packet. */
+    static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final FifoServer server;
     private final Posix posix;
@@ -58,6 +66,18 @@ final class PayloadSplicer {
     /** The recipients set aside for it, with what their deliveries said. */
     private final List<FifoClient> targets = new ArrayList<>();
     private final List<SetAside> setAside = new ArrayList<>();
+    /**
+     * Senders that wait, their TX FIFO unread, for a recipient of their last large packet to take
+     * what it has queued, so that their next one can be spliced to it rather than queued behind
+     * that; since when, and for whom. At most {@link #WAIT_NANOS}: a recipient that takes longer
+     * is no longer waited for until its queue is empty once more, so that one that does not read
+     * never holds anybody up for long.
+     */
+    private final Map<FifoClient, Long> waitingSince = new LinkedHashMap<>();
+    private final Map<FifoClient, FifoClient> waitingFor = new HashMap<>();
+    private final Set<FifoClient> notWaitedFor = new HashSet<>();
+    /** The recipient with a queue that the packet being routed met, if any: its sender waits for it before the next. */
+    private FifoClient metQueue;
     /** Packets moved without a copy, and packets that had to take the copying path after all; for tests and logs. */
     private volatile long spliced;
     private volatile long copiedAfterAll;
@@ -137,7 +157,69 @@ final class PayloadSplicer {
         if (sender.decoder.pendingBytes() > 0) {
             return sender.decoder.readFrom(tx, handler);
         }
+        FifoClient recipient = waitingFor.get(sender);
+        if (recipient != null) {
+            if (!sender.leaving && !recipient.closed && !recipient.queue.isEmpty() && !notWaitedFor.contains(recipient)) {
+                waitingSince.putIfAbsent(sender, System.nanoTime());
+                server.watchTx(sender, 0);
+                return 0;
+            }
+            stopWaiting(sender);
+        }
         return readHeaderFirst(sender);
+    }
+
+    /** {@code recipient} took all it had queued: whoever waits for it goes on, and it is waited for again. */
+    void drained(FifoClient recipient) {
+        notWaitedFor.remove(recipient);
+        if (waitingFor.containsValue(recipient)) {
+            for (FifoClient sender : new ArrayList<>(waitingFor.keySet())) {
+                if (waitingFor.get(sender) == recipient) {
+                    goOn(sender);
+                }
+            }
+        }
+    }
+
+    /** Senders that waited too long go on, and their recipients are not waited for until they drain; I/O thread, once a round. */
+    void check(long now) {
+        if (waitingSince.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<FifoClient, Long> waiting : new ArrayList<>(waitingSince.entrySet())) {
+            if (now - waiting.getValue() >= WAIT_NANOS) {
+                FifoClient recipient = waitingFor.get(waiting.getKey());
+                if (recipient != null) {
+                    notWaitedFor.add(recipient);
+                }
+                goOn(waiting.getKey());
+            }
+        }
+    }
+
+    /** Milliseconds until {@link #check} must run, or -1 if nobody waits. */
+    int timeoutMillis() {
+        return waitingSince.isEmpty() ? -1 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(WAIT_NANOS));
+    }
+
+    /** The client left: nobody waits for it, and it waits for nobody. */
+    void forget(FifoClient client) {
+        stopWaiting(client);
+        notWaitedFor.remove(client);
+        drained(client);
+    }
+
+    private void goOn(FifoClient sender) {
+        boolean waited = waitingSince.containsKey(sender);
+        stopWaiting(sender);
+        if (waited && !sender.closed) {
+            server.readSoon(sender);
+        }
+    }
+
+    private void stopWaiting(FifoClient sender) {
+        waitingFor.remove(sender);
+        waitingSince.remove(sender);
     }
 
     /** How many bytes of the packet whose start the decoder holds are still to come; 0 if its header does not tell. */
@@ -191,6 +273,7 @@ final class PayloadSplicer {
         Frame frame = Frame.deferred(packet, 0, present, maxPayload, (into, offset, length) -> readFullyUnchecked(txFd, into, offset, length));
         targets.clear();
         setAside.clear();
+        metQueue = null;
         routing = frame;
         try {
             sender.session.route(frame, sender.sender, sender.readNanos);
@@ -204,6 +287,10 @@ final class PayloadSplicer {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        if (metQueue != null && !notWaitedFor.contains(metQueue)) {
+            // Its next large packet waits until that recipient took its queue, to be spliced to it.
+            waitingFor.put(sender, metQueue);
+        }
     }
 
     /**
@@ -213,8 +300,11 @@ final class PayloadSplicer {
      * @return whether it was set aside; if not, it is offered the frame as any other packet
      */
     boolean setAside(FifoClient target, Frame frame, Delivery delivery) {
-        if (frame != routing || !server.engine.onIoThread() || target.closed || !target.queue.isEmpty() || target.inbox.bytes() > 0
-                || target.waitingForRoom() || targets.contains(target)) {
+        if (frame != routing || !server.engine.onIoThread() || target.closed || targets.contains(target)) {
+            return false;
+        }
+        if (!target.queue.isEmpty() || target.inbox.bytes() > 0 || target.waitingForRoom()) {
+            metQueue = target;
             return false;
         }
         targets.add(target);
@@ -307,6 +397,7 @@ final class PayloadSplicer {
         }
         target.publishQueueSize();
         server.engine.markDirty(target);
+        metQueue = target;
     }
 
     /** Writes bytes of {@link #packet} to the target's RX FIFO; what it takes, 0 if it failed (and was let go). */

@@ -157,6 +157,23 @@ class FifoServerSpliceTest {
     }
 
     @Test
+    void aGroupMemberThatDoesNotReadDelaysTheOthersOnlyBriefly() throws Exception {
+        FifoPeer alice = subscribe("alice");
+        subscribe("bob", "g");
+        FifoPeer carol = subscribe("carol", "g");
+        List<Packet> sent = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            sent.add(packet("alice", "g", i, 100_000));
+        }
+
+        // Bob never reads: once his RX FIFO is full, alice waits for him no more than a moment
+        // before each packet, then not at all, and carol gets everything while bob's queue holds it.
+        sendFromAnotherThread(alice, sent);
+
+        assertThat(carol.receive(sent.size(), WAIT)).containsExactlyElementsOf(sent);
+    }
+
+    @Test
     void aRecipientWithSomethingQueuedGetsItsCopyAfterWhatWasQueued() throws Exception {
         FifoPeer alice = subscribe("alice");
         FifoPeer bob = subscribe("bob", "g");
