@@ -212,7 +212,9 @@ final class PayloadSplicer {
     private void goOn(FifoClient sender) {
         boolean waited = waitingSince.containsKey(sender);
         stopWaiting(sender);
-        if (waited && !sender.closed) {
+        // A sender a recipient holds up (backpressure) is read again when it lets go, not before:
+        // watched meanwhile, its readable TX FIFO would wake the I/O thread for nothing.
+        if (waited && !sender.closed && !sender.heldUp()) {
             server.readSoon(sender);
         }
     }
