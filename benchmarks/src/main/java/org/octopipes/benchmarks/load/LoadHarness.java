@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
+import org.octopipes.benchmarks.pipes.JavaFifoRelay;
 
 /**
  * Runs the real server (the launcher jar, its own process) under load from client processes,
@@ -67,6 +68,8 @@ public final class LoadHarness {
     private static final String SOCKET_FILE = "octopipes.sock";
     private static final String OURS = "octopipes";
     private static final String RELAY = "c-relay";
+    private static final String JAVA_SPLICE = "java-splice";
+    private static final String JAVA_COPY = "java-copy";
     private static final String MOSQUITTO = "mosquitto";
     /** The other build of ours that {@code --compare JAR} alternates with the first (one-to-one and fan-out). */
     private static final String OURS_B = "octopipes-b";
@@ -154,8 +157,9 @@ public final class LoadHarness {
                 case "socket-one-to-one" -> socketScenario();
                 case "bridge" -> bridgeScenario();
                 case "bridge-halves" -> bridgeHalvesScenario();
+                case "pipe-paths" -> pipePathsScenario();
                 default -> throw new IllegalArgumentException("unknown scenario " + each
-                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, java-clients, socket-one-to-one, bridge, bridge-halves or all");
+                        + ": one-to-one, fan-out, round-trip, many-clients, sweep, java-clients, socket-one-to-one, bridge, bridge-halves, pipe-paths or all");
             }
         }
         if (options.containsKey("plot")) {
@@ -254,7 +258,9 @@ public final class LoadHarness {
         Map<String, Object> environment = environment();
         Map<String, List<Result>> results = new LinkedHashMap<>();
         results.put(OURS, new ArrayList<>());
-        Path compare = options.containsKey("compare") ? root.resolve(options.get("compare")) : null;
+        // --compare JAR, --compare-config "key=value;...": the second build, or the same with more configuration, or both.
+        String compareConfig = options.getOrDefault("compare-config", "").replace(';', '\n');
+        Path compare = options.containsKey("compare") ? root.resolve(options.get("compare")) : compareConfig.isEmpty() ? null : launcher;
         if (compare != null) {
             results.put(OURS_B, new ArrayList<>());
         }
@@ -266,7 +272,7 @@ public final class LoadHarness {
             // Alternated, so that the machine's mood changes every system alike.
             record(results, OURS, i, runOurs(launcher, members, payload, count, Clients.C));
             if (compare != null) {
-                record(results, OURS_B, i, runOurs(compare, members, payload, count, Clients.C));
+                record(results, OURS_B, i, runOurs(compare, compareConfig, members, payload, count, Clients.C));
             }
             record(results, RELAY, i, runRelay(members, payload, count));
             if (results.containsKey(MOSQUITTO)) {
@@ -301,6 +307,7 @@ public final class LoadHarness {
         json.put("environment", environment);
         if (compare != null) {
             json.put("octopipes_b", compare.toString());
+            json.put("octopipes_b_config", compareConfig);
         }
         json.put("runs", toJson(results));
         json.put("medians", toJson(medians));
@@ -320,6 +327,35 @@ public final class LoadHarness {
     private static <T> void record(Map<String, List<T>> results, String system, int run, T result) {
         System.out.printf(Locale.ROOT, "run %d %-9s %s   [load %s]%n", run, system, result, loadAverage());
         results.get(system).add(result);
+    }
+
+    /**
+     * Moving large payloads FIFO to FIFO from the JVM, in isolation from the server (issue 15, item
+     * 4): {@link JavaFifoRelay} splicing payloads, the same relay copying them (read and write, as
+     * our server does), and the C relay, alternated, one publisher to {@code --members} (1)
+     * subscribers, at each of {@code --payloads} (4096,65536); {@code --pipe-bytes} (1 GiB) of
+     * payload per run. Not in {@code all}: it measures a way to move bytes, not the server.
+     */
+    private void pipePathsScenario() throws Exception {
+        int members = Integer.parseInt(options.getOrDefault("members", "1"));
+        long bytes = Long.parseLong(options.getOrDefault("pipe-bytes", String.valueOf(1L << 30)));
+        List<String> java = List.of(this.java, "-cp", benchmarksJar.toString(), JavaFifoRelay.class.getName(), "--mode");
+        payloadScenario("pipe-paths", String.format(Locale.ROOT, "pipe paths, %d subscriber(s), %,d payload bytes a run", members, bytes),
+                options.getOrDefault("payloads", "4096,65536"), runs, List.of(JAVA_SPLICE, JAVA_COPY, RELAY),
+                Map.of("members", members, "pipe_bytes", bytes), (system, payload) -> {
+                    long count = Math.max(1, bytes / payload);
+                    return switch (system) {
+                        case JAVA_SPLICE -> runRelay(concat(java, "splice"), members, payload, count);
+                        case JAVA_COPY -> runRelay(concat(java, "copy"), members, payload, count);
+                        default -> runRelay(members, payload, count);
+                    };
+                });
+    }
+
+    private static List<String> concat(List<String> list, String last) {
+        List<String> all = new ArrayList<>(list);
+        all.add(last);
+        return all;
     }
 
     /** Throughput against payload size, ours and the C relay alternated: the data of the plot's first panel. */
@@ -561,7 +597,12 @@ public final class LoadHarness {
      */
 
     private Result runOurs(Path build, int members, int payload, long count, Clients clients) throws Exception {
-        try (Running server = startServer(build, "")) {
+        return runOurs(build, "", members, payload, count, clients);
+    }
+
+    /** As {@link #runOurs(Path, int, int, long, Clients)}, with lines of {@code configuration} added to the server's. */
+    private Result runOurs(Path build, String configuration, int members, int payload, long count, Clients clients) throws Exception {
+        try (Running server = startServer(build, configuration.isEmpty() ? "" : configuration + "\n")) {
             if (clients == Clients.C_SOCKET) {
                 // The launcher starts its transports one after the other; startServer waited for the first.
                 server.child().await(line -> line.contains("unix transport at"), 60);
@@ -613,13 +654,18 @@ public final class LoadHarness {
     }
 
     private Result runRelay(int members, int payload, long count) throws Exception {
+        return runRelay(List.of(relay.toString()), members, payload, count);
+    }
+
+    /** As {@link #runRelay(int, int, long)}, with the relay that {@code relayCommand} starts (the C one, or a Java one). */
+    private Result runRelay(List<String> relayCommand, int members, int payload, long count) throws Exception {
         Path run = privateFolder("octopipes-relay-");
         Path in = mkfifo(run.resolve("pub_tx.fifo"));
         List<String> outs = new ArrayList<>();
         for (int m = 0; m < members; m++) {
             outs.add(mkfifo(run.resolve("sub" + m + "_rx.fifo")).toString());
         }
-        try (Running relay = startRelay(run, in + ":" + String.join(",", outs))) {
+        try (Running relay = startRelay(relayCommand, run, in + ":" + String.join(",", outs))) {
             Child subscribers = client(Clients.C, "subs", "sub", "--rx", String.join(",", outs), "--name", "sub", "--instances",
                     String.valueOf(members), "--count", String.valueOf(count));
             subscribers.await(line -> line.equals("READY"), 120);
@@ -824,7 +870,7 @@ public final class LoadHarness {
         Path pongTx = mkfifo(run.resolve("pong_tx.fifo"));
         Path pongRx = mkfifo(run.resolve("pong_rx.fifo"));
         // Two routes, one each way: what ping writes goes to pong, what pong writes to ping.
-        try (Running relay = startRelay(run, pingTx + ":" + pongRx, pongTx + ":" + pingRx)) {
+        try (Running relay = startRelay(List.of(this.relay.toString()), run, pingTx + ":" + pongRx, pongTx + ":" + pingRx)) {
             Child pong = roundTripClient("pong", List.of("--tx", pongTx.toString(), "--rx", pongRx.toString(), "--name", "pong",
                     "--count", String.valueOf(count)), pingOptions);
             pong.await(line -> line.equals("READY"), 120);
@@ -1120,8 +1166,8 @@ public final class LoadHarness {
     }
 
     /** Starts the C relay on routes {@code IN:OUT[,OUT...]} between FIFOs of {@code folder}, which it then owns. */
-    private Running startRelay(Path folder, String... routes) throws Exception {
-        List<String> command = new ArrayList<>(List.of(relay.toString()));
+    private Running startRelay(List<String> relayCommand, Path folder, String... routes) throws Exception {
+        List<String> command = new ArrayList<>(relayCommand);
         command.addAll(List.of(routes));
         Child child = Child.start("relay", command, relayPipeSize > 0 ? Map.of("FIFO_RELAY_PIPE_SIZE", String.valueOf(relayPipeSize)) : Map.of());
         return started(child, folder, "", () -> child.await(line -> line.equals("READY"), 30));

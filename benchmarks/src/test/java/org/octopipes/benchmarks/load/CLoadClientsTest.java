@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -46,6 +48,8 @@ class CLoadClientsTest {
     @TempDir
     Path folder;
     private final List<Process> started = new ArrayList<>();
+    /** The launcher a test started, if any. */
+    private Run launcher;
 
     @BeforeAll
     static void build() throws Exception {
@@ -130,7 +134,7 @@ class CLoadClientsTest {
 
     @Test
     void clientsSubscribeThroughARealLaunchersCap() throws Exception {
-        Path cap = startLauncher().resolve("cap.fifo");
+        Path cap = startLauncher("").resolve("cap.fifo");
         Run subscribers = start(client.toString(), "sub", "--cap", cap.toString(), "--name", "sub", "--instances", "2", "--groups", "load",
                 "--count", "100000");
         subscribers.awaitLine("READY");
@@ -143,7 +147,7 @@ class CLoadClientsTest {
 
     @Test
     void clientsExchangeOverARealLaunchersUnixSocket() throws Exception {
-        String socket = startLauncher().resolve("octopipes.sock").toString();
+        String socket = startLauncher("").resolve("octopipes.sock").toString();
         Run subscribers = start(client.toString(), "sub", "--socket", socket, "--name", "sub", "--instances", "2", "--groups", "load",
                 "--count", "50000");
         subscribers.awaitLine("READY");
@@ -177,7 +181,7 @@ class CLoadClientsTest {
         packets.add(5, packets.get(4));
         packets.get(8)[PAYLOAD_AT + 20] ^= 0x11;
         packets.get(8)[PAYLOAD_AT + 21] ^= 0x11;
-        Path socket = startLauncher().resolve("octopipes.sock");
+        Path socket = startLauncher("").resolve("octopipes.sock");
         Run subscriber = start(client.toString(), "sub", "--socket", socket.toString(), "--name", "sub", "--count", "10", "--idle-ms", "3000");
         subscriber.awaitLine("READY");
         Run twin = start(client.toString(), "sub", "--socket", socket.toString(), "--name", "sub", "--count", "10");
@@ -228,6 +232,43 @@ class CLoadClientsTest {
         } catch (RuntimeException notYet) {
             return false;
         }
+    }
+
+    @Test
+    void largePayloadsSplicedByARealLauncherReachEveryMemberWholeAndInOrder() throws Exception {
+        Path cap = startLauncher("fifo.splice.payloads=true\nfifo.splice.min.payload=16384\n").resolve("cap.fifo");
+        Run subscribers = start(client.toString(), "sub", "--cap", cap.toString(), "--name", "sub", "--instances", "2", "--groups", "load",
+                "--count", "4000");
+        subscribers.awaitLine("READY");
+        Run publisher = start(client.toString(), "pub", "--cap", cap.toString(), "--name", "pub", "--to", "load", "--count", "4000",
+                "--payload", "65536");
+
+        assertThat(publisher.awaitExit()).as(publisher.output()).isZero();
+        assertThat(subscribers.awaitExit()).as(subscribers.output()).isZero();
+        assertThat(subscribers.output()).contains("received=8000 lost=0 reordered=0 ").contains("corrupted=0");
+        launcher.process().destroy();
+        launcher.awaitExit();
+        Matcher spliced = Pattern.compile("(\\d+) packets spliced whole").matcher(launcher.output());
+        assertThat(spliced.find()).as(launcher.output()).isTrue();
+        assertThat(Long.parseLong(spliced.group(1))).as("packets whose payload went TX to RX by splice and tee").isPositive();
+    }
+
+    /** The launcher, started as the README starts it, with {@code configuration} (properties) added; its folder (CAP, socket). */
+    private Path startLauncher(String configuration) throws Exception {
+        Path launcherJar = Path.of("../launcher/target/octopipes-launcher.jar").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(launcherJar), "no launcher jar at " + launcherJar
+                + " (built by the reactor before this module): the exchange through a real server is skipped");
+        Path cap = folder.resolve("cap.fifo");
+        Path config = Files.writeString(folder.resolve("server.properties"), "queue.bytes=67108864\n" + configuration);
+        ProcessBuilder server = new ProcessBuilder("sh", Path.of("../launcher/octopipes").toAbsolutePath().toString(), "--no-console",
+                "--cap", cap.toString(), "--clients", folder.resolve("clients").toString(), "--deploy",
+                Files.createDirectories(folder.resolve("deploy")).toString(), "--config", config.toString());
+        server.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "OCTOPIPES_JAR", launcherJar.toString()));
+        server.environment().remove("JAVA_OPTS");
+        launcher = start(server);
+        launcher.awaitLine("fifo transport at");
+        launcher.awaitLine("unix transport at");
+        return folder;
     }
 
     @Test
@@ -300,22 +341,6 @@ class CLoadClientsTest {
      * Starts a real launcher, as the README does, with its CAP and Unix socket in this test's
      * folder, and returns the folder once both transports serve.
      */
-    private Path startLauncher() throws Exception {
-        Path launcherJar = Path.of("../launcher/target/octopipes-launcher.jar").toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(launcherJar), "no launcher jar at " + launcherJar
-                + " (built by the reactor before this module): the exchange through a real server is skipped");
-        Path config = Files.writeString(folder.resolve("server.properties"), "queue.bytes=67108864\n");
-        ProcessBuilder server = new ProcessBuilder("sh", Path.of("../launcher/octopipes").toAbsolutePath().toString(), "--no-console",
-                "--cap", folder.resolve("cap.fifo").toString(), "--clients", folder.resolve("clients").toString(), "--deploy",
-                Files.createDirectories(folder.resolve("deploy")).toString(), "--config", config.toString());
-        server.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "OCTOPIPES_JAR", launcherJar.toString()));
-        server.environment().remove("JAVA_OPTS");
-        Run running = start(server);
-        running.awaitLine("fifo transport at");
-        running.awaitLine("unix transport at");
-        return folder;
-    }
-
     private Path mkfifo(String name) throws Exception {
         Path fifo = folder.resolve(name);
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();

@@ -10,8 +10,34 @@ import java.util.Objects;
  *
  * <p>Reading a field costs no allocation, and {@link #bytes()} gives the packet's original bytes,
  * so a router can forward a packet without encoding it again.
+ *
+ * <p>A {@linkplain #deferred deferred} frame is a packet whose header has been read and whose
+ * payload is still in its stream: its header fields are there at once, its payload is read in
+ * (from its {@link Rest}) by the first call that needs it. A transport that can move a payload
+ * without reading it (from pipe to pipe, say) routes such a frame, and moves the payload itself
+ * if nothing needed it meanwhile. Its ETX and checksum are not verified: its recipient verifies
+ * them.
  */
 public final class Frame {
+
+    /** {@link #packetSize}: the bytes given do not hold the whole header yet. */
+    public static final long HEADER_INCOMPLETE = -1;
+    /** {@link #packetSize}: the header breaks a rule of the protocol (or announces more than the maximum payload). */
+    public static final long HEADER_INVALID = -2;
+
+    /** The rest of a {@linkplain #deferred deferred} frame's packet: what is still in its stream. */
+    @FunctionalInterface
+    public interface Rest {
+        /**
+         * Reads exactly {@code length} bytes, the rest of the packet up to and including its ETX.
+         *
+         * @param into where they go
+         * @param offset where in {@code into}
+         * @param length how many
+         * @throws java.io.UncheckedIOException if they cannot all be read
+         */
+        void read(byte[] into, int offset, int length);
+    }
 
     private byte[] buffer;
     private int offset;
@@ -20,12 +46,82 @@ public final class Frame {
     private int remoteAt;
     private int remoteLength;
     private int payloadAt;
+    /** Of a deferred frame whose payload has not been read in: where the rest comes from, and the bytes already there. */
+    private Rest rest;
+    private int present;
 
     Frame() {
     }
 
+    /**
+     * The size of the packet whose header starts at {@code offset}, from its header alone, so that
+     * a reader can tell how much of the stream the packet takes before the packet is in.
+     *
+     * @param bytes the bytes read
+     * @param offset where the packet starts
+     * @param available how many bytes from {@code offset} have been read
+     * @param maxPayload the largest payload accepted
+     * @return the packet's size in bytes, {@link #HEADER_INCOMPLETE} or {@link #HEADER_INVALID}
+     */
+    public static long packetSize(byte[] bytes, int offset, int available, int maxPayload) {
+        long size = FrameParser.examineHeader(bytes, offset, available, maxPayload);
+        return size >= 0 ? size : size == FrameParser.NEED_MORE ? HEADER_INCOMPLETE : HEADER_INVALID;
+    }
+
+    /**
+     * A frame for a packet of which only the first {@code present} bytes have been read, its whole
+     * header among them: the rest is read into {@code buffer}, after them, by the first call that
+     * needs the payload ({@link #payload()}, {@link #bytes()}, {@link #copyTo}, {@link #toPacket()}).
+     * Unlike the frames a {@link StreamDecoder} hands out, it is a new object, valid for as long
+     * as its caller says.
+     *
+     * @param buffer holds the packet's first bytes at {@code offset}, and room for all of it
+     * @param offset where the packet starts
+     * @param present how many of its bytes are there; fewer than its size
+     * @param maxPayload the largest payload accepted
+     * @param rest reads the rest of the packet when it is needed
+     * @return the frame
+     * @throws IllegalArgumentException if the header is not whole and valid ({@link #packetSize}),
+     *     if the packet is all there, or if {@code buffer} has no room for it
+     */
+    public static Frame deferred(byte[] buffer, int offset, int present, int maxPayload, Rest rest) {
+        long size = packetSize(buffer, offset, present, maxPayload);
+        if (size < 0) {
+            throw new IllegalArgumentException("no whole, valid header in the " + present + " bytes given");
+        }
+        if (present >= size || offset + size > buffer.length) {
+            throw new IllegalArgumentException("a deferred packet of " + size + " bytes needs fewer than that present (" + present
+                    + ") and room for all of them after offset " + offset + " in " + buffer.length);
+        }
+        Frame frame = new Frame().set(buffer, offset, (int) size);
+        frame.rest = Objects.requireNonNull(rest, "rest");
+        frame.present = present;
+        return frame;
+    }
+
+    /** {@return whether the packet's payload is still in its stream: a deferred frame none of whose callers needed the payload yet} */
+    public boolean isDeferred() {
+        return rest != null;
+    }
+
+    /** {@return how many bytes of the packet are still in its stream, ETX included; 0 when it is all here} */
+    public int deferredBytes() {
+        return rest == null ? 0 : size - present;
+    }
+
+    /** Reads the rest of a deferred packet in, once. */
+    private void readRest() {
+        Rest source = rest;
+        if (source != null) {
+            source.read(buffer, offset + present, size - present);
+            rest = null;
+            present = size;
+        }
+    }
+
     /** Points this frame at a packet that {@link FrameParser#examine} found valid. */
     Frame set(byte[] buffer, int offset, int size) {
+        this.rest = null;
         this.buffer = buffer;
         this.offset = offset;
         this.size = size;
@@ -142,13 +238,15 @@ public final class Frame {
         return Name.hash(buffer, offset + remoteAt, remoteLength);
     }
 
-    /** {@return a read-only view of the payload: valid only as long as the frame is} */
+    /** {@return a read-only view of the payload: valid only as long as the frame is; reads a deferred payload in} */
     public ByteBuffer payload() {
+        readRest();
         return ByteBuffer.wrap(buffer, offset + payloadAt, payloadLength()).slice().asReadOnlyBuffer();
     }
 
-    /** {@return a read-only view of the whole packet as received: valid only as long as the frame is} */
+    /** {@return a read-only view of the whole packet as received: valid only as long as the frame is; reads a deferred payload in} */
     public ByteBuffer bytes() {
+        readRest();
         return ByteBuffer.wrap(buffer, offset, size).slice().asReadOnlyBuffer();
     }
 
@@ -158,21 +256,24 @@ public final class Frame {
      * @param out where the bytes go, at its position; it must have room for {@link #size()}
      */
     public void copyTo(ByteBuffer out) {
+        readRest();
         out.put(buffer, offset, size);
     }
 
     /**
-     * Copies the whole packet, as received, into {@code out}.
+     * Copies the whole packet, as received, into {@code out}; reads a deferred payload in.
      *
      * @param out where the bytes go; it must have room for {@link #size()} from {@code at}
      * @param at where in {@code out} they start
      */
     public void copyTo(byte[] out, int at) {
+        readRest();
         System.arraycopy(buffer, offset, out, at, size);
     }
 
     /** {@return a packet of its own, with a copy of the payload, that outlives this frame} */
     public Packet toPacket() {
+        readRest();
         byte[] payload = new byte[payloadLength()];
         System.arraycopy(buffer, offset + payloadAt, payload, 0, payload.length);
         return new Packet(origin(), remote(), ttl(), options(), ByteBuffer.wrap(payload));

@@ -25,6 +25,32 @@ final class FrameParser {
      *         {@link #errorCode(PacketError)} of the first rule it breaks
      */
     static long examine(byte[] bytes, int offset, int available, int maxPayload) {
+        long size = examineHeader(bytes, offset, available, maxPayload);
+        if (size < 0) {
+            return size;
+        }
+        if (available < size) {
+            return NEED_MORE;
+        }
+        int end = offset + (int) size;
+        if (bytes[end - 1] != Protocol.ETX) {
+            return errorCode(PacketError.BAD_ETX);
+        }
+        int options = bytes[offset + payloadAt(bytes, offset) - 3] & 0xFF;
+        if ((options & Protocol.OPTION_ICK) == 0 && Checksum.xor(bytes, offset, (int) size) != 0) {
+            return errorCode(PacketError.BAD_CHECKSUM);
+        }
+        return size;
+    }
+
+    /**
+     * Examines the header of the packet starting at {@code offset}: every rule up to its DSZ, none
+     * that needs the payload (ETX, checksum).
+     *
+     * @return the size the whole packet will have, once the header is in and valid;
+     *         {@link #NEED_MORE}; or {@link #errorCode(PacketError)} of the first rule it breaks
+     */
+    static long examineHeader(byte[] bytes, int offset, int available, int maxPayload) {
         if (available < 1) {
             return NEED_MORE;
         }
@@ -45,8 +71,7 @@ final class FrameParser {
         if (available <= remoteLengthAt) {
             return NEED_MORE;
         }
-        int remoteLength = bytes[offset + remoteLengthAt] & 0xFF;
-        int payloadAt = remoteLengthAt + 1 + remoteLength + Protocol.TRAILER_AFTER_NAMES;
+        int payloadAt = payloadAt(bytes, offset);
         if (available < payloadAt) {
             return NEED_MORE;
         }
@@ -58,19 +83,14 @@ final class FrameParser {
         if (payloadLength < 0 || payloadLength > maxPayload) {
             return errorCode(PacketError.TOO_LARGE);
         }
-        long size = payloadAt + payloadLength + 1;
-        if (available < size) {
-            return NEED_MORE;
-        }
-        int end = offset + (int) size;
-        if (bytes[end - 1] != Protocol.ETX) {
-            return errorCode(PacketError.BAD_ETX);
-        }
-        int options = bytes[offset + payloadAt - 3] & 0xFF;
-        if ((options & Protocol.OPTION_ICK) == 0 && Checksum.xor(bytes, offset, (int) size) != 0) {
-            return errorCode(PacketError.BAD_CHECKSUM);
-        }
-        return size;
+        return payloadAt + payloadLength + 1;
+    }
+
+    /** Where the payload of the packet at {@code offset} starts, relative to it: its header's length. Both lengths must be there. */
+    static int payloadAt(byte[] bytes, int offset) {
+        int originLength = bytes[offset + Protocol.OFFSET_ORIGIN_LENGTH] & 0xFF;
+        int remoteLengthAt = Protocol.OFFSET_ORIGIN + originLength;
+        return remoteLengthAt + 1 + (bytes[offset + remoteLengthAt] & 0xFF) + Protocol.TRAILER_AFTER_NAMES;
     }
 
     /** DSZ is 8 bytes, big-endian: one load rather than eight, on the path of every packet. */

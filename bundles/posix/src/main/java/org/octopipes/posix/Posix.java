@@ -37,6 +37,11 @@ public final class Posix {
     public static final int O_NOFOLLOW = LinuxAbi.O_NOFOLLOW;
     public static final int O_CLOEXEC = LinuxAbi.O_CLOEXEC;
 
+    /** splice(2) and tee(2) flag: return rather than wait for bytes or room in either pipe. */
+    public static final int SPLICE_F_NONBLOCK = LinuxAbi.SPLICE_F_NONBLOCK;
+    /** splice(2) flag: more bytes follow in a later splice (a hint; pipes ignore it today). */
+    public static final int SPLICE_F_MORE = LinuxAbi.SPLICE_F_MORE;
+
     private final NativeCalls calls;
 
     private Posix(NativeCalls calls) {
@@ -241,6 +246,68 @@ public final class Posix {
             return 0;
         }
         throw ErrnoExceptions.forFd(calls, "write", fd, (int) -result);
+    }
+
+    /**
+     * Moves up to {@code count} bytes from one pipe or FIFO to another inside the kernel:
+     * splice(2). Between two pipes the kernel hands over references to the pages that hold the
+     * bytes instead of copying them (a part of a page is handed over as such), so the bytes never
+     * pass through this process. They leave {@code fromFd}, in order, as a read would take them.
+     * It may move fewer bytes than asked for: those there are, or those {@code toFd} has room for.
+     *
+     * @param fromFd a pipe or FIFO open for reading
+     * @param toFd another pipe or FIFO, open for writing
+     * @param count the most bytes to move; positive
+     * @param flags {@link #SPLICE_F_NONBLOCK} not to wait for bytes or room (a descriptor opened
+     *     with {@link #O_NONBLOCK} has the same effect), {@link #SPLICE_F_MORE}; or 0
+     * @return the bytes moved; 0 if none could move without waiting; -1 if {@code fromFd} is empty
+     *     and has no writer left
+     * @throws IOException on any failure: EINVAL if a descriptor is not a pipe or both are the same
+     *     pipe, EPIPE if {@code toFd} has no reader left
+     */
+    public int splice(int fromFd, int toFd, int count, int flags) throws IOException {
+        return pipeToPipe(false, fromFd, toFd, count, flags);
+    }
+
+    /**
+     * Copies up to {@code count} bytes from the start of one pipe or FIFO to another without
+     * taking them out of the first: tee(2). Like {@link #splice}, it copies references to pages,
+     * not the bytes. Every tee starts at the first byte {@code fromFd} holds, so to give the same
+     * bytes to several pipes, tee them to all but the last and {@link #splice} them to the last,
+     * which takes them out; a tee that copied fewer bytes than the others left that pipe short,
+     * and only a read or splice that takes out as many brings the next tee past them.
+     *
+     * @param fromFd a pipe or FIFO open for reading
+     * @param toFd another pipe or FIFO, open for writing
+     * @param count the most bytes to copy; positive
+     * @param flags {@link #SPLICE_F_NONBLOCK} not to wait for bytes or room; or 0
+     * @return the bytes copied; 0 if none could be copied without waiting; -1 if {@code fromFd}
+     *     is empty and has no writer left
+     * @throws IOException on any failure: EINVAL if a descriptor is not a pipe or both are the same pipe
+     */
+    public int tee(int fromFd, int toFd, int count, int flags) throws IOException {
+        return pipeToPipe(true, fromFd, toFd, count, flags);
+    }
+
+    /** splice or tee, retried on EINTR, with their result as both document it. */
+    private int pipeToPipe(boolean tee, int fromFd, int toFd, int count, int flags) throws IOException {
+        if (count <= 0) {
+            throw new IllegalArgumentException("a count of bytes to move must be positive, not " + count);
+        }
+        long result;
+        do {
+            result = tee ? calls.tee(fromFd, toFd, count, flags) : calls.splice(fromFd, toFd, count, flags);
+        } while (result == -LinuxAbi.EINTR);
+        if (result > 0) {
+            return (int) result;
+        }
+        if (result == 0) {
+            return -1;
+        }
+        if (result == -LinuxAbi.EAGAIN) {
+            return 0;
+        }
+        throw ErrnoExceptions.forCall(calls, (tee ? "tee" : "splice") + " fd " + fromFd + " to fd " + toFd, (int) -result);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.octopipes.posix.internal;
 
 import java.nio.ByteBuffer;
+import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.Pinned;
@@ -10,7 +11,8 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The libc functions that jnr-posix lacks (epoll, eventfd, socket, sendto, getsockopt, getsockname) or binds in a way that does not fit
+ * The libc functions that jnr-posix lacks (epoll, eventfd, socket, sendto, getsockopt, getsockname,
+ * splice, tee) or binds in a way that does not fit
  * (read/write of a buffer's remaining bytes, the pipe-size fcntl commands, FIONREAD), bound by
  * jnr-ffi. Public only because jnr-ffi implements it in a class loader of its own; the package is
  * private to the bundle.
@@ -44,6 +46,11 @@ public interface LibC {
     int getsockopt(int fd, int level, int optname, @Out ByteBuffer optval, IntByReference optlen);
 
     int getsockname(int fd, @Out ByteBuffer addr, IntByReference addrlen);
+
+    /** Pipe to pipe only here: both offsets are always null, which pipes require. */
+    @ssize_t long splice(int fdIn, Pointer offIn, int fdOut, Pointer offOut, @size_t long len, int flags);
+
+    @ssize_t long tee(int fdIn, int fdOut, @size_t long len, int flags);
 
     /** {@code address} is a {@code struct sockaddr_un} laid out by hand, {@code addressLength} its used bytes. */
     @ssize_t long sendto(int fd, @In byte[] buf, @size_t long count, int flags, @In byte[] address, int addressLength);

@@ -72,6 +72,11 @@ public final class LinuxAbi {
     public static final int F_SETPIPE_SZ = 1031;
     public static final int F_GETPIPE_SZ = 1032;
 
+    // splice(2) and tee(2), the same on x86_64 and aarch64
+    public static final int SPLICE_F_MOVE = 1;
+    public static final int SPLICE_F_NONBLOCK = 2;
+    public static final int SPLICE_F_MORE = 4;
+
     // epoll(7) and eventfd(2)
     public static final int EPOLLIN = 0x001;
     public static final int EPOLLOUT = 0x004;

@@ -112,6 +112,18 @@ public final class NativeCalls {
         return result < 0 ? -runtime.getLastError() : result;
     }
 
+    /** splice(2) of up to {@code count} bytes from one pipe to another; the bytes moved, or -errno. */
+    public long splice(int fromFd, int toFd, long count, int flags) {
+        long result = libc.splice(fromFd, null, toFd, null, count, flags);
+        return result < 0 ? -runtime.getLastError() : result;
+    }
+
+    /** tee(2) of up to {@code count} bytes from one pipe to another, leaving them in the first; the bytes copied, or -errno. */
+    public long tee(int fromFd, int toFd, long count, int flags) {
+        long result = libc.tee(fromFd, toFd, count, flags);
+        return result < 0 ? -runtime.getLastError() : result;
+    }
+
     /** ioctl(FIONREAD): the bytes waiting to be read. */
     public int bytesAvailable(int fd) {
         IntByReference count = new IntByReference();

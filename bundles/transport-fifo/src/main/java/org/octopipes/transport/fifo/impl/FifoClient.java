@@ -49,6 +49,13 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, RunHa
     ReadableByteChannel txChannel;
     /** Whether the last write to its RX FIFO left bytes queued: the FIFO was full. */
     boolean rxWasFull;
+    /**
+     * With fifo.splice.payloads ({@link PayloadSplicer}): the header length of the last packet it
+     * wrote, when that packet was large, so that its next header is read alone; 0 otherwise. And
+     * the bytes of the packet its decoder holds the start of that its next reads are bounded to.
+     */
+    int largeHeaderLength;
+    long copyRest;
 
     FifoClient(FifoServer server, long id, Name name, FifoFiles.Pair fifos, int maxPayload, int queueBytes) {
         super(server.engine, maxPayload, queueBytes);

@@ -49,6 +49,8 @@ final class FifoServer {
     final Map<Name, FifoClient> clientsByName = new HashMap<>();
     final Posix posix = Posix.get();
     private final ReadyEvents events = new ReadyEvents(256);
+    /** Moves large payloads by splice(2) (fifo.splice.payloads); null when off. */
+    final PayloadSplicer splicer;
     /** Where clients' sessions open; while no router routes, the sessions hold their clients up. */
     final Sessions sessions;
     /** Read by other threads to wake the I/O thread up. */
@@ -76,6 +78,7 @@ final class FifoServer {
         this.files = new FifoFiles(settings, posix, logger);
         this.sizes = new FifoSizes(posix, logger, settings.pipeSize(), settings.pipeBudget());
         this.engine = new ClientEngine<>("FIFO", new FifoIo(), logger, settings.queueBytes());
+        this.splicer = settings.splicePayloads() ? new PayloadSplicer(this, posix, settings.spliceMinPayload(), settings.maxPayload()) : null;
         FifoSubscriptions subscriptions = new FifoSubscriptions(this);
         this.cap = new CapTurns(subscriptions.capPipe(), subscriptions, settings.maxPayload(), logger, settings.capPath().toString());
     }
@@ -149,8 +152,9 @@ final class FifoServer {
             throw e;
         }
         startThread();
-        logger.info("FIFO transport serving: CAP {}, clients in {}, mode 0{}", settings.capPath(), settings.clientsDir(),
-                Integer.toOctalString(settings.fifoMode()));
+        logger.info("FIFO transport serving: CAP {}, clients in {}, mode 0{}{}", settings.capPath(), settings.clientsDir(),
+                Integer.toOctalString(settings.fifoMode()), settings.splicePayloads()
+                        ? ", payloads of " + settings.spliceMinPayload() + " bytes or more spliced (their checksums are not verified by the server)" : "");
     }
 
     private void startThread() {
@@ -197,12 +201,19 @@ final class FifoServer {
                     dispatch(events.token(i), events.isReadable(i), events.isWritable(i));
                 }
                 cap.check(System.nanoTime());
+                if (splicer != null) {
+                    splicer.check(System.nanoTime());
+                }
                 engine.turn();
             }
         } catch (IOException | RuntimeException | Error e) {
             failed = true;
             logger.error("The FIFO transport stopped serving after an unexpected failure; restart it", e);
         } finally {
+            if (splicer != null) {
+                logger.info("Large payloads (fifo.splice.payloads) since the FIFO transport started: {} packets spliced whole, {} taken the copying way"
+                        + " after they were routed on their header", splicer.spliced(), splicer.copiedAfterAll());
+            }
             if (handingOver && !failed) {
                 handedOver = new FifoHandover(this).pack();
             } else {
@@ -231,6 +242,12 @@ final class FifoServer {
         int capTimeout = cap.timeoutMillis();
         if (capTimeout >= 0) {
             return capTimeout;
+        }
+        int spliceTimeout = splicer == null ? -1 : splicer.timeoutMillis();
+        if (spliceTimeout >= 0) {
+            // A sender waits for a recipient to drain: no longer than that.
+            long engineWait = engine.nanosToNextDeadline(System.nanoTime());
+            return engineWait < 0 ? spliceTimeout : (int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(engineWait) + 1, spliceTimeout));
         }
         long wait = engine.nanosToNextDeadline(System.nanoTime());
         if (wait < 0) {
@@ -261,7 +278,7 @@ final class FifoServer {
         engine.readSoon(client);
     }
 
-    private void watchTx(FifoClient sender, int events) {
+    void watchTx(FifoClient sender, int events) {
         try {
             poller.modify(sender.txFd, events, sender.txToken());
         } catch (IOException e) {
@@ -296,11 +313,11 @@ final class FifoServer {
         // First what an earlier read left in the decoder when a recipient held this sender up,
         // unless the packets just handed over made a recipient hold it up again.
         if (!client.heldUp()) {
-            client.decoder.drain(client);
+            client.decoder.drain(splicer == null ? client : splicer.watching(client));
         }
         // Stop once a recipient holds this sender up: what it writes then waits in its FIFO.
         for (int turn = 0; turn < READS_PER_TURN && !client.closed && !client.heldUp(); turn++) {
-            int count = client.decoder.readFrom(tx, client);
+            int count = splicer == null ? client.decoder.readFrom(tx, client) : splicer.read(client, tx);
             if (count <= 0) {
                 return true;
             }
@@ -310,9 +327,10 @@ final class FifoServer {
                 sizes.txFilled(client);
             }
             engine.flushDirty();
-            if (client.decoder.lastReadWasShort()) {
+            if (splicer == null && client.decoder.lastReadWasShort()) {
                 // The FIFO gave less than asked: it is empty now. Another read would find
                 // nothing: a system call per wake-up, which a packet at a time (a round trip) pays in full.
+                // (The splicer reads headers and payloads apart, so its decoder's last read says less.)
                 return true;
             }
         }
@@ -330,6 +348,9 @@ final class FifoServer {
 
     /** Queues a packet for a client; any thread. */
     boolean offer(FifoClient target, Frame packet, Delivery delivery) {
+        if (packet.isDeferred() && splicer != null && splicer.setAside(target, packet, delivery)) {
+            return true;
+        }
         return engine.offer(target, packet, delivery);
     }
 
@@ -374,6 +395,9 @@ final class FifoServer {
                 sizes.rxFilled(client);
             }
             client.rxWasFull = full;
+            if (!full && splicer != null) {
+                splicer.drained(client);
+            }
         }
 
         @Override
@@ -424,6 +448,9 @@ final class FifoServer {
             logger.debug("Could not stop watching the FIFOs of '{}'", client.name, e);
         }
         engine.leave(client);
+        if (splicer != null) {
+            splicer.forget(client);
+        }
         sizes.release(client);
         files.discard(client.fifos());
         clientsById.remove(client.id);

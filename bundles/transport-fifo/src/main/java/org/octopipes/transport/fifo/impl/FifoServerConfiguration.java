@@ -39,4 +39,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "FIFO growth budget", description = "Bytes of FIFO capacity the server may add, in all, to the FIFOs of the clients that fill them (a client writing faster than its TX FIFO holds between two reads, or reading its RX FIFO but not as fast as it is sent to), each grown to 1 MiB, as TCP tunes a busy connection's buffers. Comes out of the user's pipe memory (fs/pipe-user-pages-soft). 0: FIFOs keep their size.", min = "0")
     long fifo_pipe_budget() default FifoSettings.DEFAULT_PIPE_BUDGET;
+
+    @AttributeDefinition(name = "Splice large payloads", description = "Move the payload of a large packet (fifo.splice.min.payload bytes or more) from its sender's TX FIFO to its recipients' RX FIFOs with splice(2) and tee(2), without copying it through the server. The server then does not verify that payload's checksum: its recipient does, as every client must. Only where the whole packet is in the TX FIFO and the recipient, a FIFO client, has nothing queued; anything else takes the copying path. Off: the server checks every packet.")
+    boolean fifo_splice_payloads() default false;
+
+    @AttributeDefinition(name = "Smallest spliced payload", description = "With fifo.splice.payloads: the smallest payload, in bytes, that is spliced rather than copied. Splicing costs a few system calls per packet where copying costs two per many packets: it pays for large payloads only (64 KiB measured 1.4 times faster than copying, 4 KiB slower).", min = "1")
+    int fifo_splice_min_payload() default FifoSettings.DEFAULT_SPLICE_MIN_PAYLOAD;
 }

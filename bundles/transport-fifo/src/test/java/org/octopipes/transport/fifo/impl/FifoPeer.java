@@ -183,6 +183,11 @@ final class FifoPeer implements AutoCloseable {
         }
     }
 
+    /** Losses of sync in what this peer received whose first error was {@code error}: it checks every packet, as a client must. */
+    long receivedErrors(org.octopipes.codec.PacketError error) {
+        return rxDecoder.errorCount(error);
+    }
+
     void unsubscribe(Path cap) throws IOException {
         write(cap, CapMessage.Unsubscription.INSTANCE.toPacket(name).toBytes());
     }
