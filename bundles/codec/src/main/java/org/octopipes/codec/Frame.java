@@ -137,6 +137,11 @@ public final class Frame {
         return payloadAt - 12;
     }
 
+    /** Offset of the payload from the packet's SOH: the header's length. */
+    int payloadOffset() {
+        return payloadAt;
+    }
+
     /** Offset of the options byte from the packet's SOH. */
     int optionsOffset() {
         return payloadAt - 3;

@@ -29,6 +29,35 @@ final class FrameParser {
         if (size < 0) {
             return size;
         }
+        return examineRest(bytes, offset, available, payloadAt(bytes, offset), size);
+    }
+
+    /**
+     * Examines the packet at {@code offset} whose bytes from the version to the TTL, and whose
+     * options, are those of a valid packet with its payload at {@code payloadAt} (the next packet
+     * of a run, say): so only SOH, STX, DSZ and what follows the header are left to check.
+     *
+     * @return as {@link #examine}
+     */
+    static long examineLike(byte[] bytes, int offset, int available, int maxPayload, int payloadAt) {
+        if (available < payloadAt) {
+            return NEED_MORE;
+        }
+        if (bytes[offset] != Protocol.SOH) {
+            return errorCode(PacketError.BAD_SOH);
+        }
+        if (bytes[offset + payloadAt - 1] != Protocol.STX) {
+            return errorCode(PacketError.BAD_STX);
+        }
+        long payloadLength = readDsz(bytes, offset + payloadAt - 1 - 2 - Protocol.DSZ_LENGTH);
+        if (payloadLength < 0 || payloadLength > maxPayload) {
+            return errorCode(PacketError.TOO_LARGE);
+        }
+        return examineRest(bytes, offset, available, payloadAt, payloadAt + payloadLength + 1);
+    }
+
+    /** The rules after a valid header: the whole packet there, ETX, and the checksum unless its options say ignore it. */
+    private static long examineRest(byte[] bytes, int offset, int available, int payloadAt, long size) {
         if (available < size) {
             return NEED_MORE;
         }
@@ -36,7 +65,7 @@ final class FrameParser {
         if (bytes[end - 1] != Protocol.ETX) {
             return errorCode(PacketError.BAD_ETX);
         }
-        int options = bytes[offset + payloadAt(bytes, offset) - 3] & 0xFF;
+        int options = bytes[offset + payloadAt - 3] & 0xFF;
         if ((options & Protocol.OPTION_ICK) == 0 && Checksum.xor(bytes, offset, (int) size) != 0) {
             return errorCode(PacketError.BAD_CHECKSUM);
         }

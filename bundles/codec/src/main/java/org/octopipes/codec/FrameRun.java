@@ -47,10 +47,21 @@ public final class FrameRun {
     }
 
     /**
-     * Whether the valid packet at {@code at} of the run's buffer has the run's header: the same
-     * bytes from the version to the TTL, and the same options.
+     * The size of the packet at {@code at} of the run's buffer if it is whole, valid and has the
+     * run's header (the same bytes from the version to the TTL, and the same options); else 0.
+     * Checks what {@link FrameParser#examine} would, knowing the header's rules hold already.
      */
-    boolean continuedBy(int at) {
+    long continuedAt(int at, int available, int maxPayload) {
+        int payloadAt = first.payloadOffset();
+        if (available < payloadAt || !continuedBy(at)) {
+            return 0;
+        }
+        long result = FrameParser.examineLike(buffer, at, available, maxPayload, payloadAt);
+        return Math.max(result, 0);
+    }
+
+    /** Whether the bytes at {@code at}, at least a header's worth, have the run's header. */
+    private boolean continuedBy(int at) {
         int headerEnd = first.ttlOffset() + 1;
         int length = headerEnd - Protocol.OFFSET_VERSION;
         int optionsAt = first.optionsOffset();

@@ -24,9 +24,6 @@ public final class StreamDecoder {
     private final int maxPayload;
     private final Frame frame = new Frame();
     private final FrameRun run = new FrameRun();
-    /** The packet that ended the last run, already examined: where it starts and what examine said, or -1. */
-    private int examinedAt = -1;
-    private long examinedResult;
     /** Where a run the handler declined ends: its packets go one by one up to there. */
     private int singlyUntil;
     private final Map<PacketError, Long> errors = new EnumMap<>(PacketError.class);
@@ -228,10 +225,9 @@ public final class StreamDecoder {
     /** Frames and hands out every whole packet from {@code start}; stops at an incomplete one, or when stopped. */
     private void drainPending(FrameHandler handler) {
         RunHandler runs = handler instanceof RunHandler runHandler ? runHandler : null;
-        examinedAt = -1;
         singlyUntil = 0;
         while (start < end && !stopped) {
-            long result = start == examinedAt ? examinedResult : FrameParser.examine(buffer, start, end - start, maxPayload);
+            long result = FrameParser.examine(buffer, start, end - start, maxPayload);
             if (result == FrameParser.NEED_MORE) {
                 return;
             }
@@ -272,22 +268,20 @@ public final class StreamDecoder {
         }
         run.start(buffer, at, size);
         while (next < end) {
-            long result = FrameParser.examine(buffer, next, end - next, maxPayload);
-            if (result <= 0 || !run.continuedBy(next)) {
-                // Examined once: checking a checksum twice would cost packets that alternate remotes.
-                examinedAt = next;
-                examinedResult = result;
+            // The header is the first's, so its rules hold: what is left is cheaper to check.
+            long size = run.continuedAt(next, end - next, maxPayload);
+            if (size == 0) {
+                // Another header, a part, or bad bytes: the caller examines it in full.
                 break;
             }
-            run.add((int) result);
-            next += (int) result;
+            run.add((int) size);
+            next += (int) size;
         }
         if (run.count() == 1) {
             return false;
         }
         if (!handler.onRun(run)) {
             singlyUntil = next;
-            examinedAt = -1;
             return false;
         }
         frames += run.count();
