@@ -2,8 +2,6 @@ package org.octopipes.router.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,12 +15,9 @@ import org.octopipes.api.routing.AccessCheck;
 import org.octopipes.api.routing.RoutingPolicy;
 import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.Session;
-import org.octopipes.codec.Frame;
-import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
-import org.octopipes.codec.RunHandler;
-import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PacketRuns;
 import org.octopipes.testsupport.RecordingOutlet;
 import org.octopipes.testsupport.TestLogger;
 
@@ -52,30 +47,6 @@ class RunRoutingTest {
         return outlet;
     }
 
-    /** The session as a transport feeds it: runs to {@code route(run)}, the rest and what it declines packet by packet. */
-    private static final class TransportFeed implements RunHandler {
-        final Session session;
-        final long readNanos;
-        final List<Boolean> runsTaken = new ArrayList<>();
-
-        TransportFeed(Session session, long readNanos) {
-            this.session = session;
-            this.readNanos = readNanos;
-        }
-
-        @Override
-        public boolean onRun(FrameRun run) {
-            boolean taken = session.route(run, Sender.NONE, readNanos);
-            runsTaken.add(taken);
-            return taken;
-        }
-
-        @Override
-        public void onFrame(Frame frame) {
-            session.route(frame, Sender.NONE, readNanos);
-        }
-    }
-
     private static List<Packet> packets(String origin, String remote, int count) {
         List<Packet> packets = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -84,12 +55,15 @@ class RunRoutingTest {
         return packets;
     }
 
+    /** Feeds the session as a transport does: runs to {@code route(run)}, the rest and what it declines packet by packet; returns its answers to the runs. */
     private static List<Boolean> feed(Session session, long readNanos, List<Packet> packets) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        packets.forEach(packet -> bytes.writeBytes(packet.toBytes()));
-        TransportFeed feed = new TransportFeed(session, readNanos);
-        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), feed);
-        return feed.runsTaken;
+        List<Boolean> runsTaken = new ArrayList<>();
+        PacketRuns.feed(packets, run -> {
+            boolean taken = session.route(run, Sender.NONE, readNanos);
+            runsTaken.add(taken);
+            return taken;
+        }, frame -> session.route(frame, Sender.NONE, readNanos));
+        return runsTaken;
     }
 
     @Test

