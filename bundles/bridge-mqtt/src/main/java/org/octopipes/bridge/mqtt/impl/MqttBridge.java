@@ -68,8 +68,8 @@ import org.osgi.service.log.Logger;
  * broker keeps the subscriptions and the messages that arrive while the bridge is away;
  * {@code <id>-pub} with a clean session, because the bridge keeps its own ordered buffer and
  * publishes each packet again until the broker acknowledges it: Paho keeping a copy too would send
- * it twice. One thread connects (with back-off) and publishes, one packet in flight at a time, so
- * the order of packets is kept across reconnections.
+ * it twice. One thread connects (with back-off) and publishes, up to {@code publish.window} in
+ * flight, so the order of packets is kept across reconnections.
  */
 final class MqttBridge implements BridgeStatus {
 
