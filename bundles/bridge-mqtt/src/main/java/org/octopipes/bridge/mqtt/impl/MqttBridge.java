@@ -951,4 +951,14 @@ final class MqttBridge implements BridgeStatus {
     public int remoteNames() {
         return remoteNames.size();
     }
+
+    @Override
+    public int importersWaitedFor() {
+        return credits == null ? 0 : credits.waitedFor().size();
+    }
+
+    @Override
+    public long importersGivenUp() {
+        return credits == null ? 0 : credits.givenUp();
+    }
 }
