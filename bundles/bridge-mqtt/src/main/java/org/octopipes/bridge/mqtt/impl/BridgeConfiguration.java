@@ -78,7 +78,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "queues for each importer below its limit (Mosquitto: max_queued_messages, 1000 by default): the servers exporting to "
             + "one importer, itself included if it exports too, times this must stay below it. 0: no end-to-end flow control",
             min = "0", max = "1000000")
-    int credit_window() default 500;
+    int credit_window() default 250;
 
     @AttributeDefinition(name = "Credit timeout", description = "Milliseconds an importing bridge may keep this one waiting without "
             + "confirming anything; then it is no longer waited for (logged), until it announces itself again or catches up", min = "1")
