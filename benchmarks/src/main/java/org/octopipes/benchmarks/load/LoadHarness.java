@@ -477,7 +477,9 @@ public final class LoadHarness {
         long count = count("bridge-count", 100_000);
         int window = Integer.parseInt(options.getOrDefault("window", "256"));
         int runs = Integer.parseInt(options.getOrDefault("bridge-runs", String.valueOf(this.runs)));
-        payloadScenario("bridge", String.format(Locale.ROOT, "bridge, server A -> Mosquitto -> server B, %,d packets, publish window %d", count, window),
+        payloadScenario("bridge", String.format(Locale.ROOT, "bridge, server A -> Mosquitto -> server B, %,d packets, publish window %d, credit window %s,"
+                + " Mosquitto %s", count, window, options.getOrDefault("credit-window", "the default"),
+                Boolean.parseBoolean(options.getOrDefault("mosquitto-defaults", "false")) ? "with its default limits" : "without limits"),
                 options.getOrDefault("bridge-payloads", "32,4096"), runs, List.of(BRIDGED, MOSQUITTO_QOS1), Map.of("count", count, "window", window),
                 (system, payload) -> system.equals(BRIDGED) ? runBridged(payload, count, window) : runMosquittoQos1(payload, count, window));
     }
@@ -553,6 +555,8 @@ public final class LoadHarness {
         try (Running broker = startMosquitto();
                 Running a = startBridgedServer(broker, "a", window);
                 Running b = startBridgedServer(broker, "b", window)) {
+            // A counts only what it publishes once it knows B as an importer: B's presence first.
+            a.child().await(line -> line.contains("MQTT bridge 'a': importer '") && line.contains("-b' of") && line.contains("announced itself"), 60);
             // A short stream through the same path first, under other names, so that neither the
             // servers' nor Paho's code is measured cold.
             long warmup = Math.min(count, 20_000);
@@ -570,7 +574,8 @@ public final class LoadHarness {
     /** A server of ours whose deploy folder holds a bridge to {@code broker}, ready once the bridge has both its connections. */
     private Running startBridgedServer(Running broker, String name, int window) throws Exception {
         String bridge = String.join("\n", "broker.uri = tcp://127.0.0.1:" + broker.address(), "export.groups = load, warm",
-                "import.groups = load, warm", "publish.window = " + window, "buffer.packets = 100000", "buffer.bytes = 1073741824", "");
+                "import.groups = load, warm", "publish.window = " + window, "buffer.packets = 100000", "buffer.bytes = 1073741824",
+                options.containsKey("credit-window") ? "credit.window = " + options.get("credit-window") : "", "");
         Running server = startServer(launcher, "", Map.of("org.octopipes.bridge.mqtt-" + name + ".cfg", bridge));
         server.child().await(line -> line.contains("MQTT bridge '" + name + "' connected to") && line.contains("subscribed to"), 60);
         server.child().await(line -> line.contains("MQTT bridge '" + name + "' connected to") && line.contains("to publish"), 60);

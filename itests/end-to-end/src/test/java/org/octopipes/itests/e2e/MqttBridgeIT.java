@@ -24,9 +24,11 @@ import org.octopipes.testsupport.TestProcess;
 
 /**
  * Two servers, each its own launcher process with its own CAP, bridged through a real Mosquitto
- * on a free loopback port, as two hosts would be: group packets cross exactly once, an ACK comes
- * back across, and a broker stopped and started again mid-stream loses nothing that fits in the
- * bridge's buffer.
+ * on a free loopback port with its default limits, as two hosts would be: group packets cross
+ * exactly once, an ACK comes back across, a burst far beyond what the broker queues per client
+ * crosses whole (the bridges' credits), an importer that stops confirming or vanishes holds the
+ * exporter up no longer than its timeout, and a broker stopped and started again mid-stream
+ * loses nothing that fits in the bridge's buffer.
  */
 class MqttBridgeIT {
 
@@ -50,13 +52,11 @@ class MqttBridgeIT {
         Assumptions.assumeTrue(Mosquitto.executable().isPresent(), Mosquitto.MISSING);
         Path brokerDir = privateFolder("octopipes-mqtt-broker-");
         // Persistence keeps the bridges' sessions and what is queued for them across the restart, as a production broker would.
+        // Otherwise Mosquitto's defaults: at most 1,000 QoS 1 messages queued per client, the rest dropped at the broker,
+        // which the bridges' credits keep every live importer below.
         broker = Mosquitto.start(brokerDir,
                 "persistence true",
-                "persistence_location " + brokerDir + "/",
-                // Mosquitto keeps at most 1,000 unacknowledged QoS 1 messages per client by default and drops
-                // the rest: an importing bridge that falls behind a burst by more would lose packets at the
-                // broker, which no bridge can see (the manual says so). Room for the stream tests' bursts.
-                "max_queued_messages 100000");
+                "persistence_location " + brokerDir + "/");
         // A serves /metrics, to show the bridge from outside as Prometheus would see it.
         serverA = startServer("a", "--http", "0");
         serverB = startServer("b");
@@ -64,6 +64,9 @@ class MqttBridgeIT {
             awaitStderr(server.process(), "subscribed to");
             awaitStderr(server.process(), "to publish");
         }
+        // Each exports what the other imports: each waits for the other's credits from here on.
+        awaitStderr(serverA.process(), "-b' of");
+        awaitStderr(serverB.process(), "-a' of");
     }
 
     @AfterEach
@@ -235,10 +238,90 @@ class MqttBridgeIT {
         for (Server server : List.of(serverA, serverB)) {
             assertThat(server.process().stderr()).as("no drop for want of room and no lost connection on %s", server.process())
                     .noneMatch(line -> line.contains("QUEUE_FULL") || line.contains("cannot reach the broker") || line.contains("lost its"));
+            // Whole because the credits held A to B's pace, not because A gave B up and the broker happened to keep up.
+            assertThat(server.process().stderr()).as("no importer given up on %s", server.process())
+                    .noneMatch(line -> line.contains("confirmed nothing for"));
         }
     }
 
+    /**
+     * Server B stops (SIGSTOP) with its connections open: its bridge confirms nothing, and server
+     * A waits for it only until the credit timeout, meanwhile holding alice up, then goes on for C.
+     * Once B runs again and catches up, A waits for it again; once B is killed, its last will
+     * tells A at once that it is gone.
+     */
+    @Test
+    void anImporterThatStopsConfirmingOrVanishesHoldsTheExporterUpNoLongerThanItsTimeout() throws Exception {
+        Server serverC = startServer("c");
+        try {
+            awaitStderr(serverC.process(), "to publish");
+            awaitStderr(serverA.process(), "-c' of");
+            try (OctopipesClient alice = client(serverA, "alice", "team");
+                    OctopipesClient carol = client(serverC, "carol", "team")) {
+                try (OctopipesClient bob = client(serverB, "bob", "team")) {
+                    stopAndContinue(alice, bob, carol);
+                }
+
+                signal(serverB, "KILL");
+                assertThat(serverB.process().awaitExit()).as("server B's exit status after SIGKILL").isEqualTo(128 + 9);
+                serverB = null;
+                awaitStderr(serverA.process(), "-b' is gone; no longer waited for");
+                List<String> afterB = new ArrayList<>();
+                sendNumbered(alice, 3001, 4200, afterB);
+                alice.send("team", "the end".getBytes(StandardCharsets.UTF_8));
+                assertThat(receiveTexts(carol, 1201)).containsExactlyElementsOf(concat(afterB, "the end"));
+            }
+            assertThat(serverA.process().stderr()).as("nothing dropped for want of room on A").noneMatch(line -> line.contains("QUEUE_FULL"));
+        } finally {
+            assertThat(serverC.process().terminate()).as("exit status of " + serverC.process()).isZero();
+        }
+    }
+
+    /** B stops while alice sends to team: C gets everything once A has given B up; B, running again, is waited for again. */
+    private void stopAndContinue(OctopipesClient alice, OctopipesClient bob, OctopipesClient carol) throws Exception {
+        alice.send("team", "before".getBytes(StandardCharsets.UTF_8));
+        assertThat(receiveTexts(bob, 1)).containsExactly("before");
+        assertThat(receiveTexts(carol, 1)).containsExactly("before");
+
+        signal(serverB, "STOP");
+        // Far beyond the default window of 250 that A may run ahead of B, within A's buffer: nothing is dropped.
+        List<String> whileStopped = new ArrayList<>();
+        sendNumbered(alice, 1, 1000, whileStopped);
+        alice.send("team", "end".getBytes(StandardCharsets.UTF_8));
+        assertThat(receiveTexts(carol, 1001)).as("C, live, gets everything while B confirms nothing")
+                .containsExactlyElementsOf(concat(whileStopped, "end"));
+        awaitStderr(serverA.process(), "-b' confirmed nothing for 3000 ms: no longer waited for");
+
+        signal(serverB, "CONT");
+        // B routes what the broker kept for it (the broker dropped the rest, past its queue), confirms its marks and is within the window again.
+        awaitStderr(serverA.process(), "-b' caught up; waited for again");
+        List<String> after = new ArrayList<>();
+        sendNumbered(alice, 2001, 2050, after);
+        alice.send("team", "end again".getBytes(StandardCharsets.UTF_8));
+        assertThat(receiveTextsUntil(bob, "end again", 1100)).as("what bob got last, after what the broker kept")
+                .endsWith(concat(after, "end again").toArray(String[]::new));
+        assertThat(receiveTexts(carol, 51)).containsExactlyElementsOf(concat(after, "end again"));
+    }
+
     // ---- Helpers
+
+    /** Sends {@code signal} (STOP, CONT, KILL) to a server's process, as an operator or a crash would. */
+    private static void signal(Server server, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(server.process().pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %s", signal, server.process()).isZero();
+    }
+
+    /** Receives until a packet reads {@code last}, at most {@code most} packets; all of them, {@code last} included. */
+    private static List<String> receiveTextsUntil(OctopipesClient client, String last, int most) throws Exception {
+        List<String> texts = new ArrayList<>();
+        while (texts.isEmpty() || !texts.get(texts.size() - 1).equals(last)) {
+            assertThat(texts.size()).as(client.name() + " receives '" + last + "' within " + most + " packets").isLessThan(most);
+            Packet packet = client.receive(TestProcess.PATIENCE);
+            assertThat(packet).as(client.name() + " receives packet " + (texts.size() + 1) + " before '" + last + "'").isNotNull();
+            texts.add(text(packet));
+        }
+        return texts;
+    }
 
     /** A launcher whose deploy folder holds the bridge's factory configuration, as an operator would write it. */
     private Server startServer(String name, String... moreOptions) throws IOException, InterruptedException {

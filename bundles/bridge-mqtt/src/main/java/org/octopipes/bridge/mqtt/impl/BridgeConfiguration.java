@@ -73,6 +73,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "and on a lost connection that many may be published twice", min = "1", max = "32768")
     int publish_window() default 256;
 
+    @AttributeDefinition(name = "Credit window", description = "Publications to the groups a live importing bridge imports that it "
+            + "has not confirmed yet, at most: the bridge publishes no further meanwhile and holds its senders up. Keeps what the broker "
+            + "queues for each importer below its limit (Mosquitto: max_queued_messages, 1000 by default): the servers exporting to "
+            + "one importer, itself included if it exports too, times this must stay below it. 0: no end-to-end flow control",
+            min = "0", max = "1000000")
+    int credit_window() default 250;
+
+    @AttributeDefinition(name = "Credit timeout", description = "Milliseconds an importing bridge may keep this one waiting without "
+            + "confirming anything; then it is no longer waited for (logged), until it announces itself again or catches up", min = "1")
+    long credit_timeout_millis() default 3000;
+
     @AttributeDefinition(name = "Remote names", description = "Clients of other servers remembered so that replies reach them; "
             + "the one used least recently is forgotten beyond this. Each is a group of the bridge's client, "
             + "so with the export groups it must stay within the server's groups per client", min = "1")

@@ -83,4 +83,14 @@ final class BridgeMBean implements BridgeMXBean {
     public int getRemoteNames() {
         return status.remoteNames();
     }
+
+    @Override
+    public int getImportersWaitedFor() {
+        return status.importersWaitedFor();
+    }
+
+    @Override
+    public long getImportersGivenUp() {
+        return status.importersGivenUp();
+    }
 }

@@ -22,4 +22,8 @@ public interface BridgeMXBean {
     long getDropped();
 
     int getRemoteNames();
+
+    int getImportersWaitedFor();
+
+    long getImportersGivenUp();
 }

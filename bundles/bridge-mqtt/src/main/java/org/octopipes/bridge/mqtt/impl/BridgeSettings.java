@@ -27,13 +27,15 @@ import org.octopipes.codec.Name;
  * @param bufferPackets packets the buffer holds at most
  * @param bufferBytes bytes the buffer holds at most
  * @param publishWindow publications in flight at most, unacknowledged
+ * @param creditWindow publications an importer has not confirmed at most, 0 for no end-to-end flow control
+ * @param creditTimeoutMillis how long an importer may keep the bridge waiting without confirming anything
  * @param remoteNames remote client names remembered at most
  * @param reconnectMinMillis first delay before reconnecting
  * @param reconnectMaxMillis longest delay before reconnecting
  */
 record BridgeSettings(String name, List<String> brokerUris, String clientId, String username, String password, TlsSettings tls,
         Set<Name> exportGroups, Set<Name> importGroups, String topicPrefix, int qos, int bufferPackets, long bufferBytes,
-        int publishWindow, int remoteNames, long reconnectMinMillis, long reconnectMaxMillis) {
+        int publishWindow, int creditWindow, long creditTimeoutMillis, int remoteNames, long reconnectMinMillis, long reconnectMaxMillis) {
 
     /** Publications in flight at most: Paho counts them in an int, and MQTT message ids are 16 bits. */
     static final int MAX_PUBLISH_WINDOW = 32768;
@@ -73,6 +75,9 @@ record BridgeSettings(String name, List<String> brokerUris, String clientId, Str
         if (configuration.publish_window() < 1 || configuration.publish_window() > MAX_PUBLISH_WINDOW) {
             throw new IllegalArgumentException("publish.window must be 1 to " + MAX_PUBLISH_WINDOW + ", not " + configuration.publish_window());
         }
+        if (configuration.credit_window() < 0 || configuration.credit_timeout_millis() < 1) {
+            throw new IllegalArgumentException("credit.window must be at least 0 and credit.timeout.millis at least 1");
+        }
         Set<Name> exports = groups(configuration.export_groups(), "export.groups");
         Set<Name> imports = groups(configuration.import_groups(), "import.groups");
         if (exports.isEmpty() && imports.isEmpty()) {
@@ -84,7 +89,8 @@ record BridgeSettings(String name, List<String> brokerUris, String clientId, Str
         new TopicScheme(configuration.topic_prefix(), clientId);
         return new BridgeSettings(name, List.copyOf(uris), clientId, configuration.username(), configuration.password(), tls,
                 exports, imports, configuration.topic_prefix().strip(), configuration.qos(), configuration.buffer_packets(),
-                configuration.buffer_bytes(), configuration.publish_window(), configuration.remote_names(), configuration.reconnect_min_millis(),
+                configuration.buffer_bytes(), configuration.publish_window(), configuration.credit_window(),
+                configuration.credit_timeout_millis(), configuration.remote_names(), configuration.reconnect_min_millis(),
                 configuration.reconnect_max_millis());
     }
 

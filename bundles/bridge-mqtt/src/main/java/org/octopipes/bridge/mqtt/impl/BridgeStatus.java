@@ -35,4 +35,13 @@ public interface BridgeStatus {
 
     /** Clients of other servers remembered so that replies reach them. */
     int remoteNames();
+
+    /**
+     * Importing bridges whose credits this one waits for as it exports (itself included when it
+     * imports a group it exports); 0 with {@code credit.window = 0}.
+     */
+    int importersWaitedFor();
+
+    /** How many times an importer was no longer waited for because it confirmed nothing for {@code credit.timeout.millis}. */
+    long importersGivenUp();
 }

@@ -1,11 +1,15 @@
 package org.octopipes.bridge.mqtt.impl;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +33,9 @@ import org.octopipes.api.transport.Sessions;
 import org.octopipes.api.transport.SubscriptionRefusedException;
 import org.octopipes.codec.Frame;
 import org.octopipes.codec.FrameHandler;
+import org.octopipes.codec.MalformedPacketException;
 import org.octopipes.codec.Name;
+import org.octopipes.codec.Packet;
 import org.octopipes.codec.PacketError;
 import org.octopipes.codec.StreamDecoder;
 import org.osgi.service.log.Logger;
@@ -48,12 +54,22 @@ import org.osgi.service.log.Logger;
  * for the bridge as for a slow reader ({@link PublishingPace}); a local recipient that falls behind
  * holds up the import ({@link ImportPace}), so the broker keeps what it has not delivered yet.
  *
+ * <p>End-to-end flow control between bridges, which MQTT 3.1.1 lacks ({@link CreditWindow}): an
+ * importing bridge announces itself with a retained message on {@code <prefix>/importer/<id>}
+ * (the encoded groups it imports, separated by blanks), which its last will and its stop clear;
+ * an exporter puts a <em>mark</em> into a group's stream every quarter of {@code credit.window}
+ * publications, an Octopipes packet from the server to the server whose payload is
+ * {@code mark <epoch> <position>}; an importer that has routed everything before it publishes
+ * {@code <group> <epoch> <position>} on {@code <prefix>/credit/<exporter id>/<importer id>}. An
+ * older importer drops a mark as a packet to another name than the topic's group, counted, and
+ * is not waited for, since it never announces itself.
+ *
  * <p>Two MQTT connections: {@code <id>-sub} with a persistent session (clean session off), so the
  * broker keeps the subscriptions and the messages that arrive while the bridge is away;
  * {@code <id>-pub} with a clean session, because the bridge keeps its own ordered buffer and
  * publishes each packet again until the broker acknowledges it: Paho keeping a copy too would send
- * it twice. One thread connects (with back-off) and publishes, one packet in flight at a time, so
- * the order of packets is kept across reconnections.
+ * it twice. One thread connects (with back-off) and publishes, up to {@code publish.window} in
+ * flight, so the order of packets is kept across reconnections.
  */
 final class MqttBridge implements BridgeStatus {
 
@@ -64,6 +80,8 @@ final class MqttBridge implements BridgeStatus {
     /** Paho's wait for a connection, a subscription or a publication's acknowledgement. */
     private static final int OPERATION_TIMEOUT_SECONDS = 10;
     private static final int KEEP_ALIVE_SECONDS = 30;
+    /** The payload of a mark starts with this; the epoch and position follow. */
+    private static final String MARK = "mark ";
 
     private final BridgeSettings settings;
     private final Logger logger;
@@ -86,6 +104,17 @@ final class MqttBridge implements BridgeStatus {
     private final AtomicLong dropped = new AtomicLong();
     /** How often Paho's in-flight limit made a publication wait, for the log at the stop. */
     private final AtomicLong inFlightLimitsMet = new AtomicLong();
+    /** Exporting: how far the bridge may run ahead of its importers; null with {@code credit.window = 0}. */
+    private final CreditWindow credits;
+    /**
+     * This bridge's marks' epoch, a new one at each start: a credit for a mark of an earlier run,
+     * whose positions started elsewhere, is not taken for one of this run's.
+     */
+    private final String epoch = Long.toHexString(new SecureRandom().nextLong());
+    /** Importing: the credits not yet handed to the publishing connection, the latest per exporter and group. */
+    private final Map<String, Credit> pendingCredits = new ConcurrentHashMap<>();
+    /** Importing: the latest credit per exporter and group, published again after a lost connection. */
+    private final Map<String, Credit> lastCredits = new ConcurrentHashMap<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread worker;
     private final MqttAsyncClient publisher;
@@ -117,6 +146,14 @@ final class MqttBridge implements BridgeStatus {
         this.publishingPace = new PublishingPace(settings.bufferPackets(), settings.bufferBytes());
         this.remoteNames = new RemoteNames(settings.remoteNames());
         this.socketFactory = TlsContexts.socketFactory(settings.tls());
+        if (settings.creditWindow() > 0 && !settings.exportGroups().isEmpty()) {
+            this.credits = new CreditWindow(settings.creditWindow(), settings.creditTimeoutMillis());
+            credits.exports(settings.exportGroups());
+            // Its own publications to groups it imports too take room in its own queue at the broker: it waits for them as well.
+            credits.present(topics.bridgeId(), settings.importGroups());
+        } else {
+            this.credits = null;
+        }
         String uri = settings.brokerUris().get(0);
         // In memory: the bridge's own buffer is what survives an outage; nothing is written to the working folder.
         this.publisher = new MqttAsyncClient(uri, settings.clientId() + "-pub", new MemoryPersistence());
@@ -147,6 +184,11 @@ final class MqttBridge implements BridgeStatus {
         }
         try {
             if (subscriber.isConnected()) {
+                if (!settings.importGroups().isEmpty()) {
+                    // Gone on purpose: the exporters stop waiting for this bridge at once (a clean
+                    // disconnection does not publish the last will).
+                    subscriber.publish(topics.presenceTopic(), new byte[0], 0, true);
+                }
                 subscriber.disconnect(TimeUnit.SECONDS.toMillis(1));
             }
             subscriber.close(true);
@@ -155,8 +197,9 @@ final class MqttBridge implements BridgeStatus {
             logger.debug("MQTT bridge '{}' did not close its connections cleanly: {}", settings.name(), e.getMessage());
         }
         letGo(session);
-        logger.info("MQTT bridge '{}' stopped: {} packets sent, {} received, {} dropped; Paho's in-flight limit made {} publications wait",
-                settings.name(), sent.get(), received.get(), dropped.get(), inFlightLimitsMet.get());
+        logger.info("MQTT bridge '{}' stopped: {} packets sent, {} received, {} dropped; Paho's in-flight limit made {} publications wait; "
+                + "importers given up for not confirming: {}", settings.name(), sent.get(), received.get(), dropped.get(), inFlightLimitsMet.get(),
+                credits == null ? 0 : credits.givenUp());
     }
 
     /** Drops the buffered packets, counted against the session, and closes it. */
@@ -187,6 +230,7 @@ final class MqttBridge implements BridgeStatus {
                     logger.info("MQTT bridge '{}' reached the broker again", settings.name());
                 }
                 delay = settings.reconnectMinMillis();
+                sendCredits();
                 publishNext();
                 // Also when no acknowledgement comes: a bridge that holds its senders too long becomes a slow reader.
                 checkPace();
@@ -257,12 +301,21 @@ final class MqttBridge implements BridgeStatus {
 
     private void connectIfNeeded() throws MqttException {
         if (!subscriber.isConnected()) {
-            subscriber.connect(options(false));
+            MqttConnectOptions subscribing = options(false);
+            if (!settings.importGroups().isEmpty()) {
+                // Should this connection die, the broker clears the presence: the exporters stop waiting for this bridge.
+                subscribing.setWill(topics.presenceTopic(), new byte[0], 1, true);
+            }
+            subscriber.connect(subscribing);
             List<String> filters = new ArrayList<>();
             for (Name group : settings.importGroups()) {
                 filters.add(topics.groupFilter(group));
             }
             filters.add(topics.clientFilter());
+            if (credits != null) {
+                filters.add(topics.presenceFilter());
+                filters.add(topics.creditFilter());
+            }
             int[] qos = new int[filters.size()];
             Arrays.fill(qos, settings.qos());
             IMqttToken token = subscriber.subscribeWithResponse(filters.toArray(String[]::new), qos);
@@ -271,6 +324,11 @@ final class MqttBridge implements BridgeStatus {
                     subscriber.disconnect();
                     throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED);
                 }
+            }
+            if (!settings.importGroups().isEmpty()) {
+                // QoS 0: written, not acknowledged, so that it waits for nothing the callback thread, held up by a
+                // local recipient, could keep Paho from reading; retained, so that exporters that come later see it too.
+                subscriber.publish(topics.presenceTopic(), presence(), 0, true);
             }
             logger.info("MQTT bridge '{}' connected to {} and subscribed to {}", settings.name(), subscriber.getCurrentServerURI(), filters);
         }
@@ -281,6 +339,11 @@ final class MqttBridge implements BridgeStatus {
             options.setMaxInflight(2 * settings.publishWindow());
             publisher.connect(options).waitForCompletion(TimeUnit.SECONDS.toMillis(OPERATION_TIMEOUT_SECONDS));
             int again = buffer.publishAgain();
+            if (credits != null) {
+                credits.marksLost();
+            }
+            // Credits in flight on the lost connection may be lost: the latest of each go again, in case an exporter waits for them.
+            pendingCredits.putAll(lastCredits);
             logger.info("MQTT bridge '{}' connected to {} to publish{}", settings.name(), publisher.getCurrentServerURI(),
                     again == 0 ? "" : "; " + again + " packets in flight when the connection was lost go again");
         }
@@ -313,8 +376,9 @@ final class MqttBridge implements BridgeStatus {
      * A packet leaves the buffer when acknowledged ({@link Acknowledgements}), in order.
      */
     private void publishNext() throws MqttException, InterruptedException {
-        OutboundBuffer.Entry entry = buffer.nextToPublish(settings.publishWindow(), POLL_MILLIS);
+        OutboundBuffer.Entry entry = buffer.nextToPublish(settings.publishWindow(), POLL_MILLIS, this::withinCredit);
         if (entry == null) {
+            awaitingCredits();
             return;
         }
         Session current = session;
@@ -341,6 +405,57 @@ final class MqttBridge implements BridgeStatus {
             // goes first again, once an acknowledgement made room.
             inFlightLimitsMet.incrementAndGet();
             buffer.awaitAcknowledgement(POLL_MILLIS);
+            return;
+        }
+        if (credits != null && entry.group() != null) {
+            CreditWindow.Mark mark = credits.published(entry.group());
+            if (mark != null) {
+                publishMark(mark);
+            }
+        }
+    }
+
+    /** Whether {@code entry} may be published now: a packet to a group only within the credit window of its importers. */
+    private boolean withinCredit(OutboundBuffer.Entry entry) {
+        return credits == null || entry.group() == null || credits.mayPublish(entry.group(), System.nanoTime());
+    }
+
+    /**
+     * Nothing was published at this turn: gives up the importers that kept the bridge waiting too
+     * long, and, when the next packet waits for credits, marks what was published since the last
+     * marks, so that the importers can confirm all of it (needed after a lost connection).
+     */
+    private void awaitingCredits() throws MqttException {
+        if (credits == null) {
+            return;
+        }
+        for (String importer : credits.expire(System.nanoTime())) {
+            logger.warn("MQTT bridge '{}': importer '{}' confirmed nothing for {} ms: no longer waited for (it loses at the broker what "
+                    + "exceeds its queue); waited for again once it announces itself or catches up", settings.name(), importer,
+                    settings.creditTimeoutMillis());
+            buffer.wakeUp();
+        }
+        OutboundBuffer.Entry next = buffer.firstUnsent();
+        if (next != null && !withinCredit(next)) {
+            for (CreditWindow.Mark mark : credits.marksWhileWaiting()) {
+                publishMark(mark);
+            }
+        }
+    }
+
+    /** Publishes {@code mark} in its group's stream, after what was published so far; a mark Paho refuses is due again. */
+    private void publishMark(CreditWindow.Mark mark) throws MqttException {
+        byte[] payload = Packet.wrap(Name.SERVER, Name.SERVER, 0, 0,
+                ByteBuffer.wrap((MARK + epoch + " " + mark.position()).getBytes(StandardCharsets.US_ASCII))).toBytes();
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(settings.qos());
+        try {
+            publisher.publish(topics.groupTopic(mark.group()), message);
+        } catch (MqttException e) {
+            credits.marksLost();
+            if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT) {
+                throw e;
+            }
         }
     }
 
@@ -442,6 +557,23 @@ final class MqttBridge implements BridgeStatus {
             refuse(DropReason.UNHANDLED, "a message on " + topic + ", which is not one of this bridge's topics");
             return;
         }
+        switch (parsed.kind()) {
+            case IMPORTER -> {
+                onPresence(parsed.bridgeId(), payload);
+                return;
+            }
+            case CREDIT -> {
+                onCredit(parsed.bridgeId(), payload);
+                return;
+            }
+            default -> {
+                // Packets to groups and clients, below.
+            }
+        }
+        if (parsed.kind() == TopicScheme.Kind.GROUP && isMark(payload)) {
+            onMark(parsed, payload);
+            return;
+        }
         if (topics.isOwn(parsed)) {
             // Our own publication, back because MQTT 3.1.1 cannot say "not to me": the loop stops here.
             return;
@@ -474,6 +606,147 @@ final class MqttBridge implements BridgeStatus {
             refuse(DropReason.MALFORMED, "a message on " + topic + " with no whole packet (" + payload.length + " bytes)");
         }
         decoder.reset();
+    }
+
+    // ---- Flow control: presence, marks, credits
+
+    /** The presence payload: the groups this bridge imports, encoded as in topics, separated by blanks. */
+    private byte[] presence() {
+        List<String> groups = new ArrayList<>();
+        for (Name group : settings.importGroups()) {
+            groups.add(TopicScheme.encode(group.toBytes()));
+        }
+        return String.join(" ", groups).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** An importing bridge announced itself, or is gone (an empty payload: its stop or its last will). */
+    private void onPresence(String importer, byte[] payload) {
+        if (credits == null || importer.equals(topics.bridgeId())) {
+            // Its own presence: it counts itself from the start.
+            return;
+        }
+        String text = new String(payload, StandardCharsets.US_ASCII).strip();
+        if (text.isEmpty()) {
+            if (credits.gone(importer)) {
+                logger.info("MQTT bridge '{}': importer '{}' is gone; no longer waited for", settings.name(), importer);
+                buffer.wakeUp();
+            }
+            return;
+        }
+        Set<Name> groups = new LinkedHashSet<>();
+        for (String level : text.split(" +")) {
+            try {
+                groups.add(Name.of(TopicScheme.decode(level)));
+            } catch (IllegalArgumentException e) {
+                refuse(DropReason.MALFORMED, "a presence of importer '" + importer + "' with a group that is not one: '" + level + "'");
+                return;
+            }
+        }
+        boolean known = credits.waitedFor().contains(importer);
+        credits.present(importer, groups);
+        if (!known && credits.waitedFor().contains(importer)) {
+            logger.info("MQTT bridge '{}': importer '{}' of {} announced itself; waiting for its credits", settings.name(), importer, groups);
+        }
+        buffer.wakeUp();
+    }
+
+    /** An importer confirmed one of this bridge's marks: {@code <group> <epoch> <position>}. */
+    private void onCredit(String importer, byte[] payload) {
+        if (credits == null) {
+            return;
+        }
+        String[] parts = new String(payload, StandardCharsets.US_ASCII).split(" ");
+        if (parts.length != 3) {
+            refuse(DropReason.MALFORMED, "a credit from importer '" + importer + "' that is not '<group> <epoch> <position>'");
+            return;
+        }
+        if (!parts[1].equals(epoch)) {
+            // For a mark of this bridge's earlier run: its positions counted from another start.
+            return;
+        }
+        try {
+            credit(importer, Name.of(TopicScheme.decode(parts[0])), Long.parseLong(parts[2]));
+        } catch (IllegalArgumentException e) {
+            refuse(DropReason.MALFORMED, "a credit from importer '" + importer + "' that is not '<group> <epoch> <position>': " + e.getMessage());
+        }
+    }
+
+    private void credit(String importer, Name group, long position) {
+        CreditWindow.Change change = credits.credit(importer, group, position);
+        if (change != null) {
+            logger.info("MQTT bridge '{}': importer '{}' caught up; waited for again", settings.name(), importer);
+        }
+        buffer.wakeUp();
+    }
+
+    /**
+     * Whether a message on a group's topic is a mark: an Octopipes packet from the server to the
+     * server (the origin's and the remote's lengths, bytes 2 and 3, are 0), which no client sends.
+     */
+    private static boolean isMark(byte[] payload) {
+        return payload.length > 4 && payload[2] == 0 && payload[3] == 0;
+    }
+
+    /**
+     * A mark in a group's stream: everything before it was routed (this thread routes in order), so
+     * the importer confirms it to its exporter; its own marks, back from the broker, it confirms to itself.
+     */
+    private void onMark(TopicScheme.Parsed parsed, byte[] payload) {
+        String[] parts;
+        try {
+            parts = new String(Packet.decode(payload).payloadBytes(), StandardCharsets.US_ASCII).split(" ");
+        } catch (MalformedPacketException e) {
+            refuse(DropReason.MALFORMED, "a message on the topic of '" + parsed.name() + "' that is not an Octopipes packet: " + e.getMessage());
+            return;
+        }
+        if (parts.length != 3 || !(parts[0] + " ").equals(MARK)) {
+            refuse(DropReason.UNHANDLED, "a packet from the server to the server on the topic of '" + parsed.name() + "' that is not a mark");
+            return;
+        }
+        long position;
+        try {
+            position = Long.parseLong(parts[2]);
+        } catch (NumberFormatException e) {
+            refuse(DropReason.MALFORMED, "a mark on the topic of '" + parsed.name() + "' whose position is not a number");
+            return;
+        }
+        if (topics.isOwn(parsed)) {
+            if (credits != null && parts[1].equals(epoch)) {
+                credit(topics.bridgeId(), parsed.name(), position);
+            }
+            return;
+        }
+        if (!settings.importGroups().contains(parsed.name())) {
+            return;
+        }
+        String key = parsed.bridgeId() + " " + parsed.name();
+        Credit credit = new Credit(topics.creditTopic(parsed.bridgeId()),
+                (TopicScheme.encode(parsed.name().toBytes()) + " " + parts[1] + " " + position).getBytes(StandardCharsets.US_ASCII));
+        lastCredits.put(key, credit);
+        pendingCredits.put(key, credit);
+        sendCredits();
+    }
+
+    /**
+     * Hands the pending credits to the publishing connection; what it does not take now (not
+     * connected, Paho's in-flight limit) the publishing thread hands over at its next turn.
+     * Asynchronous: this is also the subscription's thread, which must never wait for the broker.
+     */
+    private void sendCredits() {
+        for (Map.Entry<String, Credit> pending : pendingCredits.entrySet()) {
+            Credit credit = pending.getValue();
+            try {
+                publisher.publish(credit.topic(), credit.payload(), settings.qos(), false);
+            } catch (MqttException notNow) {
+                return;
+            }
+            // Unless a later one took its place meanwhile.
+            pendingCredits.remove(pending.getKey(), credit);
+        }
+    }
+
+    /** A credit to publish: where, and {@code <group> <epoch> <position>}. */
+    private record Credit(String topic, byte[] payload) {
     }
 
     private void inject(TopicScheme.Parsed parsed, Frame frame) {
@@ -590,14 +863,15 @@ final class MqttBridge implements BridgeStatus {
                 return true;
             }
             Name remote = packet.remote();
-            String topic = !settings.exportGroups().contains(remote) && remoteNames.touch(remote)
-                    ? topics.clientTopic(remote)
-                    : topics.groupTopic(remote);
+            boolean toRemoteClient = !settings.exportGroups().contains(remote) && remoteNames.touch(remote);
+            String topic = toRemoteClient ? topics.clientTopic(remote) : topics.groupTopic(remote);
+            // Replies to one remote client stay outside the flow control: its bridge does not import them as a group, and they are few.
+            Name group = toRemoteClient ? null : remote;
             byte[] bytes = new byte[packet.size()];
             packet.copyTo(ByteBuffer.wrap(bytes));
             boolean connected = publisher.isConnected();
             // While the broker is there a full buffer holds the sender up (just below) instead of dropping.
-            if (buffer.offer(new OutboundBuffer.Entry(topic, bytes, delivery.deadlineNanos()), publishingPace.paces(delivery.sender(), connected))) {
+            if (buffer.offer(new OutboundBuffer.Entry(topic, bytes, delivery.deadlineNanos(), group), publishingPace.paces(delivery.sender(), connected))) {
                 publishingPace.buffered(delivery.sender(), buffer.packets(), buffer.bytes(), connected);
                 return true;
             }
@@ -676,5 +950,15 @@ final class MqttBridge implements BridgeStatus {
     @Override
     public int remoteNames() {
         return remoteNames.size();
+    }
+
+    @Override
+    public int importersWaitedFor() {
+        return credits == null ? 0 : credits.waitedFor().size();
+    }
+
+    @Override
+    public long importersGivenUp() {
+        return credits == null ? 0 : credits.givenUp();
     }
 }

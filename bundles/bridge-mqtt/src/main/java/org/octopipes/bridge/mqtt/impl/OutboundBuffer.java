@@ -8,6 +8,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.octopipes.codec.Name;
 import org.octopipes.codec.Protocol;
 
 /**
@@ -29,8 +31,14 @@ final class OutboundBuffer {
      * @param deadlineNanos by when it must be published, by {@link System#nanoTime()}, as the
      *        router computed it from the packet's TTL and the time it was read;
      *        {@link Protocol#NO_DEADLINE} for none
+     * @param group the exported group it goes to, whose importers' credits it waits for; null for
+     *        a packet to one client, which does not
      */
-    record Entry(String topic, byte[] packet, long deadlineNanos) {
+    record Entry(String topic, byte[] packet, long deadlineNanos, Name group) {
+
+        Entry(String topic, byte[] packet, long deadlineNanos) {
+            this(topic, packet, deadlineNanos, null);
+        }
 
         /** Whether its deadline passed while it waited, at {@code nowNanos}. */
         boolean expired(long nowNanos) {
@@ -79,8 +87,16 @@ final class OutboundBuffer {
      * while none is waiting or {@code window} are in flight already. Null if none came.
      */
     synchronized Entry nextToPublish(int window, long timeoutMillis) throws InterruptedException {
+        return nextToPublish(window, timeoutMillis, entry -> true);
+    }
+
+    /**
+     * As {@link #nextToPublish(int, long)}, and only once {@code mayGo} lets the next packet go;
+     * whoever changes its answer calls {@link #wakeUp}. The packets behind it wait too: the order is kept.
+     */
+    synchronized Entry nextToPublish(int window, long timeoutMillis, Predicate<Entry> mayGo) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (unsent.isEmpty() || inFlight.size() - acknowledged.size() >= window) {
+        while (unsent.isEmpty() || inFlight.size() - acknowledged.size() >= window || !mayGo.test(unsent.peekFirst())) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return null;
@@ -137,6 +153,16 @@ final class OutboundBuffer {
         inFlight.clear();
         notifyAll();
         return again;
+    }
+
+    /** Something {@link #nextToPublish(int, long, Predicate)} waits for may have changed. */
+    synchronized void wakeUp() {
+        notifyAll();
+    }
+
+    /** The next packet to publish, not taken; null if none waits. */
+    synchronized Entry firstUnsent() {
+        return unsent.peekFirst();
     }
 
     /** Waits until an acknowledgement comes, at most {@code timeoutMillis}. */

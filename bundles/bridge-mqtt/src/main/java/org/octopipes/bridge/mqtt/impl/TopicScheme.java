@@ -19,17 +19,26 @@ final class TopicScheme {
 
     static final String GROUP = "group";
     static final String CLIENT = "client";
+    static final String IMPORTER = "importer";
+    static final String CREDIT = "credit";
 
-    /** Which kind of packet a topic carries. */
+    /** Which kind of message a topic carries. */
     enum Kind {
-        GROUP, CLIENT
+        /** Packets to a group, and the exporter's marks among them. */
+        GROUP,
+        /** Packets to one client. */
+        CLIENT,
+        /** A bridge's retained presence as an importer: the groups it imports, or nothing once it is gone. */
+        IMPORTER,
+        /** An importer's confirmation of a mark, to this bridge. */
+        CREDIT
     }
 
     /**
      * A topic of this scheme, taken apart.
      *
-     * @param kind to a group or to one client
-     * @param name the group or client, decoded
+     * @param kind to a group or to one client, or a control message
+     * @param name the group or client, decoded; null for control messages
      * @param bridgeId the publisher's bridge id, as it stands in the topic
      */
     record Parsed(Kind kind, Name name, String bridgeId) {
@@ -90,12 +99,41 @@ final class TopicScheme {
         return prefix + "/" + CLIENT + "/+/+";
     }
 
-    /** The topic taken apart, or null if it is not one of this scheme's (another prefix, a bad escape). */
+    /**
+     * Where this bridge announces that it imports groups (retained, cleared by its last will): the
+     * exporters of those groups then wait for it.
+     */
+    String presenceTopic() {
+        return prefix + "/" + IMPORTER + "/" + bridgeId;
+    }
+
+    /** Every importing bridge's presence. */
+    String presenceFilter() {
+        return prefix + "/" + IMPORTER + "/+";
+    }
+
+    /** Where this bridge, importing, confirms the marks of the exporter {@code exporterId} (as it stands in topics). */
+    String creditTopic(String exporterId) {
+        return prefix + "/" + CREDIT + "/" + exporterId + "/" + bridgeId;
+    }
+
+    /** The confirmations of this bridge's marks, from every importer. */
+    String creditFilter() {
+        return prefix + "/" + CREDIT + "/" + bridgeId + "/+";
+    }
+
+    /** The topic taken apart, or null if it is not one of this scheme's (another prefix, a bad escape, another's credit). */
     Parsed parse(String topic) {
         if (!topic.startsWith(prefix + "/")) {
             return null;
         }
         String[] levels = topic.substring(prefix.length() + 1).split("/", -1);
+        if (levels.length == 2 && levels[0].equals(IMPORTER) && !levels[1].isEmpty()) {
+            return new Parsed(Kind.IMPORTER, null, levels[1]);
+        }
+        if (levels.length == 3 && levels[0].equals(CREDIT) && levels[1].equals(bridgeId) && !levels[2].isEmpty()) {
+            return new Parsed(Kind.CREDIT, null, levels[2]);
+        }
         if (levels.length != 3 || levels[2].isEmpty()) {
             return null;
         }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.octopipes.codec.Protocol;
 
@@ -107,6 +110,37 @@ class OutboundBufferTest {
         buffer.offer(first);
         buffer.done(entry("stranger", 1));
         assertThat(buffer.nextToPublish(1, 0)).isSameAs(first);
+    }
+
+    @Test
+    void aPacketThatMayNotGoYetHoldsUpThoseBehindItUntilAWakeUpLetsItGo() throws InterruptedException {
+        OutboundBuffer buffer = new OutboundBuffer(10, 1000);
+        OutboundBuffer.Entry first = entry("1", 1);
+        OutboundBuffer.Entry second = entry("2", 1);
+        buffer.offer(first);
+        buffer.offer(second);
+        AtomicBoolean mayGo = new AtomicBoolean();
+        assertThat(buffer.nextToPublish(10, 0, entry -> entry != first || mayGo.get())).as("the first waits, and the second behind it")
+                .isNull();
+        assertThat(buffer.firstUnsent()).isSameAs(first);
+
+        AtomicReference<OutboundBuffer.Entry> taken = new AtomicReference<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread publisher = new Thread(() -> {
+            try {
+                waiting.countDown();
+                taken.set(buffer.nextToPublish(10, TimeUnit.MINUTES.toMillis(1), entry -> entry != first || mayGo.get()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        publisher.start();
+        waiting.await();
+        mayGo.set(true);
+        buffer.wakeUp();
+        publisher.join();
+        assertThat(taken.get()).isSameAs(first);
+        assertThat(buffer.nextToPublish(10, 0, entry -> true)).isSameAs(second);
     }
 
     @Test

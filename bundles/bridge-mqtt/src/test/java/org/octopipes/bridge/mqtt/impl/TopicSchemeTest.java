@@ -29,6 +29,20 @@ class TopicSchemeTest {
     }
 
     @Test
+    void presenceAndCreditTopicsParseAndEachBridgeTakesOnlyTheCreditsForItself() {
+        assertThat(siteB.presenceTopic()).isEqualTo("octopipes/importer/bridge-b");
+        assertThat(siteA.presenceFilter()).isEqualTo("octopipes/importer/+");
+        assertThat(siteA.parse(siteB.presenceTopic())).isEqualTo(new TopicScheme.Parsed(TopicScheme.Kind.IMPORTER, null, "bridge-b"));
+
+        String toA = siteB.creditTopic(siteA.bridgeId());
+        assertThat(toA).isEqualTo("octopipes/credit/bridge-a/bridge-b");
+        assertThat(siteA.creditFilter()).isEqualTo("octopipes/credit/bridge-a/+");
+        assertThat(siteA.parse(toA)).isEqualTo(new TopicScheme.Parsed(TopicScheme.Kind.CREDIT, null, "bridge-b"));
+        assertThat(siteB.parse(toA)).as("a credit for another exporter").isNull();
+        assertThat(siteA.parse("octopipes/importer/")).isNull();
+    }
+
+    @Test
     void wildcardsSlashesPercentAndUnprintableBytesAreEscapedOneToOne() {
         Name hostile = Name.of(new byte[] {'a', '/', '+', '#', '%', ' ', 0, (byte) 0xFF});
         String topic = siteA.groupTopic(hostile);

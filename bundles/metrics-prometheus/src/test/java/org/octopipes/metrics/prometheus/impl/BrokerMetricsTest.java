@@ -27,7 +27,8 @@ class BrokerMetricsTest {
 
     /** A bridge's status through the bridge bundle's own MXBean interface, so that a renamed attribute shows here. */
     record Bridge(String getName, String getBroker, String getClientId, boolean isConnected, int getQueuedPackets, long getQueuedBytes,
-            long getSent, long getReceived, long getDropped, int getRemoteNames) implements BridgeMXBean {
+            long getSent, long getReceived, long getDropped, int getRemoteNames, int getImportersWaitedFor,
+            long getImportersGivenUp) implements BridgeMXBean {
     }
 
     private final FakeBroker broker = new FakeBroker();
@@ -108,7 +109,7 @@ class BrokerMetricsTest {
         broker.add("bob", FakeBroker.counters(4, 3, 5, Map.of(DropReason.QUEUE_FULL, 1L)), "sensors");
         broker.policies.add(new PolicyInfo("anycast", 10, 42, "org.octopipes.policy.anycast", true));
         broker.policies.add(new PolicyInfo("default", 0, 7, "org.octopipes.router", false));
-        mbeans.registerMBean(new StandardMBean(new Bridge("site-b", "tcp://127.0.0.1:1883", "site-a", true, 2, 512, 20, 30, 1, 0), BridgeMXBean.class, true),
+        mbeans.registerMBean(new StandardMBean(new Bridge("site-b", "tcp://127.0.0.1:1883", "site-a", true, 2, 512, 20, 30, 1, 0, 1, 0), BridgeMXBean.class, true),
                 new ObjectName("org.octopipes:type=Bridge,name=site-b"));
     }
 
