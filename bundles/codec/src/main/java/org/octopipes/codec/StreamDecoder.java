@@ -269,13 +269,13 @@ public final class StreamDecoder {
         run.start(buffer, at, size);
         while (next < end) {
             // The header is the first's, so its rules hold: what is left is cheaper to check.
-            long size = run.continuedAt(next, end - next, maxPayload);
-            if (size == 0) {
+            long nextSize = run.continuedAt(next, end - next, maxPayload);
+            if (nextSize == 0) {
                 // Another header, a part, or bad bytes: the caller examines it in full.
                 break;
             }
-            run.add((int) size);
-            next += (int) size;
+            run.add((int) nextSize);
+            next += (int) nextSize;
         }
         if (run.count() == 1) {
             return false;
