@@ -83,7 +83,12 @@ public final class MqttLoadClient {
                 @Override
                 public void messageArrived(String arrivedTopic, MqttMessage message) {
                     long now = System.nanoTime();
-                    ByteBuffer bytes = packet == null ? ByteBuffer.wrap(message.getPayload()) : Packet.decode(message.getPayload()).payload();
+                    Packet decoded = packet == null ? null : Packet.decode(message.getPayload());
+                    if (decoded != null && decoded.origin().isServer()) {
+                        // A bridge's flow-control mark in the group's stream (docs/bridge.md), not a load packet.
+                        return;
+                    }
+                    ByteBuffer bytes = decoded == null ? ByteBuffer.wrap(message.getPayload()) : decoded.payload();
                     long sequence = bytes.getLong(bytes.position());
                     latency.recordValue(Math.max(0, now - bytes.getLong(bytes.position() + 8)));
                     if (sequence > state[1]) {
