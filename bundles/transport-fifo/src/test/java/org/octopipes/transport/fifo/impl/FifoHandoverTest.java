@@ -59,7 +59,7 @@ class FifoHandoverTest {
     private SessionRegistry.Routing routing = sessions.route(new TestRouter());
     private FifoSettings settings;
     private final List<FifoServer> servers = new ArrayList<>();
-    private final List<FifoPeer> peers = new ArrayList<>();
+    private final FifoPeers peers = new FifoPeers();
     private Path cap;
 
     @BeforeEach
@@ -71,9 +71,7 @@ class FifoHandoverTest {
 
     @AfterEach
     void stop() throws IOException {
-        for (FifoPeer peer : peers) {
-            peer.close();
-        }
+        peers.close();
         for (FifoServer server : servers) {
             server.stop();
         }
@@ -87,9 +85,7 @@ class FifoHandoverTest {
     }
 
     private FifoPeer subscribe(String name, String... groups) throws Exception {
-        FifoPeer peer = FifoPeer.subscribe(cap, name, groups);
-        peers.add(peer);
-        return peer;
+        return peers.subscribe(cap, name, groups);
     }
 
     @Test

@@ -49,7 +49,7 @@ class FifoServerSpliceTest {
     }
     private Path cap;
     private FifoServer server;
-    private final List<FifoPeer> peers = new ArrayList<>();
+    private final FifoPeers peers = new FifoPeers();
     private final ExecutorService writers = Executors.newCachedThreadPool();
 
     @BeforeEach
@@ -65,16 +65,12 @@ class FifoServerSpliceTest {
     @AfterEach
     void stopServer() throws IOException {
         writers.shutdownNow();
-        for (FifoPeer peer : peers) {
-            peer.close();
-        }
+        peers.close();
         server.stop();
     }
 
     private FifoPeer subscribe(String name, String... groups) throws Exception {
-        FifoPeer peer = FifoPeer.subscribe(cap, name, groups);
-        peers.add(peer);
-        return peer;
+        return peers.subscribe(cap, name, groups);
     }
 
     @Test

@@ -53,7 +53,7 @@ class FifoServerTest {
     private Path cap;
     private Path clients;
     private FifoServer server;
-    private final List<FifoPeer> peers = new ArrayList<>();
+    private final FifoPeers peers = new FifoPeers();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -66,16 +66,12 @@ class FifoServerTest {
 
     @AfterEach
     void stopServer() throws IOException {
-        for (FifoPeer peer : peers) {
-            peer.close();
-        }
+        peers.close();
         server.stop();
     }
 
     private FifoPeer subscribe(String name, String... groups) throws Exception {
-        FifoPeer peer = FifoPeer.subscribe(cap, name, groups);
-        peers.add(peer);
-        return peer;
+        return peers.subscribe(cap, name, groups);
     }
 
     @Test
@@ -160,10 +156,7 @@ class FifoServerTest {
     }
 
     private void restartWith(FifoSettings settings) throws IOException {
-        for (FifoPeer peer : peers) {
-            peer.close();
-        }
-        peers.clear();
+        peers.close();
         server.stop();
         server = new FifoServer(settings, sessions, log);
         server.start();
