@@ -46,7 +46,7 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, RunHa
     long grownBytes;
     boolean growthRefused;
     /** Its TX FIFO as the decoder reads it, made once: a view per read was garbage per wake-up. */
-    ReadableByteChannel txChannel;
+    final ReadableByteChannel txChannel;
     /** Whether the last write to its RX FIFO left bytes queued: the FIFO was full. */
     boolean rxWasFull;
     /**
@@ -66,6 +66,7 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, RunHa
         this.rxPath = fifos.rxPath();
         this.txFd = fifos.txFd();
         this.rxFd = fifos.rxFd();
+        this.txChannel = server.files.channel(txFd);
     }
 
     long txToken() {

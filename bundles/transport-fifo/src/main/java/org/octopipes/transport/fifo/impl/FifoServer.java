@@ -302,9 +302,6 @@ final class FifoServer {
 
     /** Reads and routes what the client wrote, until a recipient holds it up; returns whether its TX FIFO is empty. */
     private boolean readTx(FifoClient client) throws IOException {
-        if (client.txChannel == null) {
-            client.txChannel = files.channel(client.txFd);
-        }
         ReadableByteChannel tx = client.txChannel;
         // One clock read per round of reads gives every packet of the round its deadline and
         // activity time. (A clock read per packet was a third of this thread's time.)
