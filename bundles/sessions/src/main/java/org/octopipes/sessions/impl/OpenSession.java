@@ -122,6 +122,11 @@ final class OpenSession implements Session, ClientSession {
         byte[] bytes = new byte[packet.size()];
         packet.copyTo(ByteBuffer.wrap(bytes));
         waiting.add(new Waiting(bytes, from, readNanos, relayed));
+        // Held by the thread that routes, at the first packet that waits: a hold from the thread
+        // that stopped the router reaches the transport's I/O thread only at its next turn, and
+        // until then it would route the rest of what it read (thousands of packets) into this
+        // list, which the next router then routes at once, past every recipient's bound.
+        holdUntilRouted();
     }
 
     private static void routeThrough(SessionRoute current, Frame packet, Sender from, long readNanos, boolean relayed) {

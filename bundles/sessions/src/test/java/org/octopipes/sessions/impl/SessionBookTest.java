@@ -134,6 +134,27 @@ class SessionBookTest {
     }
 
     @Test
+    void aPacketThatFindsNoRouterHoldsItsSenderAtOnceOnTheThreadThatRoutesIt() {
+        CountingSender aliceSender = new CountingSender();
+        SessionRegistry.Routing routing = sessions.route(new RecordingEngine());
+        OpenSession alice = (OpenSession) sessions.open(Name.of("alice"), List.of(), new RecordingOutlet("fifo"), aliceSender);
+
+        // A router that stops clears the route first and holds the senders after: a transport's
+        // I/O thread that routes in between must stop at its first packet, not at its next turn.
+        alice.stopRouting();
+        route(alice, "1");
+        assertThat(aliceSender.holds.get()).as("held by the packet that waits").isEqualTo(1);
+        assertThat(aliceSender.holdingThreads).containsExactly(Thread.currentThread());
+
+        routing.close();
+        assertThat(aliceSender.holds.get()).as("one hold, whoever makes it first").isEqualTo(1);
+        RecordingEngine next = new RecordingEngine();
+        sessions.route(next);
+        assertThat(next.routed).containsExactly("1");
+        assertThat(aliceSender.holds.get()).isZero();
+    }
+
+    @Test
     void aRouterUpdateKeepsTheSessionsTheirGroupsAndTheirCountersAndTheNextRouterReReadsThem() {
         CountingSender bobSender = new CountingSender();
         RecordingEngine first = new RecordingEngine();
@@ -279,10 +300,12 @@ class SessionBookTest {
 
     private static final class CountingSender implements Sender {
         final AtomicInteger holds = new AtomicInteger();
+        final List<Thread> holdingThreads = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void hold() {
             holds.incrementAndGet();
+            holdingThreads.add(Thread.currentThread());
         }
 
         @Override
