@@ -178,7 +178,7 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
      * Queues a whole run for {@code recipient} from a thread other than the I/O thread, as
      * {@link #offerFromElsewhere(EngineClient, Frame, Delivery, long)} does a packet.
      *
-     * @return false, queueing none, if the recipient is behind or the run does not fit its bound
+     * @return false, queueing none, if the run would take the recipient past its high-water mark
      */
     public boolean offerFromElsewhere(C recipient, FrameRun run, Delivery delivery, long published) {
         State<C> to = recipient.backpressure();

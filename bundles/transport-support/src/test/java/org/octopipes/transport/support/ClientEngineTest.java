@@ -23,6 +23,7 @@ import org.octopipes.codec.Name;
 import org.octopipes.codec.Packet;
 import org.octopipes.codec.Protocol;
 import org.octopipes.codec.StreamDecoder;
+import org.octopipes.testsupport.PacketRuns;
 import org.octopipes.testsupport.PlainDelivery;
 import org.octopipes.testsupport.TestLogger;
 
@@ -243,6 +244,34 @@ class ClientEngineTest {
     }
 
     @Test
+    void onTheIoThreadARunIsTakenWholeOnlyWhileTheClientStaysWithinHighWater() throws Exception {
+        Client bob = onIoThread(() -> new Client(engine));
+        bob.room = 0;
+        CountingSender alice = new CountingSender();
+        int declinedAt = onIoThread(() -> {
+            int next = 0;
+            while (offerRun(bob, next, 10, alice)) {
+                next += 10;
+            }
+            return next;
+        });
+        long queued = bob.queue.bytes();
+        assertThat(queued).as("within high water").isLessThanOrEqualTo(2000).isGreaterThan(2000 - 10L * packet(declinedAt).length);
+        assertThat(bob.queue.packets()).as("nothing of the declined run").isEqualTo(declinedAt);
+        assertThat(alice.holders.get()).isZero();
+
+        // The declined run, one by one as its router would: the packet across the mark holds alice.
+        int crossedAt = onIoThread(() -> {
+            int i = declinedAt;
+            while (alice.holders.get() == 0) {
+                assertThat(offer(bob, i++, Protocol.NO_DEADLINE, alice)).isTrue();
+            }
+            return i;
+        });
+        assertThat(bob.queue.bytes()).isGreaterThan(2000).isLessThanOrEqualTo(2000 + packet(crossedAt).length);
+    }
+
+    @Test
     void aPacketThatMissedItsDeadlineIsDroppedNotDelivered() throws Exception {
         Client bob = onIoThread(() -> new Client(engine));
         bob.room = 0;
@@ -312,6 +341,16 @@ class ClientEngineTest {
         boolean[] taken = new boolean[1];
         new StreamDecoder().feed(ByteBuffer.wrap(bytes), (Frame frame) -> taken[0] = engine.offer(to, frame, delivery));
         return taken[0];
+    }
+
+    /** Offers packets numbered {@code from} on, {@code count} of them, as the run a decoder hands out. */
+    private boolean offerRun(Client to, int from, int count, Sender sender) {
+        List<Packet> packets = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            packets.add(Packet.builder().origin(Name.of("alice")).remote(Name.of("bob")).payload(String.valueOf(i).getBytes()).build());
+        }
+        Delivery delivery = new PlainDelivery(Protocol.NO_DEADLINE, sender, false);
+        return PacketRuns.asRun(packets, run -> engine.offer(to, run, delivery));
     }
 
     private static List<Integer> numbers(Client client) {
