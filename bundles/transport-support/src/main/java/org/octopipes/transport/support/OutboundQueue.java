@@ -102,6 +102,17 @@ public final class OutboundQueue implements Backlog {
     }
 
     /**
+     * Queues {@code length} bytes of {@code source} as one packet whatever the bound: for a packet
+     * that was accepted already under a bound of its own (parked by a relay while no transport
+     * served the client), which may not be lost now that the queue is fuller than it was.
+     */
+    public void offerAccepted(byte[] source, int offset, int length, long deadlineNanos) {
+        makeRoom(length);
+        System.arraycopy(source, offset, bytes, end, length);
+        append(length, deadlineNanos);
+    }
+
+    /**
      * Appends every packet of {@code other}, whatever this queue's bound (the caller checked it),
      * and empties {@code other}, none of whose bytes may have been written yet.
      */

@@ -141,13 +141,14 @@ final class FifoClient extends EngineClient<FifoClient> implements Outlet, RunHa
     /**
      * Queues what the router offered while the relay parked it (no instance served the client,
      * or it was not served yet), in order, after what is queued; true if there was any, for the
-     * caller to publish the queue's size and flush it.
+     * caller to publish the queue's size and flush it. Whatever the queue's bound: the relay took
+     * those packets under its own bound, and the router counted them as queued; the queue may be
+     * fuller now than when they came (a previous instance's queue, adopted), but they are not lost
+     * for that. Senders hold up on the queue's size as ever once it is served.
      */
     boolean queueParked(List<Relay.Parked> parked) {
         for (Relay.Parked packet : parked) {
-            if (!queue.offer(packet.bytes(), 0, packet.bytes().length, packet.deadlineNanos())) {
-                session.dropped(DropReason.QUEUE_FULL, 1);
-            }
+            queue.offerAccepted(packet.bytes(), 0, packet.bytes().length, packet.deadlineNanos());
         }
         return !parked.isEmpty();
     }

@@ -117,6 +117,41 @@ class FifoHandoverTest {
     }
 
     @Test
+    void whatWasParkedDuringTheUpdateIsQueuedAfterItEvenIfTheAdoptedQueueIsFull() throws Exception {
+        FifoServer first = start(null);
+        FifoPeer bob = subscribe("bob");
+        Outlet bobOutlet = sessions.session(Name.of("bob")).orElseThrow().outlet();
+        // Bob reads nothing yet: his RX FIFO fills, then his queue up to its bound.
+        int[] offered = {0};
+        await().atMost(WAIT).until(() -> {
+            while (offer(bobOutlet, numberedFiller(offered[0] + 1))) {
+                offered[0]++;
+            }
+            return bobOutlet.queuedBytes() > settings.queueBytes() - 2 * numberedFiller(0).toBytes().length;
+        });
+
+        Parcel parcel = first.handOver();
+        int parked = 10;
+        for (int i = 1; i <= parked; i++) {
+            assertThat(offer(bobOutlet, numberedFiller(offered[0] + i))).as("parked while nobody serves bob").isTrue();
+        }
+        start(parcel);
+
+        List<Packet> received = bob.receive(offered[0] + parked, WAIT);
+        for (int i = 0; i < received.size(); i++) {
+            assertThat(new String(received.get(i).payloadBytes(), 0, 8, StandardCharsets.US_ASCII)).isEqualTo(String.format("%08d", i + 1));
+        }
+        assertThat(sessions.counters().droppedTotal()).as("the relay took them: nothing may drop them after").isZero();
+    }
+
+    /** A packet for bob of 4,000 payload bytes, its number in the first eight. */
+    private static Packet numberedFiller(int number) {
+        byte[] payload = new byte[4000];
+        System.arraycopy(String.format("%08d", number).getBytes(StandardCharsets.US_ASCII), 0, payload, 0, 8);
+        return Packet.builder().remote(Name.of("bob")).payload(payload).build();
+    }
+
+    @Test
     void whatAClientsFifosGrewByStillCountsAgainstTheGrowthBudgetAfterTheUpdate() throws Exception {
         long budget = 2L * FifoSizes.TARGET_SIZE;
         settings = new FifoSettings(cap, settings.clientsDir(), 0600, 64 * 1024, 64, 256 * 1024, 0, budget);
