@@ -152,6 +152,22 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
         return highWater;
     }
 
+    /**
+     * Queued bytes a whole run may take a recipient to, from at most {@code highWater}: half the
+     * room between the mark and the bound, so that the other half stays for what other senders,
+     * the sessions or a relay hand the recipient before their holds take effect. (Up to the bound,
+     * one sender's run could leave no room for them; at the mark, a recipient that is near it, as
+     * one that sets the pace is, would see every run declined and every packet routed alone.)
+     */
+    static long runCeiling(long bound, long highWater) {
+        return highWater + (bound - highWater) / 2;
+    }
+
+    /** {@link #runCeiling(long, long)} of this engine's queues. */
+    public long runCeiling() {
+        return runCeiling(queueBytes, highWater);
+    }
+
     /** The client as a sender that any recipient can hold up, from any thread; made on the I/O thread. */
     public Sender sender(C client) {
         State<C> state = client.backpressure();
@@ -178,7 +194,8 @@ public final class Backpressure<C extends Backpressure.Party<C>> {
      * Queues a whole run for {@code recipient} from a thread other than the I/O thread, as
      * {@link #offerFromElsewhere(EngineClient, Frame, Delivery, long)} does a packet.
      *
-     * @return false, queueing none, if the run would take the recipient past its high-water mark
+     * @return false, queueing none, if the recipient is behind or the run would take it past its
+     *         {@linkplain #runCeiling() run ceiling}
      */
     public boolean offerFromElsewhere(C recipient, FrameRun run, Delivery delivery, long published) {
         State<C> to = recipient.backpressure();

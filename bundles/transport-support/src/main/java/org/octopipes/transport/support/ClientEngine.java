@@ -220,11 +220,11 @@ public final class ClientEngine<C extends EngineClient<C>> {
 
     /**
      * Queues every packet of a run for {@code target} with one copy (into its inbox from another
-     * thread), if the client stays within its high-water mark with the whole run; otherwise queues
-     * none, for the router to offer them one by one, so that a client that falls behind holds its
-     * sender up after the very packet that made it fall behind, as without runs. (Taking a run up to
-     * the bound would leave a recipient that is behind with no room for what other senders, the
-     * sessions or a relay hand it before their hold takes effect: they would be dropped.)
+     * thread), if the client is not behind (what is queued for it is within the high-water mark)
+     * and the run keeps it within its {@linkplain Backpressure#runCeiling() run ceiling}; otherwise
+     * queues none, for the router to offer them one by one, so that a client that is behind holds
+     * its sender up after the packet that made it fall behind. The run that crosses the mark holds
+     * its sender up after it.
      *
      * @return whether the whole run was queued
      */
@@ -238,7 +238,8 @@ public final class ClientEngine<C extends EngineClient<C>> {
         if (target.inbox.bytes() > 0) {
             backpressure.takeInbox(target, inboxTaken);
         }
-        if (target.queue.bytes() + run.size() > backpressure.highWater() || !target.queue.offer(run, delivery.deadlineNanos())) {
+        long queued = target.queue.bytes();
+        if (queued > backpressure.highWater() || queued + run.size() > backpressure.runCeiling() || !target.queue.offer(run, delivery.deadlineNanos())) {
             return false;
         }
         backpressure.queued(target, delivery.sender());

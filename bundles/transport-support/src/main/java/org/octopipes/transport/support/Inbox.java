@@ -49,16 +49,17 @@ public final class Inbox {
     }
 
     /**
-     * Queues a copy of a whole run if what is queued for the client stays within {@code highWater}
-     * with it; otherwise {@link Offered#FULL}, queueing none, for the router to offer the packets one
-     * by one, the one that crosses the mark holding the sender up as
+     * Queues a copy of a whole run, unless the client is behind (what is queued for it is past
+     * {@code highWater}) or the run would take it past its {@linkplain Backpressure#runCeiling()
+     * run ceiling}: then {@link Offered#FULL}, queueing none, for the router to offer the packets
+     * one by one. Holds the sender up, after the run, as
      * {@link #offer(Frame, Delivery, long, long, long, boolean)} does.
      *
      * @param queuedElsewhere bytes queued for the client on the I/O thread, as last published
      */
     public synchronized Offered offer(FrameRun run, Delivery delivery, long queuedElsewhere, long bound, long highWater, boolean slowReader) {
         long queued = queuedElsewhere + packets.bytes();
-        if (queued + run.size() > Math.min(highWater, bound)) {
+        if (queued > highWater || queued + run.size() > Backpressure.runCeiling(bound, highWater)) {
             return Offered.FULL;
         }
         packets.offer(run, delivery.deadlineNanos());

@@ -287,19 +287,18 @@ class BackpressureTest {
     }
 
     @Test
-    void anInboxTakesARunWholeWithinTheHighWaterMarkOrDeclinesItWhole() {
+    void anInboxTakesARunWholeAndHoldsTheSenderAfterItOrDeclinesItWhole() {
         Delivery fromAlice = PlainDelivery.from(alice.sender());
         assertThat(offerRun(fromAlice, 2001, 2000)).as("behind already").isEqualTo(Inbox.Offered.FULL);
-        // Within the bound, but across the mark: one by one, so that the packet that crosses it
-        // holds the sender up and the rest stays in the sender's decoder, not in this queue.
-        assertThat(offerRun(fromAlice, 1800, 2000)).as("across the high-water mark").isEqualTo(Inbox.Offered.FULL);
+        // High water 3,000 of 4,000: the ceiling of a run is 3,500, the rest is for other senders.
+        assertThat(offerRun(fromAlice, 3000, 3000)).as("past the ceiling, within the bound").isEqualTo(Inbox.Offered.FULL);
         assertThat(slow.inbox.bytes()).as("nothing of a declined run").isZero();
         assertThat(alice.state.heldUp()).isFalse();
 
-        assertThat(offerRun(fromAlice, 1000, 2000)).isEqualTo(Inbox.Offered.QUEUED_FIRST);
+        assertThat(offerRun(fromAlice, 1800, 2000)).isEqualTo(Inbox.Offered.QUEUED_FIRST);
 
         assertThat(slow.inbox.bytes()).as("five packets of 100 bytes and their headers").isGreaterThan(500);
-        assertThat(alice.state.heldUp()).as("within the mark after the run").isFalse();
+        assertThat(alice.state.holders()).as("past high water after the run").isEqualTo(1);
         OutboundQueue queue = new OutboundQueue(4000);
         slow.inbox.moveTo(queue, new ArrayList<>());
         assertThat(queue.packets()).isEqualTo(5);
