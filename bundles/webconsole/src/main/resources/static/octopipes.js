@@ -113,7 +113,8 @@
     fill('octopipes-bridges', data.bridges, [
       function (b) { return b.name; }, function (b) { return b.broker; }, function (b) { return b.connected ? 'yes' : 'no'; },
       function (b) { return b.queuedPackets; }, function (b) { return b.queuedBytes; }, function (b) { return b.sent; },
-      function (b) { return b.received; }, function (b) { return b.dropped; }
+      function (b) { return b.received; }, function (b) { return b.dropped; },
+      function (b) { return b.importersWaitedFor; }, function (b) { return b.importersGivenUp; }
     ]);
 
     chart.data.labels = data.rates.map(function (r) { return new Date(r.time).toLocaleTimeString(); });

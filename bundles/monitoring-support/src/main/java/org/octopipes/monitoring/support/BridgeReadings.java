@@ -27,6 +27,9 @@ public final class BridgeReadings {
 
     private static final String[] ATTRIBUTES = {
         "Name", "Broker", "Connected", "QueuedPackets", "QueuedBytes", "Sent", "Received", "Dropped"};
+    /** Read when there, 0 otherwise: a bridge bundle from before flow control has no such attributes. */
+    private static final String[] FLOW_CONTROL_ATTRIBUTES = {"ImportersWaitedFor", "ImportersGivenUp"};
+    private static final String[] EVERY_ATTRIBUTE = concat(ATTRIBUTES, FLOW_CONTROL_ATTRIBUTES);
 
     private final MBeanServer server;
 
@@ -45,9 +48,12 @@ public final class BridgeReadings {
      * @param sent packets published to the broker
      * @param received packets received from the broker and routed here
      * @param dropped packets the bridge dropped
+     * @param importersWaitedFor importing servers whose confirmations its exports wait for
+     * @param importersGivenUp importing servers it stopped waiting for (they vanished or stopped
+     *        confirming within the credit timeout), since it started
      */
     public record Bridge(String name, String broker, boolean connected, int queuedPackets, long queuedBytes, long sent,
-            long received, long dropped) {
+            long received, long dropped, int importersWaitedFor, long importersGivenUp) {
     }
 
     /** Every bridge, sorted by name. A bridge that goes while it is read is left out. */
@@ -57,13 +63,15 @@ public final class BridgeReadings {
         for (ObjectName name : names) {
             try {
                 Map<String, Object> value = new HashMap<>();
-                for (Attribute attribute : server.getAttributes(name, ATTRIBUTES).asList()) {
+                // An attribute the MBean does not have is left out of the answer, not an error.
+                for (Attribute attribute : server.getAttributes(name, EVERY_ATTRIBUTE).asList()) {
                     value.put(attribute.getName(), attribute.getValue());
                 }
                 if (value.keySet().containsAll(List.of(ATTRIBUTES))) {
                     bridges.add(new Bridge((String) value.get("Name"), (String) value.get("Broker"), (Boolean) value.get("Connected"),
                             number(value, "QueuedPackets").intValue(), number(value, "QueuedBytes").longValue(),
-                            number(value, "Sent").longValue(), number(value, "Received").longValue(), number(value, "Dropped").longValue()));
+                            number(value, "Sent").longValue(), number(value, "Received").longValue(), number(value, "Dropped").longValue(),
+                            number(value, "ImportersWaitedFor").intValue(), number(value, "ImportersGivenUp").longValue()));
                 }
             } catch (InstanceNotFoundException gone) {
                 // Its configuration was deleted between the query and the read.
@@ -76,7 +84,13 @@ public final class BridgeReadings {
     }
 
     private static Number number(Map<String, Object> values, String attribute) {
-        return (Number) values.get(attribute);
+        return (Number) values.getOrDefault(attribute, 0);
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static ObjectName objectName(String name) {

@@ -215,7 +215,7 @@ public final class OctopipesConsolePlugin extends HttpServlet {
                   <h2>MQTT bridges</h2>
                   <table class="nicetable" id="octopipes-bridges">
                     <thead><tr><th>Name</th><th>Broker</th><th>Connected</th><th>Queued</th><th>Queued bytes</th><th>Sent</th>
-                    <th>Received</th><th>Dropped</th></tr></thead><tbody></tbody>
+                    <th>Received</th><th>Dropped</th><th>Importers waited for</th><th>Importers given up</th></tr></thead><tbody></tbody>
                   </table>
                 </div>
                 <script src="%1$s/static/chart.umd.min.js"></script>
@@ -253,6 +253,7 @@ public final class OctopipesConsolePlugin extends HttpServlet {
             json.beginObject().name("name").value(bridge.name()).name("broker").value(bridge.broker()).name("connected").value(bridge.connected())
                     .name("queuedPackets").value(bridge.queuedPackets()).name("queuedBytes").value(bridge.queuedBytes())
                     .name("sent").value(bridge.sent()).name("received").value(bridge.received()).name("dropped").value(bridge.dropped())
+                    .name("importersWaitedFor").value(bridge.importersWaitedFor()).name("importersGivenUp").value(bridge.importersGivenUp())
                     .endObject();
         }
         json.endArray().name("rates").beginArray();

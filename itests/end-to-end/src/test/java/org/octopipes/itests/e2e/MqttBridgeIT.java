@@ -108,13 +108,15 @@ class MqttBridgeIT {
             assertThat(text(reply)).isEqualTo("hello alice, from B");
             assertThat(carol.receive(java.time.Duration.ZERO)).as("carol has nothing more").isNull();
 
-            // The bridge as /metrics shows it, read from its MBean: connected, 21 packets published, 1 received.
+            // The bridge as /metrics shows it, read from its MBean: connected, 21 packets published, 1
+            // received, no importing server given up.
             String labels = "{bridge=\"a\",broker=\"" + broker.uri() + "\"}";
             await("server A's /metrics shows its bridge").atMost(TestProcess.PATIENCE)
                     .until(() -> OctopipesConsolePage.get(serverA.http(), "/metrics").body(),
                             metrics -> metrics.contains("octopipes_bridge_connected" + labels + " 1.0")
                                     && metrics.contains("octopipes_bridge_sent_total" + labels + " 21.0")
-                                    && metrics.contains("octopipes_bridge_received_total" + labels + " 1.0"));
+                                    && metrics.contains("octopipes_bridge_received_total" + labels + " 1.0")
+                                    && metrics.contains("octopipes_bridge_importers_given_up_total" + labels + " 0.0"));
         }
     }
 

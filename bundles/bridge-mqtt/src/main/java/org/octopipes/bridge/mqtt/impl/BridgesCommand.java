@@ -22,7 +22,7 @@ public final class BridgesCommand {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, fieldOption = FieldOption.UPDATE)
     private final List<BridgeStatus> bridges = new CopyOnWriteArrayList<>();
 
-    /** Every MQTT bridge: broker, connection, buffer and traffic. */
+    /** Every MQTT bridge: broker, connection, buffer, traffic and the importing bridges its exports wait for. */
     public String bridges() {
         List<BridgeStatus> sorted = new ArrayList<>(bridges);
         sorted.sort(Comparator.comparing(BridgeStatus::name));
@@ -34,11 +34,13 @@ public final class BridgesCommand {
             return "no MQTT bridge is configured (factory PID " + BridgeConfiguration.FACTORY_PID + ")";
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "BROKER", "CLIENT ID", "CONNECTED", "QUEUED", "QUEUED BYTES", "SENT", "RECEIVED", "DROPPED", "REMOTES"});
+        rows.add(new String[] {"NAME", "BROKER", "CLIENT ID", "CONNECTED", "QUEUED", "QUEUED BYTES", "SENT", "RECEIVED", "DROPPED", "REMOTES",
+            "IMPORTERS", "GIVEN UP"});
         for (BridgeStatus bridge : bridges) {
             rows.add(new String[] {bridge.name(), bridge.broker(), bridge.clientId(), bridge.connected() ? "yes" : "no",
                 String.valueOf(bridge.queuedPackets()), String.valueOf(bridge.queuedBytes()), String.valueOf(bridge.sent()),
-                String.valueOf(bridge.received()), String.valueOf(bridge.dropped()), String.valueOf(bridge.remoteNames())});
+                String.valueOf(bridge.received()), String.valueOf(bridge.dropped()), String.valueOf(bridge.remoteNames()),
+                String.valueOf(bridge.importersWaitedFor()), String.valueOf(bridge.importersGivenUp())});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {

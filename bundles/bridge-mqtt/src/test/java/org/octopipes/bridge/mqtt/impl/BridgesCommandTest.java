@@ -18,9 +18,9 @@ class BridgesCommandTest {
                 new Status("site", "tcp://mq:1883", "octopipes-a-site", true, 0, 0, 21, 1, 0, 1, 2, 0),
                 new Status("backup", "ssl://mq2:8883", "octopipes-a-backup", false, 1200, 48000, 3, 0, 7, 0, 0, 1)));
         assertThat(table.lines()).containsExactly(
-                "NAME    BROKER          CLIENT ID           CONNECTED  QUEUED  QUEUED BYTES  SENT  RECEIVED  DROPPED  REMOTES",
-                "site    tcp://mq:1883   octopipes-a-site    yes             0             0    21         1        0        1",
-                "backup  ssl://mq2:8883  octopipes-a-backup  no           1200         48000     3         0        7        0");
+                "NAME    BROKER          CLIENT ID           CONNECTED  QUEUED  QUEUED BYTES  SENT  RECEIVED  DROPPED  REMOTES  IMPORTERS  GIVEN UP",
+                "site    tcp://mq:1883   octopipes-a-site    yes             0             0    21         1        0        1          2         0",
+                "backup  ssl://mq2:8883  octopipes-a-backup  no           1200         48000     3         0        7        0          0         1");
     }
 
     @Test

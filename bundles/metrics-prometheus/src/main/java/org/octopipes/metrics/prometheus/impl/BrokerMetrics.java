@@ -106,6 +106,10 @@ final class BrokerMetrics {
                 Bridge::queuedPackets));
         families.metricSnapshot(gauges(all, BrokerMetrics::bridgeLabels, "octopipes_bridge_queued_bytes", "Bytes waiting to be published by the MQTT bridge.",
                 Bridge::queuedBytes));
+        families.metricSnapshot(gauges(all, BrokerMetrics::bridgeLabels, "octopipes_bridge_importers_waited_for",
+                "Importing servers whose confirmations the MQTT bridge's exports wait for (credit flow control).", Bridge::importersWaitedFor));
+        families.metricSnapshot(counters(all, BrokerMetrics::bridgeLabels, "octopipes_bridge_importers_given_up",
+                "Importing servers the MQTT bridge stopped waiting for: gone, or silent past credit.timeout.millis.", Bridge::importersGivenUp));
     }
 
     /** {@code QUEUE_FULL} as {@code queue_full}: label values in the lower case of Prometheus's own. */

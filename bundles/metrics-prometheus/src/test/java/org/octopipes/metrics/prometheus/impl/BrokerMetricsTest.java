@@ -31,6 +31,29 @@ class BrokerMetricsTest {
             long getImportersGivenUp) implements BridgeMXBean {
     }
 
+    /** The MXBean of a bridge bundle from before flow control between bridges (issue 16). */
+    public interface BridgeBeforeFlowControlMXBean {
+        String getName();
+
+        String getBroker();
+
+        boolean isConnected();
+
+        int getQueuedPackets();
+
+        long getQueuedBytes();
+
+        long getSent();
+
+        long getReceived();
+
+        long getDropped();
+    }
+
+    record BridgeBeforeFlowControl(String getName, String getBroker, boolean isConnected, int getQueuedPackets, long getQueuedBytes,
+            long getSent, long getReceived, long getDropped) implements BridgeBeforeFlowControlMXBean {
+    }
+
     private final FakeBroker broker = new FakeBroker();
     private final MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
 
@@ -68,6 +91,8 @@ class BrokerMetricsTest {
                 "octopipes_bridge_connected{bridge=\"site-b\",broker=\"tcp://127.0.0.1:1883\"} 1.0",
                 "octopipes_bridge_sent_total{bridge=\"site-b\",broker=\"tcp://127.0.0.1:1883\"} 20.0",
                 "octopipes_bridge_queued_bytes{bridge=\"site-b\",broker=\"tcp://127.0.0.1:1883\"} 512.0",
+                "octopipes_bridge_importers_waited_for{bridge=\"site-b\",broker=\"tcp://127.0.0.1:1883\"} 2.0",
+                "octopipes_bridge_importers_given_up_total{bridge=\"site-b\",broker=\"tcp://127.0.0.1:1883\"} 1.0",
                 "octopipes_clients_without_series 0.0");
     }
 
@@ -81,6 +106,18 @@ class BrokerMetricsTest {
         assertThat(exposition).contains("client=\"alice\"", "client=\"bob\"", "octopipes_clients_without_series 1.0", "octopipes_clients 3.0")
                 .doesNotContain("client=\"carol\"");
         assertThat(scrape(0)).doesNotContain("client=").contains("octopipes_clients_without_series 3.0");
+    }
+
+    @Test
+    void aBridgeBundleFromBeforeFlowControlStillShowsWithNoImporters() throws Exception {
+        mbeans.registerMBean(new StandardMBean(new BridgeBeforeFlowControl("old", "tcp://127.0.0.1:1883", true, 0, 0, 20, 3, 0),
+                BridgeBeforeFlowControlMXBean.class, true), new ObjectName("org.octopipes:type=Bridge,name=old"));
+
+        String exposition = scrape(100);
+
+        String labels = "{bridge=\"old\",broker=\"tcp://127.0.0.1:1883\"}";
+        assertThat(exposition).contains("octopipes_bridge_sent_total" + labels + " 20.0", "octopipes_bridge_importers_waited_for" + labels + " 0.0",
+                "octopipes_bridge_importers_given_up_total" + labels + " 0.0");
     }
 
     @Test
@@ -109,7 +146,7 @@ class BrokerMetricsTest {
         broker.add("bob", FakeBroker.counters(4, 3, 5, Map.of(DropReason.QUEUE_FULL, 1L)), "sensors");
         broker.policies.add(new PolicyInfo("anycast", 10, 42, "org.octopipes.policy.anycast", true));
         broker.policies.add(new PolicyInfo("default", 0, 7, "org.octopipes.router", false));
-        mbeans.registerMBean(new StandardMBean(new Bridge("site-b", "tcp://127.0.0.1:1883", "site-a", true, 2, 512, 20, 30, 1, 0, 1, 0), BridgeMXBean.class, true),
+        mbeans.registerMBean(new StandardMBean(new Bridge("site-b", "tcp://127.0.0.1:1883", "site-a", true, 2, 512, 20, 30, 1, 0, 2, 1), BridgeMXBean.class, true),
                 new ObjectName("org.octopipes:type=Bridge,name=site-b"));
     }
 
