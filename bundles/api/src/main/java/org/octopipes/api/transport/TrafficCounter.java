@@ -39,6 +39,11 @@ public final class TrafficCounter {
 
     private final Instant since = Instant.now();
     private long received;
+    /**
+     * The next packets of the stream that are counted as received already: those of a run that was
+     * counted before its first recipient declined it, which come one by one next. Routing thread only.
+     */
+    private int receivedAhead;
     private long routed;
     private long delivered;
     private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
@@ -61,6 +66,10 @@ public final class TrafficCounter {
 
     /** By the thread routing the client's packets only. */
     public void received() {
+        if (receivedAhead > 0) {
+            receivedAhead--;
+            return;
+        }
         RECEIVED.setOpaque(this, received + 1);
     }
 
@@ -75,7 +84,22 @@ public final class TrafficCounter {
      * @param packets how many
      */
     public void received(int packets) {
-        RECEIVED.setOpaque(this, received + packets);
+        int already = Math.min(receivedAhead, packets);
+        receivedAhead -= already;
+        RECEIVED.setOpaque(this, received + packets - already);
+    }
+
+    /**
+     * A run counted with {@link #received(int)} was declined after all (its first recipient could
+     * not take it whole): its packets come one by one next, and are not counted again. A run is
+     * counted before any recipient is offered it, so that nobody sees a packet delivered that its
+     * sender's count does not include yet; by the thread routing them only.
+     *
+     * @param packets how many the run had
+     * @since 3.2
+     */
+    public void receivedAhead(int packets) {
+        receivedAhead += packets;
     }
 
     /**

@@ -17,7 +17,7 @@
  * {@code TrafficTotals} and {@code Outlet.counter()} went, the session keeping the counters.
  */
 @Export
-@Version("3.1.0")
+@Version("3.2.0")
 package org.octopipes.api.transport;
 
 import org.osgi.annotation.bundle.Export;

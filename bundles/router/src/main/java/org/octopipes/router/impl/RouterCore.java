@@ -152,9 +152,10 @@ final class RouterCore implements RoutingEngine {
      * alone, no access check is in force (a check may look at payloads) and no tap watches (a tap
      * is shown every packet); the origin, the same for all, is checked once.
      *
-     * @return whether the run was routed or dropped; if not, nothing of it was queued or counted,
-     *         and its packets are to be routed one by one: a decision per packet is needed, or the
-     *         first recipient cannot take the whole run now
+     * @return whether the run was routed or dropped; if not, nothing of it was queued, and its
+     *         packets are to be routed one by one: a decision per packet is needed (nothing was
+     *         counted), or the first recipient cannot take the whole run now (they were counted as
+     *         received, and the counter does not count them again)
      */
     boolean route(ClientSession origin, FrameRun run, RecipientCollector recipients, TrafficCounter counts, Delivery delivery) {
         RoutingPolicy current = policy.get();
@@ -163,13 +164,14 @@ final class RouterCore implements RoutingEngine {
         }
         Frame first = run.first();
         int packets = run.count();
+        // Counted before any recipient is offered them, as a packet alone is: a recipient on
+        // another transport's thread may have them written before this thread goes on.
+        counts.received(packets);
         if (origin != null && !OriginCheck.isFrom(first, origin.name())) {
-            counts.received(packets);
             dropped(origin, DropReason.FORGED_ORIGIN, packets, "they claimed the origin '" + first.origin() + "' but are '" + origin.name() + "'");
             return true;
         }
         if (first.remoteLength() == 0) {
-            counts.received(packets);
             dropped(origin, DropReason.UNHANDLED, packets, "packets for the server itself");
             return true;
         }
@@ -177,7 +179,6 @@ final class RouterCore implements RoutingEngine {
         current.route(first, origin, table, recipients);
         int count = recipients.size();
         if (recipients.denial() != null || count == 0) {
-            counts.received(packets);
             if (recipients.denial() != null) {
                 dropped(origin, DropReason.POLICY_DENIED, packets, recipients.denial());
             } else {
@@ -188,10 +189,10 @@ final class RouterCore implements RoutingEngine {
         ClientSession firstRecipient = recipients.get(0);
         if (!firstRecipient.withinQuota(run.size()) || !firstRecipient.outlet().offer(run, delivery)) {
             // Nothing is queued yet: one by one, each recipient holds the sender up, or counts a
-            // drop, at the very packet where it falls behind.
+            // drop, at the very packet where it falls behind. They are counted as received already.
+            counts.receivedAhead(packets);
             return false;
         }
-        counts.received(packets);
         counts.routed(packets);
         for (int i = 1; i < count; i++) {
             ClientSession recipient = recipients.get(i);

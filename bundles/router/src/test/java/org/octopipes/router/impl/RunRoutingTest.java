@@ -89,11 +89,36 @@ class RunRoutingTest {
         bob.takesRuns = false;
         List<Packet> sent = packets("alice", "team", 4);
 
-        assertThat(feed(alice, System.nanoTime(), sent)).as("declined, nothing queued or counted for it").containsExactly(false);
+        assertThat(feed(alice, System.nanoTime(), sent)).as("declined, nothing queued for it").containsExactly(false);
 
         assertThat(bob.offered).containsExactlyElementsOf(sent);
         assertThat(bob.runs).isEmpty();
-        assertThat(router.client(Name.of("alice")).orElseThrow().counters().received()).isEqualTo(4);
+        assertThat(router.client(Name.of("alice")).orElseThrow().counters().received()).as("each once").isEqualTo(4);
+    }
+
+    @Test
+    void aRunIsCountedAsReceivedBeforeAnyRecipientIsOfferedItTakenOrDeclined() {
+        router.unsubscribe(Name.of("carol"), List.of(TEAM));
+        List<Long> countedAtOffer = new ArrayList<>();
+        RecordingOutlet dave = new RecordingOutlet() {
+            @Override
+            public boolean offer(org.octopipes.codec.FrameRun run, org.octopipes.api.transport.Delivery delivery) {
+                // Another transport's thread may write them at once: the sender's count must hold them already.
+                countedAtOffer.add(router.client(Name.of("alice")).orElseThrow().counters().received());
+                return super.offer(run, delivery);
+            }
+        };
+        router.attach(Name.of("dave"), List.of(), dave);
+
+        dave.takesRuns = true;
+        assertThat(feed(alice, System.nanoTime(), packets("alice", "dave", 3))).containsExactly(true);
+        dave.takesRuns = false;
+        assertThat(feed(alice, System.nanoTime(), packets("alice", "dave", 4))).containsExactly(false);
+        assertThat(feed(alice, System.nanoTime(), packets("alice", "dave", 2))).containsExactly(false);
+
+        assertThat(countedAtOffer).containsExactly(3L, 7L, 9L);
+        assertThat(dave.offered).hasSize(9);
+        assertThat(router.client(Name.of("alice")).orElseThrow().counters().received()).as("each once").isEqualTo(9);
     }
 
     @Test
