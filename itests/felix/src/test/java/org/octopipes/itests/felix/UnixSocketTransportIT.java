@@ -185,20 +185,30 @@ public class UnixSocketTransportIT {
     }
 
     @Test
-    public void aStreamOverSocketsCrossesRouterUpdatesWithNothingLostDuplicatedOrReorderedAndItsCountsGoOn() throws Exception {
-        try (OctopipesClient from = OctopipesClient.socketBuilder(socket).name("sock-ivy").connect();
-                OctopipesClient to = OctopipesClient.socketBuilder(socket).name("sock-jon").connect();
+    public void aStreamCrossesRouterUpdatesWithNothingLostDuplicatedOrReorderedAndItsCountsGoOnInEveryPairingOfTransports() throws Exception {
+        // Socket to socket, socket to FIFO, FIFO to socket: what a transport read after the router
+        // stopped waits in the sender's session, and reaches the recipient through the other
+        // transport's inbox once the next router routes.
+        streamThroughRouterUpdates(OctopipesClient.socketBuilder(socket).name("sock-ivy"), OctopipesClient.socketBuilder(socket).name("sock-jon"));
+        streamThroughRouterUpdates(OctopipesClient.socketBuilder(socket).name("sock-kim"), OctopipesClient.builder(cap).name("fifo-kim"));
+        streamThroughRouterUpdates(OctopipesClient.builder(cap).name("fifo-lou"), OctopipesClient.socketBuilder(socket).name("sock-lou"));
+    }
+
+    private void streamThroughRouterUpdates(OctopipesClient.Builder sender, OctopipesClient.Builder receiver) throws Exception {
+        try (OctopipesClient from = sender.connect();
+                OctopipesClient to = receiver.connect();
                 NumberedStream stream = NumberedStream.start(from, to, WAIT)) {
+            String pairing = from.name() + " to " + to.name();
             Bundle router = ProbeSupport.installed(context, "org.octopipes.router");
             for (int update = 0; update < 3; update++) {
                 router.update();
                 ProbeSupport.awaitService(context, Broker.class, WAIT);
                 stream.awaitFlow();
-                // The socket clients' counters, kept by the transport, go on under the new router.
-                stream.assertCountedByTheServerOf(context, "after router update " + (update + 1));
+                // The clients' counters, kept by the sessions, go on under the new router.
+                stream.assertCountedByTheServerOf(context, pairing + ", after router update " + (update + 1));
             }
             long sent = stream.stopAndCheck();
-            assertTrue("the stream ran through the updates: " + sent + " packets", sent > 0);
+            assertTrue(pairing + ": the stream ran through the updates: " + sent + " packets", sent > 0);
             assertTrue(from.isOpen());
         }
     }
