@@ -29,8 +29,21 @@ public final class Checksum {
      */
     public static int xor(byte[] bytes, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-        long wide = 0;
+        // Four words per step into four accumulators: one accumulator makes every XOR wait for the
+        // one before (a cycle per eight bytes); four let the CPU do them side by side.
+        long a = 0;
+        long b = 0;
+        long c = 0;
+        long d = 0;
         int i = offset;
+        int blockEnd = offset + (length & ~31);
+        for (; i < blockEnd; i += 32) {
+            a ^= (long) LONGS.get(bytes, i);
+            b ^= (long) LONGS.get(bytes, i + 8);
+            c ^= (long) LONGS.get(bytes, i + 16);
+            d ^= (long) LONGS.get(bytes, i + 24);
+        }
+        long wide = a ^ b ^ c ^ d;
         int wideEnd = offset + (length & ~7);
         for (; i < wideEnd; i += 8) {
             wide ^= (long) LONGS.get(bytes, i);
