@@ -145,6 +145,38 @@ public final class FrameRun {
         return ByteBuffer.wrap(buffer, offset, size).slice().asReadOnlyBuffer();
     }
 
+    /**
+     * The packets' bytes as received, for a write straight from them (a read-only buffer has no
+     * array, and a write from one costs a native copy): {@code reusable}, positioned on them, if it
+     * wraps the same array (a decoder keeps its buffer from run to run), else a new buffer. Its
+     * bytes must not be changed, and it is valid only as long as the run is.
+     *
+     * @param reusable what an earlier call returned, or null
+     * @return a buffer whose remaining bytes are the run's
+     * @since 1.3
+     */
+    public ByteBuffer wrap(ByteBuffer reusable) {
+        ByteBuffer view = reusable != null && reusable.hasArray() && reusable.array() == buffer && reusable.arrayOffset() == 0
+                ? reusable : ByteBuffer.wrap(buffer);
+        view.limit(offset + size).position(offset);
+        return view;
+    }
+
+    /**
+     * Copies {@code length} of the packets' bytes from {@code from} (0 is the first packet's first
+     * byte) into {@code out} at {@code at}.
+     *
+     * @param from where in the run's bytes to start
+     * @param out where the bytes go
+     * @param at where in {@code out} they start
+     * @param length how many
+     * @since 1.3
+     */
+    public void copyTo(int from, byte[] out, int at, int length) {
+        java.util.Objects.checkFromIndexSize(from, length, size);
+        System.arraycopy(buffer, offset + from, out, at, length);
+    }
+
     @Override
     public String toString() {
         return "FrameRun[" + count + " packets, " + size + " bytes, " + first.origin() + " -> " + first.remote() + "]";

@@ -9,7 +9,7 @@
  * its header while its payload is still in its stream.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.octopipes.codec;
 
 import org.osgi.annotation.bundle.Export;

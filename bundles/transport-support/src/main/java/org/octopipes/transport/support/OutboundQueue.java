@@ -90,6 +90,38 @@ public final class OutboundQueue implements Backlog {
         return true;
     }
 
+    /**
+     * Queues, into this empty queue, what a write straight from a run's bytes left of it: its
+     * packets from {@code firstUnwritten} on, of which the first had {@code headWritten} bytes
+     * written already (it can no longer be dropped), whatever the bound (the run was offered
+     * whole to an empty queue).
+     */
+    public void offerRest(FrameRun run, int firstUnwritten, int headWritten, long deadlineNanos) {
+        if (count != 0) {
+            throw new IllegalStateException("the rest of a run written straight goes into an empty queue only");
+        }
+        int from = 0;
+        for (int i = 0; i < firstUnwritten; i++) {
+            from += run.sizeOf(i);
+        }
+        int length = run.size() - from - headWritten;
+        makeRoom(length);
+        run.copyTo(from + headWritten, bytes, end, length);
+        end += length;
+        int packets = run.count() - firstUnwritten;
+        while (packets > lengths.length) {
+            growRing();
+        }
+        head = 0;
+        for (int i = 0; i < packets; i++) {
+            lengths[i] = run.sizeOf(firstUnwritten + i);
+            deadlines[i] = deadlineNanos;
+        }
+        count = packets;
+        this.headWritten = headWritten;
+        earliestDeadline = deadlineNanos;
+    }
+
     /** Queues {@code length} bytes of {@code source} from {@code offset} as one packet; see {@link #offer(Frame, long)}. */
     public boolean offer(byte[] source, int offset, int length, long deadlineNanos) {
         if (!fits(length)) {

@@ -277,6 +277,49 @@ class ClientEngineTest {
     }
 
     @Test
+    void aRunForAClientWithNothingQueuedIsWrittenAtOnceAndWhatItsConnectionRefusesIsQueuedFromThereOn() throws Exception {
+        Client bob = onIoThread(() -> new Client(engine));
+        int room = packet(0).length + packet(1).length + 3;
+        bob.room = room;
+        CountingSender alice = new CountingSender();
+
+        int[] atOnce = onIoThread(() -> {
+            assertThat(offerRun(bob, 0, 10, alice)).isTrue();
+            // Before the round's writes: what went out went out in the offer.
+            return new int[] {bob.written.size(), bob.delivered, bob.queue.packets()};
+        });
+        assertThat(atOnce).as("bytes written, packets delivered, packets queued").containsExactly(room, 2, 8);
+
+        bob.room = Integer.MAX_VALUE;
+        onIoThread(() -> {
+            engine.flushNow(bob);
+            return null;
+        });
+        assertThat(numbers(bob)).as("whole, in order, the begun packet finished first").isEqualTo(range(10));
+        assertThat(bob.delivered).isEqualTo(10);
+        assertThat(alice.holders.get()).isZero();
+    }
+
+    @Test
+    void aRunIsQueuedNotWrittenAtOnceWhileSomethingIsQueuedBeforeIt() throws Exception {
+        Client bob = onIoThread(() -> new Client(engine));
+        bob.room = 0;
+        onIoThread(() -> offer(bob, 0, Protocol.NO_DEADLINE, Sender.NONE));
+        bob.room = Integer.MAX_VALUE;
+
+        int writtenAtOffer = onIoThread(() -> {
+            assertThat(offerRun(bob, 1, 5, Sender.NONE)).isTrue();
+            return bob.written.size();
+        });
+        assertThat(writtenAtOffer).as("nothing may overtake packet 0").isZero();
+        onIoThread(() -> {
+            engine.flushNow(bob);
+            return null;
+        });
+        assertThat(numbers(bob)).isEqualTo(range(6));
+    }
+
+    @Test
     void aPacketThatMissedItsDeadlineIsDroppedNotDelivered() throws Exception {
         Client bob = onIoThread(() -> new Client(engine));
         bob.room = 0;

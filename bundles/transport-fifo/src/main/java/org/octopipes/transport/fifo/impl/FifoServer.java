@@ -79,6 +79,9 @@ final class FifoServer {
         this.sizes = new FifoSizes(posix, logger, settings.pipeSize(), settings.pipeBudget());
         this.engine = new ClientEngine<>("FIFO", new FifoIo(), logger, settings.queueBytes());
         this.splicer = settings.splicePayloads() ? new PayloadSplicer(this, posix, settings.spliceMinPayload(), settings.maxPayload()) : null;
+        // The splicer moves payloads into RX FIFOs outside the queues, in order with them: no
+        // write may go around the queue while it does.
+        engine.writeThrough(splicer == null);
         FifoSubscriptions subscriptions = new FifoSubscriptions(this);
         this.cap = new CapTurns(subscriptions.capPipe(), subscriptions, settings.maxPayload(), logger, settings.capPath().toString());
     }
