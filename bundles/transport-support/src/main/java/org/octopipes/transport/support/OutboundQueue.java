@@ -127,9 +127,7 @@ public final class OutboundQueue implements Backlog {
         if (!fits(length)) {
             return false;
         }
-        makeRoom(length);
-        System.arraycopy(source, offset, bytes, end, length);
-        append(length, deadlineNanos);
+        offerAccepted(source, offset, length, deadlineNanos);
         return true;
     }
 
